@@ -5,7 +5,9 @@ chat front ends over the test's `core`: `h` (Slack's app through signed requests
 Discord bot), so a module driving a command on both platforms keeps only its own `core`. `core`
 is the sample feeds' synced in; a module marked `pytestmark = pytest.mark.empty_core` gets it
 over an empty database instead. `slack_core` is an empty core whose config names admins, for
-the Slack app's tests."""
+the Slack app's tests. `parsed_sizes` counts the bytes of each document fastfeedparser is given
+(what the entry cut left of it); a module marked `usefixtures("dated_documents_cut")` has the
+cut take mostly dated documents too."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -42,6 +44,31 @@ def _new_process_logs() -> None:
     """Each test as a process of its own: a bug's traceback is logged once per process, and a
     test that meets the same bug (one `_bug` helper) as the one before expects its traceback."""
     forget_logged_tracebacks()
+
+
+@pytest.fixture
+def parsed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many bytes each document the parser is given holds."""
+    from bot.ingest import parser
+
+    sizes: list[int] = []
+    real = parser.fastfeedparser.parse
+
+    def spy(body: bytes, **kwargs: Any) -> Any:
+        sizes.append(len(body))
+        return real(body, **kwargs)
+
+    monkeypatch.setattr(parser.fastfeedparser, "parse", spy)
+    return sizes
+
+
+@pytest.fixture
+def dated_documents_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mostly dated document is left whole by default (the parser dates it fast), but the
+    dated entries of a mixed one are ranked by the same reading: tests of the choice cut them."""
+    from bot.ingest import entry_cap
+
+    monkeypatch.setattr(entry_cap, "_DATED_SHARE", float("inf"))
 
 
 @pytest.fixture

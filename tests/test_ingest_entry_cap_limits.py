@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bot.ingest import entry_cap, entry_dates, parser
+from bot.ingest import entry_cap, entry_dates, entry_scan, parser
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import parse_date
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
@@ -60,20 +60,20 @@ def test_no_failure_inside_the_cut_fails_the_parse(monkeypatch: pytest.MonkeyPat
     def broken(self: object) -> None:
         raise LookupError("a codec the scan cannot find")
 
-    monkeypatch.setattr(entry_cap._Scan, "entries", broken)
+    monkeypatch.setattr(entry_scan.Scan, "entries", broken)
     items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
     assert len(_guids(_feed(items).encode())) == MAX_FEED_ENTRIES
 
 
 def _counted_scans(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     scans: list[int] = []
-    real = entry_cap._Scan.entries
+    real = entry_scan.Scan.entries
 
-    def counted(self: entry_cap._Scan) -> list[tuple[int, int, float | None]]:
+    def counted(self: entry_scan.Scan) -> list[tuple[int, int, float | None]]:
         scans.append(1)
         return real(self)
 
-    monkeypatch.setattr(entry_cap._Scan, "entries", counted)
+    monkeypatch.setattr(entry_scan.Scan, "entries", counted)
     return scans
 
 
@@ -183,7 +183,7 @@ def test_a_bug_in_the_cut_is_logged_as_a_warning_and_the_feed_still_read(
     def bug(*_args: object, **_kwargs: object) -> None:
         raise TypeError("a bug in our own date code")
 
-    monkeypatch.setattr(entry_cap, "entry_when", bug)
+    monkeypatch.setattr(entry_scan, "entry_when", bug)
     items = "".join(f"<item><guid>crossing-{n}</guid></item>" for n in range(COUNT))
     with caplog.at_level(logging.DEBUG, logger=entry_cap.__name__):
         assert len(_guids(_feed(items).encode())) == MAX_FEED_ENTRIES

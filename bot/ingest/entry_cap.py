@@ -39,29 +39,20 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
-from bot.ingest.entry_dates import Budget, TooSlow, read_date
-from bot.ingest.entry_when import DateChild, entry_when, fill_runs, needs_fill, wanted
+import fastfeedparser
 
-__all__ = ["keep_newest_entries", "keep_newest_items"]
+from bot.ingest.entry_dates import Budget, TooSlow, read_date
+from bot.ingest.entry_scan import Scan, Unsure
+from bot.ingest.entry_when import fill_runs
+
+__all__ = ["EntryCut", "Sharers", "cut_sharers", "keep_newest_entries", "keep_newest_items"]
 
 log = logging.getLogger(__name__)
 
-_ATOM_NAMESPACES = frozenset(
-    {"http://www.w3.org/2005/Atom", "https://www.w3.org/2005/Atom", "http://purl.org/atom/ns#"}
-)
-_RDF_ROOT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"
-_RSS_1_ITEM = "http://purl.org/rss/1.0/}item"
-# Every element `entry_fields` takes for an entry, wherever it is, by expat's name.
-_ENTRY_NAMES = frozenset({"item", _RSS_1_ITEM, "http://my.netscape.com/rdf/simple/0.9/}item",
-                          "http://www.w3.org/2005/Atom}entry", "http://purl.org/atom/ns#}entry"})  # fmt: skip
-# Deeper than libxml2 reads without its huge-tree option: the parser may see less.
-_MAX_DEPTH = 200
-# An empty-element tag as a well-formed document writes it.
-_EMPTY_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/>""")
-_ENTRY_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
 # Past this many "<" an entry start (start and end tags both: about 55 child elements), reading
 # an undated document costs more than parsing all of it.
 _TAGS_PER_ENTRY = 120
@@ -77,14 +68,24 @@ _NOT_TAGS = re.compile(
 )
 
 
-class _Unsure(Exception):
-    """The scan cannot tell that it chooses what the parser would."""
+@dataclass(frozen=True, slots=True)
+class EntryCut:
+    """A document cut down to its newest entries (`keep_newest_entries`)."""
+
+    body: bytes
+    unread: int  # the entries cut out
+    # The ids a kept entry shares with a cut one, and the document again with only those cut
+    # entries: the parser reads them beside the kept ones to tell whether such an id names one
+    # entry or several (`entries.shared_ids`), as when it read every entry. None when there
+    # are so many that reading them would cost what the cut saves: the ids are then no ids.
+    sharing_ids: frozenset[str] = frozenset()
+    sharing: bytes | None = None
 
 
-def keep_newest_entries(body: bytes, limit: int) -> tuple[bytes, int] | None:
-    """`body` without its entries past the `limit` newest, and how many were cut out; None when
-    it holds no more than `limit` entries, or when the choice is better left to the parser (see
-    the module docstring). `body` is in an ASCII-compatible encoding (`decoding.to_utf8`)."""
+def keep_newest_entries(body: bytes, limit: int) -> EntryCut | None:
+    """`body` without its entries past the `limit` newest; None when it holds no more than
+    `limit` entries, or when the choice is better left to the parser (see the module
+    docstring). `body` is in an ASCII-compatible encoding (`decoding.to_utf8`)."""
     if b"\x00" in body[:4] or not _worth_reading(body, limit):
         return None
     try:
@@ -99,11 +100,11 @@ def keep_newest_entries(body: bytes, limit: int) -> tuple[bytes, int] | None:
         return None
 
 
-def _cut(body: bytes, limit: int) -> tuple[bytes, int] | None:
-    scan = _Scan(body)
+def _cut(body: bytes, limit: int) -> EntryCut | None:
+    scan = Scan(body)
     try:
         spans = scan.entries()
-    except (_Unsure, TooSlow, expat.ExpatError, RecursionError):
+    except (Unsure, TooSlow, expat.ExpatError, RecursionError):
         return None
     if len(spans) <= limit:
         return None
@@ -112,6 +113,21 @@ def _cut(body: bytes, limit: int) -> tuple[bytes, int] | None:
         for index, (_start, _end, when) in enumerate(spans)
     )
     kept = {index for _, _, index in keyed[:limit]}
+    cut = _keeping(body, spans, kept)
+    if scan.fill_ran and not kept.isdisjoint(scan.odd) and not fill_runs(cut, same_count=True):
+        # The dates ranked as `entry_fields` reads them again would not be read again in the
+        # cut document (its odd dates all cut out): the kept entries' dates would change.
+        return None
+    kept_ids = {scan.ids[index] for index in kept} - {""}
+    sharing = [i for i, name in enumerate(scan.ids) if i not in kept and name in kept_ids]
+    names = frozenset(scan.ids[index] for index in sharing)
+    # Past `limit` of them, an id so many entries carry tells none apart anyway.
+    shown = _keeping(body, spans, set(sharing)) if sharing and len(sharing) <= limit else None
+    return EntryCut(cut, len(spans) - len(kept), names, shown)
+
+
+def _keeping(body: bytes, spans: list[tuple[int, int, float | None]], kept: set[int]) -> bytes:
+    """`body` with the entries of `spans` not in `kept` cut out."""
     pieces = []
     pos = 0
     for index, (start, end, _when) in enumerate(spans):
@@ -119,12 +135,31 @@ def _cut(body: bytes, limit: int) -> tuple[bytes, int] | None:
             pieces.append(body[pos:start])
             pos = end
     pieces.append(body[pos:])
-    cut = b"".join(pieces)
-    if scan.fill_ran and not kept.isdisjoint(scan.odd) and not fill_runs(cut, same_count=True):
-        # The dates ranked as `entry_fields` reads them again would not be read again in the
-        # cut document (its odd dates all cut out): the kept entries' dates would change.
-        return None
-    return cut, len(spans) - len(kept)
+    return b"".join(pieces)
+
+
+# Cut-out entries that share an id with a kept one, as the parser reads them, and the ids read
+# as shared without reading them (`entry_cap.EntryCut`).
+Sharers = tuple[tuple[Any, ...], frozenset[str]]
+
+
+def cut_sharers(cut: EntryCut | None) -> Sharers:
+    """The entries of `cut.sharing` as fastfeedparser reads them: with the kept entries, an id
+    is read as shared exactly when it was before the cut (the same id on another page names
+    neither), so a kept entry's GUID does not hang on which entries the cut took out. When they
+    are not read, the ids they share are read as shared outright."""
+    if cut is None or not cut.sharing_ids:
+        return (), frozenset()
+    if cut.sharing is not None:
+        try:
+            raw = fastfeedparser.parse(
+                cut.sharing, include_tags=False, include_media=False, include_enclosures=False
+            )
+        except Exception:  # the whole document read, so this one should: no id is trusted then
+            log.debug("the entries sharing an id with a kept one could not be read", exc_info=True)
+        else:
+            return tuple(raw.get("entries") or ()), frozenset()
+    return (), cut.sharing_ids
 
 
 def keep_newest_items(items: list[Any], limit: int) -> list[Any]:
@@ -180,184 +215,6 @@ def _section_tags(body: bytes, enough: int) -> int:
         if query >= 0 and query < end:
             query = body.find(b"<?", end)
     return found
-
-
-class _Scan:
-    """The entries of one document as (start, end, timestamp or None), in document order."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-        self.parser = expat.ParserCreate(namespace_separator="}")
-        self.parser.buffer_text = True
-        self.budget = Budget()
-        self.spans: list[tuple[int, int, float | None]] = []
-        self.depth = 0
-        self.kind = ""  # "rss", "atom" or "rdf", once the root is read
-        self.atom_ns: str | None = None  # an Atom document's namespace
-        self.channel_depth = 0  # an RSS document's channel's depth, while inside it
-        self.channel_seen = False
-        self.entry_depth = 0  # the depth of the entry being read; 0 outside any
-        self.entry_start = 0
-        self.started = 0  # entries begun, the one the document may stop inside too
-        self.entry_elements = 0  # elements anywhere that `entry_fields` takes for entries
-        self.fill_ran = False  # whether `entry_fields` reads the document's odd dates again
-        # Entries whose dates `entry_fields` may read again, by their index in `spans`.
-        self.odd: dict[int, tuple[list[DateChild], dict[str, str]]] = {}
-        # The entry's direct children a date may be read from, in order.
-        self.children: list[DateChild] = []
-        self.wanted: dict[str, bool] = {}  # `entry_when.wanted` by name, asked once each
-        self.child = ""  # the direct child being read, "" when none (or of no date)
-        self.reading = False  # whether text now is still the parser's reading of its text
-        self.open = False  # whether it is still `entry_fields`' reading of it
-        self.text: list[str] = []
-        self.full: list[str] = []  # its text but for comments and instructions
-
-    def entries(self) -> list[tuple[int, int, float | None]]:
-        parser = self.parser
-        parser.StartElementHandler = self._start
-        parser.EndElementHandler = self._end
-        # The parser keeps a declared entity's reference as a node (it does not resolve them),
-        # which ends an element's text there; expat would read on. Such documents are rare.
-        parser.EntityDeclHandler = self._entity
-        parser.SkippedEntityHandler = self._skipped
-        # Not final: a document the fetch's size cap cut off is a well-formed one so far, and
-        # the entries before the cut are found; the parser leaves the one it stops inside out
-        # (`shape.cut_entry_starts`), and that one's bytes are kept as they are.
-        parser.Parse(self.body, False)
-        if self.odd:
-            self._fill()
-        return self.spans
-
-    def _fill(self) -> None:
-        """The entries whose dates `entry_fields` reads again, dated as it leaves them."""
-        runs = fill_runs(self.body, same_count=self.entry_elements == self.started)
-        if runs is None:
-            raise _Unsure("whether misread dates are read again depends on the entries")
-        self.fill_ran = runs
-        if not runs:
-            return  # dated as the parser reads them, when they were read
-        for index, (children, odd) in self.odd.items():
-            start, end, _when = self.spans[index]
-            self.spans[index] = (start, end, entry_when(children, self.atom_ns, self.budget, odd))
-
-    def _start(self, name: str, _attributes: Any) -> None:
-        self.depth += 1
-        depth = self.depth
-        if depth > _MAX_DEPTH:
-            raise _Unsure("nested too deeply")
-        if name in _ENTRY_NAMES:
-            self.entry_elements += 1
-        if self.entry_depth:
-            # Either reading of a child's text stops at its first child element.
-            self.reading = self.open = False
-            if depth == self.entry_depth + 1:
-                dates = self.wanted.get(name)
-                if dates is None:
-                    dates = self.wanted[name] = wanted(name, self.atom_ns)
-                self.child = name if dates else ""
-                self.reading = self.open = dates
-                self.text = []
-                self.full = []
-                if dates:
-                    # Text is read only here: most of a document's is no date's.
-                    self._listen(True)
-            elif name in _ENTRY_NAMES:
-                raise _Unsure("an entry inside an entry")
-            return
-        if depth == 1:
-            self._root(name)
-        elif self.kind == "rss" and depth == 2 and name == "channel" and not self.channel_seen:
-            # The parser reads the items of the root's first <channel>.
-            self.channel_seen = True
-            self.channel_depth = 2
-        elif self._is_entry(name, depth):
-            start = self.parser.CurrentByteIndex
-            if not _ENTRY_START.match(self.body, start):
-                raise _Unsure("an entry that is no start tag in the bytes")  # from an entity
-            self.started += 1
-            self.entry_depth = depth
-            self.entry_start = start
-            self.children = []
-
-    def _root(self, name: str) -> None:
-        namespace, _, local = name.rpartition("}")
-        if name == "rss":
-            self.kind = "rss"
-        elif local == "feed" and namespace in _ATOM_NAMESPACES:
-            self.kind = "atom"
-            self.atom_ns = namespace
-        elif name == _RDF_ROOT:
-            self.kind = "rdf"
-        else:
-            raise _Unsure("not RSS 2.0, Atom or RSS 1.0")
-
-    def _is_entry(self, name: str, depth: int) -> bool:
-        if self.kind == "rss":
-            return name == "item" and self.channel_depth > 0 and depth == self.channel_depth + 1
-        if self.kind == "atom":
-            return name == f"{self.atom_ns}}}entry"
-        return name == _RSS_1_ITEM
-
-    def _end(self, _name: str) -> None:
-        depth = self.depth
-        self.depth -= 1
-        if depth == self.channel_depth:
-            self.channel_depth = 0
-        if not self.entry_depth or depth > self.entry_depth + 1:
-            return
-        if depth == self.entry_depth + 1:
-            if self.child:
-                self._listen(False)
-                text = "".join(self.text) or None
-                self.children.append(DateChild(self.child, text, "".join(self.full)))
-            self.child = ""
-            self.reading = self.open = False
-            return
-        self.entry_depth = 0
-        # Expat reports the end of an empty-element tag just past it, of an end tag at its "<".
-        body, pos = self.body, self.parser.CurrentByteIndex
-        if body[pos - 2 : pos] == b"/>" and (tag := _EMPTY_TAG.match(body, self.entry_start)):
-            end = tag.end()
-            if end != pos:
-                raise _Unsure("an empty entry's tag that is not where expat read it")
-        elif body.startswith(b"</", pos) and (end := body.find(b">", pos) + 1) > 0:
-            pass
-        else:
-            raise _Unsure("an entry's end that is no tag in the bytes")
-        children = self.children
-        odd = needs_fill(children) if children else {}
-        if odd:
-            # Dated when the document is read: whether they are read again depends on it all.
-            self.odd[len(self.spans)] = (children, odd)
-        when = entry_when(children, self.atom_ns, self.budget, {})
-        self.spans.append((self.entry_start, end, when))
-
-    def _listen(self, on: bool) -> None:
-        parser = self.parser
-        parser.CharacterDataHandler = self._chars if on else None
-        # The parser's reading of an element's text stops at a comment or instruction too.
-        parser.CommentHandler = self._stop_reading if on else None
-        parser.ProcessingInstructionHandler = self._stop_reading_pi if on else None
-
-    def _chars(self, data: str) -> None:
-        if self.open and self.depth == self.entry_depth + 1:
-            self.full.append(data)
-            if self.reading:
-                self.text.append(data)
-
-    def _stop_reading(self, _data: str) -> None:
-        if self.depth == self.entry_depth + 1:
-            self.reading = False
-
-    def _stop_reading_pi(self, _target: str, _data: str) -> None:
-        self._stop_reading(_data)
-
-    def _entity(self, _name: str, is_parameter: int, *_declaration: Any) -> None:
-        if not is_parameter:
-            raise _Unsure("a general entity declared")
-
-    def _skipped(self, _name: str, _is_parameter: int) -> None:
-        raise _Unsure("an entity not declared here")
 
 
 def _json_time(item: Any, budget: Budget) -> float | None:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
-from bot.ingest.entry_cap import keep_newest_items
+from bot.ingest.entry_cap import EntryCut, keep_newest_items
 from bot.ingest.errors import FeedParseError
 
 log = logging.getLogger(__name__)
@@ -83,11 +83,12 @@ def link_external_urls(body: bytes, entries: list[Any]) -> None:
             entry["link"] = external
 
 
-def json_feed_body(body: bytes, max_items: int) -> tuple[bytes, int]:
+def json_feed_body(body: bytes, max_items: int) -> EntryCut:
     """`body`, a JSON document, as a JSON Feed the parsers can read, and how many items were left
     out past its `max_items` newest (`entry_cap.keep_newest_items`): the same bytes when every
     field has its type and no item is left out, else the document again with each field
-    normalised or dropped (see the module docstring). Raises `FeedParseError` for a document
+    normalised or dropped (see the module docstring). The items left out whose id a kept one
+    has too come with it (`EntryCut.sharing`), as the cut of an XML document gives them. Raises `FeedParseError` for a document
     that is not valid JSON, or not a JSON Feed (no object, or no list of items)."""
     try:
         data = json.loads(body)
@@ -110,7 +111,8 @@ def json_feed_body(body: bytes, max_items: int) -> tuple[bytes, int]:
     changed |= len(objects) != len(items or ())
     kept = keep_newest_items(objects, max_items)
     changed |= len(kept) != len(objects)
-    for item in kept:
+    sharing = _sharing(objects, kept)
+    for item in [*kept, *sharing]:
         # A number's string before the strings are checked: `"title": 2024` is a headline.
         changed |= _only(item, "title", _number_as_string)
         changed |= _normalise(item, _ITEM_STRINGS)
@@ -118,10 +120,30 @@ def json_feed_body(body: bytes, max_items: int) -> tuple[bytes, int]:
         changed |= _only(item, "tags", lambda tags: [t for t in _listed(tags) if _text(t)])
         changed |= _only(item, "attachments", _attachments)
     if not changed:
-        return body, 0
+        return EntryCut(body, 0)
+    unread = len(objects) - len(kept)
+    names = frozenset(_id(item) for item in sharing)
+    shown = None
+    if sharing and len(sharing) <= max_items:
+        shown = json.dumps({**data, "items": sharing}).encode("ascii")
     data["items"] = kept
     # ASCII escapes: a lone surrogate json read from "\ud800" stays an escape, not bad UTF-8.
-    return json.dumps(data).encode("ascii"), len(objects) - len(kept)
+    return EntryCut(json.dumps(data).encode("ascii"), unread, names, shown)
+
+
+def _id(item: dict[str, Any]) -> str:
+    # As `entries.shared_ids` reads the parser's id of it.
+    value = _number_as_string(item.get("id"))
+    return value.strip() if value else ""
+
+
+def _sharing(objects: list[dict[str, Any]], kept: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items of `objects` not `kept` whose id a kept one has too."""
+    if len(kept) == len(objects):
+        return []
+    kept_ids = {_id(item) for item in kept} - {""}
+    chosen = {id(item) for item in kept}
+    return [item for item in objects if id(item) not in chosen and _id(item) in kept_ids]
 
 
 def _normalise(obj: dict[str, Any], strings: tuple[str, ...]) -> bool:

@@ -38,7 +38,7 @@ from bot.ingest.controls import codes_in_names, drop_controls
 from bot.ingest.decoding import left_in_iso_2022, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
-from bot.ingest.entry_cap import keep_newest_entries
+from bot.ingest.entry_cap import EntryCut, Sharers, cut_sharers, keep_newest_entries
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
@@ -207,8 +207,10 @@ def _parse(
     # Entries past the newest MAX_FEED_ENTRIES are cut out before any parser reads them
     # (`entry_cap`); a document still in ISO-2022, where "<" may be half a character, is not cut.
     unread = 0
+    cut: EntryCut | None = None
     if json_body:
-        body, unread = json_feed_body(body, MAX_FEED_ENTRIES)
+        cut = json_feed_body(body, MAX_FEED_ENTRIES)
+        body, unread = cut.body, cut.unread
     elif left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
@@ -216,7 +218,7 @@ def _parse(
         # Repaired first: expat, which the cut reads with, refuses an HTML entity.
         body = repair_entities(body)
         if cut := keep_newest_entries(body, MAX_FEED_ENTRIES):
-            body, unread = cut
+            body, unread = cut.body, cut.unread
             # Checked again, though the cut joins no markup: the guard is what parsers see.
             if crowded := crowded_element(body):
                 raise FeedParseError(str(crowded))
@@ -236,11 +238,13 @@ def _parse(
         if entries or feed.get("title"):
             if json_body:
                 link_external_urls(body, entries)
-            parsed = _build(feed, entries, body, url, "fastfeedparser", cut_starts, quiet)
+            also = _sharers(cut, json_body)
+            parsed = _build(feed, entries, body, url, "fastfeedparser", cut_starts, quiet, also)
         else:
             fast_error = "no feed title and no entries"
     if fast_error is not None:
-        parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts, quiet)
+        also = _sharers(cut, json_body)
+        parsed = _parse_slow(body, url, fast_error, polled_url, cut_starts, quiet, also)
         if not quiet:
             # A feed read this way every poll costs far more CPU than its size suggests.
             log.debug(
@@ -253,6 +257,14 @@ def _parse(
     return parsed
 
 
+def _sharers(cut: EntryCut | None, json_body: bool) -> Sharers:
+    # A JSON Feed item's external_url is its link, as for the kept ones.
+    also = cut_sharers(cut)
+    if json_body and cut is not None and cut.sharing is not None:
+        link_external_urls(cut.sharing, list(also[0]))
+    return also
+
+
 def _parse_slow(
     body: bytes,
     url: str | None,
@@ -260,6 +272,7 @@ def _parse_slow(
     polled: str | None,
     cut_starts: int | None,
     quiet: bool = False,
+    also: Sharers = ((), frozenset()),
 ) -> ParsedFeed:
     if len(body) > MAX_FALLBACK_BYTES:
         # Before any parse: a web page is still named as one, the parse of a page is cheap.
@@ -283,7 +296,7 @@ def _parse_slow(
             raise NotAFeedError(page)
         reason = raw.get("bozo_exception") or "not RSS, Atom or JSON Feed"
         raise FeedParseError(f"not a feed: {reason} (fastfeedparser: {fast_error})")
-    return _build(feed, entries, body, url, "feedparser", cut_starts, quiet)
+    return _build(feed, entries, body, url, "feedparser", cut_starts, quiet, also)
 
 
 def _build(
@@ -294,9 +307,12 @@ def _build(
     which: str,
     cut_starts: int | None = None,
     quiet: bool = False,
+    also: Sharers = ((), frozenset()),
 ) -> ParsedFeed:
     """A `ParsedFeed` of the parser's `raw_entries`. `cut_starts` is the number of entry start
-    tags of a document cut off inside its last entry (`cut_entry_starts`)."""
+    tags of a document cut off inside its last entry (`cut_entry_starts`); `also`, the entries
+    cut out before parsing that share an id with one read, and the ids read as shared outright
+    (`entry_cap.cut_sharers`)."""
     feed_link = raw_str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
@@ -323,7 +339,13 @@ def _build(
     whole = count - 1 if cut_starts is not None and cut_starts == count else count
     unread = max(0, whole - MAX_FEED_ENTRIES)
     kept = newest(raw_entries[:whole], MAX_FEED_ENTRIES) if unread else range(whole)
-    shared = shared_ids(raw_entries)
+    sharers, shared_outright = also
+    shared = shared_ids([*raw_entries, *sharers]) | shared_outright
+    if sharers or shared_outright:
+        log.debug(
+            "feed %s: %d ids an entry read shares with entries cut out before parsing",
+            url or base, len(shared - shared_ids(raw_entries)),
+        )  # fmt: skip
     entries = []
     for index in kept:
         try:
