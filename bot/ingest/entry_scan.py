@@ -99,7 +99,8 @@ class Scan:
             return  # dated as the parser reads them, when they were read
         for index, (children, odd) in self.odd.items():
             start, end, _when = self.spans[index]
-            self.spans[index] = (start, end, entry_when(children, self.atom_ns, self.budget, odd))
+            when = entry_when(children, self.atom_ns, self.budget, odd, rdf=self.kind == "rdf")
+            self.spans[index] = (start, end, when)
 
     def _start(self, name: str, attributes: Any) -> None:
         self.depth += 1
@@ -193,13 +194,20 @@ class Scan:
         if odd:
             # Dated when the document is read: whether they are read again depends on it all.
             self.odd[len(self.spans)] = (children, odd)
-        when = entry_when(children, self.atom_ns, self.budget, {})
+        when = entry_when(children, self.atom_ns, self.budget, {}, rdf=self.kind == "rdf")
         self.spans.append((self.entry_start, end, when))
         self.ids.append(self._entry_id(children))
 
     def _entry_id(self, children: list[DateChild]) -> str:
-        """The entry's id as fastfeedparser reads it: the first id element with text; in RSS
-        and RDF, else the first child named guid (any namespace or case), else rdf:about."""
+        """The entry's id as fastfeedparser reads it: in Atom, the first <id> with text; in RSS,
+        the first atom:id with text, else the first child named guid (any namespace or case),
+        else rdf:about; in RSS 1.0, the first atom:id's text, else the first unprefixed <guid>'s,
+        else rdf:about."""
+        if self.kind == "rdf":
+            first: dict[str, str] = {}
+            for child in children:
+                first.setdefault(child.name, (child.text or "").strip())
+            return first.get(self.id_name) or first.get("guid") or (self.about or "").strip()
         ids = (child.text for child in children if child.name == self.id_name)
         found = next((text for text in ids if text), None)
         if found is None and self.kind != "atom":

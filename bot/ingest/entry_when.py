@@ -4,7 +4,9 @@ Two readings make it. fastfeedparser's: which of an entry's direct children it t
 from (an RSS item's first element of each local name, in any namespace and case: its
 publication date, else its GUID read as one when that is no link, else its update date; an Atom
 entry's first <published> with text, else <issued>, then <updated> else <modified>), its text
-up to a comment, processing instruction or child element. Then ours (`entry_fields`): a date it
+up to a comment, processing instruction or child element; an RSS 1.0 (RDF) item's by namespace:
+Dublin Core's <date>, else Atom's <issued> or the unprefixed <guid>; Dublin Core terms'
+<modified>, else Atom's <modified>. Then ours (`entry_fields`): a date it
 misreads (a 12-hour clock, an offset it drops) is read again from the document, there with
 comments and instructions left out of the text, when that pass runs at all: it runs for the
 whole document or not at all (`fill_runs`).
@@ -12,7 +14,9 @@ whole document or not at all (`fill_runs`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.ingest.entry_dates import Budget, library_iso, read_date
 from bot.ingest.entry_fields import has_media, has_odd_dates, has_xml_base, is_rdf, odd_date
@@ -21,6 +25,13 @@ from bot.ingest.normalize import parse_date
 __all__ = ["DateChild", "entry_when", "fill_runs", "needs_fill", "wanted"]
 
 ATOM_03 = "http://purl.org/atom/ns#"
+# The elements fastfeedparser dates an RSS 1.0 item by, by expat's name (its RDF reading takes
+# the Atom 1.0 namespace for Atom's).
+_RDF_PUBLISHED = "http://purl.org/dc/elements/1.1/}date"
+_RDF_UPDATED = "http://purl.org/dc/terms/}modified"
+_RDF_PUBLISHED_FALLBACK = "http://www.w3.org/2005/Atom}issued"
+_RDF_UPDATED_FALLBACK = "http://www.w3.org/2005/Atom}modified"
+_RDF_GUID = "guid"  # in no namespace: a default namespace's <guid> is not it
 # The local names (lowercased, in any namespace) an RSS item's date is read from.
 _RSS_PUBLISHED = ("pubdate", "published", "issued", "date")
 _RSS_UPDATED = ("lastbuilddate", "updated", "modified")
@@ -30,6 +41,7 @@ _FILLED = {"pubDate": "published", "date": "published", "published": "published"
            "issued": "published", "updated": "updated", "modified": "updated",
            "created": "created"}  # fmt: skip
 _KEYS = ("published", "updated", "created")
+_T = TypeVar("_T")
 
 
 @dataclass(slots=True)
@@ -78,15 +90,42 @@ def fill_runs(body: bytes, *, same_count: bool) -> bool | None:
 
 
 def entry_when(
-    children: list[DateChild], atom_ns: str | None, budget: Budget, odd: dict[str, str]
+    children: list[DateChild],
+    atom_ns: str | None,
+    budget: Budget,
+    odd: dict[str, str],
+    *,
+    rdf: bool = False,
 ) -> float | None:
-    """The timestamp `entries.newest` ranks the entry by; `odd`: the dates `entry_fields` reads
-    again in it (`needs_fill`), when it does."""
+    """The timestamp `entries.newest` ranks the entry by (an RSS 1.0 item's when `rdf`); `odd`:
+    the dates `entry_fields` reads again in it (`needs_fill`), when it does."""
     if odd:
-        return _filled_when(children, atom_ns, budget, odd)
+        return _filled_when(children, atom_ns, budget, odd, rdf)
     if atom_ns is not None:
         return _atom_when(children, atom_ns, budget)
+    if rdf:
+        published, updated = _rdf_dates(children, lambda text: read_date(text, budget)[1])
+        return published or updated
     return _rss_when(children, budget)
+
+
+def _rdf_dates(
+    children: list[DateChild], read: Callable[[str], _T | None]
+) -> tuple[_T | None, _T | None]:
+    """An RSS 1.0 item's published and updated dates as fastfeedparser's RDF reading takes them,
+    each `read` from its element's text: the first element of a name only, its text stripped;
+    an element with text sets the date even when it reads as none (no fallback is tried)."""
+    texts: dict[str, str] = {}
+    for child in children:
+        if child.name not in texts:
+            texts[child.name] = (child.text or "").strip()
+    published: _T | None = None
+    if text := texts.get(_RDF_PUBLISHED) or texts.get(_RDF_PUBLISHED_FALLBACK):
+        published = read(text)
+    elif (guid := texts.get(_RDF_GUID)) and not guid.startswith(("http://", "https://")):
+        published = read(guid)
+    text = texts.get(_RDF_UPDATED) or texts.get(_RDF_UPDATED_FALLBACK)
+    return published, read(text) if text else None
 
 
 def _rss_when(children: list[DateChild], budget: Budget) -> float | None:
@@ -114,11 +153,15 @@ def _atom_when(children: list[DateChild], atom_ns: str, budget: Budget) -> float
 
 
 def _filled_when(
-    children: list[DateChild], atom_ns: str | None, budget: Budget, odd: dict[str, str]
+    children: list[DateChild],
+    atom_ns: str | None,
+    budget: Budget,
+    odd: dict[str, str],
+    rdf: bool,
 ) -> float | None:
     """As `entry_fields._fill` puts the dates right in the parser's own entry: a date replaces
     its key's reading, and any other key's that was a copy of it."""
-    raw = _raw_dates(children, atom_ns, budget)
+    raw = _raw_dates(children, atom_ns, budget, rdf)
     for key, text in odd.items():
         date = parse_date(text)
         if date is None:
@@ -134,14 +177,16 @@ def _filled_when(
 
 
 def _raw_dates(
-    children: list[DateChild], atom_ns: str | None, budget: Budget
+    children: list[DateChild], atom_ns: str | None, budget: Budget, rdf: bool
 ) -> dict[str, str | None]:
     """The parser's "published" and "updated" of the entry, as the library's ISO text."""
 
     def iso(text: str | None) -> str | None:
         return library_iso(text, budget) or None if text else None
 
-    if atom_ns is None:
+    if rdf:
+        published, updated = _rdf_dates(children, iso)
+    elif atom_ns is None:
         texts = _rss_texts(children)
         published = iso(_first(texts, _RSS_PUBLISHED))
         updated = iso(_first(texts, _RSS_UPDATED))

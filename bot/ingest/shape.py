@@ -157,6 +157,12 @@ def entry_cut_through(body: bytes, parsed_entries: int) -> bool:
 _PROLOGUE_LIMIT = 64 * 1024
 
 
+def root_name(body: bytes) -> bytes | None:
+    """The root element's name as written ("rss", "atom:feed"), None when not found (`_root`)."""
+    found = _root(body)
+    return found[0] if found else None
+
+
 def _root(body: bytes) -> tuple[bytes, int] | None:
     """The root element's name and the index of the `>` ending its start tag (-1 when the
     document stops inside it). The prologue is skipped whole, since any part of it may mention
