@@ -46,12 +46,21 @@ from xml.parsers import expat
 
 import fastfeedparser
 
-from bot.ingest.entry_dates import Budget, TooSlow, read_date
-from bot.ingest.entry_scan import Scan, Unsure
+from bot.ingest.entry_dates import SLOW_DATES, Budget, TooSlow, read_date
+from bot.ingest.entry_scan import ENTRY_START, Scan, Unsure
 from bot.ingest.entry_when import fill_runs
+from bot.ingest.errors import FeedParseError
 from bot.ingest.shape import root_name
 
-__all__ = ["EntryCut", "Sharers", "cut_sharers", "keep_newest_entries", "keep_newest_items"]
+__all__ = [
+    "MAX_UNCUT_ENTRIES",
+    "EntryCut",
+    "Sharers",
+    "cut_sharers",
+    "keep_newest_entries",
+    "keep_newest_items",
+    "refuse_uncut",
+]
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +88,14 @@ _XMLNS = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*(?:"([^"<]*)"|'([^'<]*)')"""
 # Past these, a hostile document's declarations are not read: each prefix costs a count.
 _MAX_DECLARATIONS = 1_000
 _MAX_PREFIXES = 16
-# At least this share of entries dated, the document is left whole.
+# At least this share of entries dated, the document is left whole: when it holds no more than
+# MAX_UNCUT_ENTRIES (its dates are counted in its bytes, where a CDATA section's text counts too).
 _DATED_SHARE = 0.5
+# The most entries a document is parsed whole with when the cut cannot choose from them: it
+# does for any well-formed feed, so a document past it (not well-formed, declaring entities, or
+# with thousands of dates only dateutil reads) is refused. 10 MB of tiny items that avoid the
+# cut cost 9 to 38 s of CPU (GIL held) to parse whole; 10,000 of them cost 1.4 s at most.
+MAX_UNCUT_ENTRIES = 10_000
 # What a "<" may open that is no element's tag: its "<"s are no tags to expat (an internal
 # subset's declarations are, roughly, but a document declaring entities is left whole anyway).
 _NOT_TAGS = re.compile(
@@ -105,27 +120,58 @@ class EntryCut:
 def keep_newest_entries(body: bytes, limit: int) -> EntryCut | None:
     """`body` without its entries past the `limit` newest; None when it holds no more than
     `limit` entries, or when the choice is better left to the parser (see the module
-    docstring). `body` is in an ASCII-compatible encoding (`decoding.to_utf8`)."""
+    docstring). `body` is in an ASCII-compatible encoding (`decoding.to_utf8`). Raises
+    `FeedParseError` for a document of more than `MAX_UNCUT_ENTRIES` entries it cannot cut."""
     if b"\x00" in body[:4] or not _worth_reading(body, limit):
         return None
     try:
         return _cut(body, limit)
+    except _Declined as declined:
+        reason = str(declined)
     except (ValueError, LookupError, UnicodeError, expat.ExpatError) as exc:
         # What expat raises on an encoding it cannot use: the document's doing, not ours.
         log.debug("entry cap: the document is left whole (%s: %s)", type(exc).__name__, exc)
-        return None
+        reason = "in an encoding the cut cannot read"
     except Exception:
         # Our own bug: still never the poll's failure, but seen, not hidden at DEBUG.
         log.warning("entry cap: failed; the document is left whole", exc_info=True)
         return None
+    refuse_uncut(body, reason)
+    return None
+
+
+def refuse_uncut(body: bytes, reason: str) -> None:
+    """Raise `FeedParseError` when `body`, a document the cut does not read at all (`reason`),
+    holds more than `MAX_UNCUT_ENTRIES` entries."""
+    _refuse_past_uncut_limit(len(ENTRY_START.findall(body)), reason)
+
+
+def _refuse_past_uncut_limit(entries: int, reason: str) -> None:
+    """Raise `FeedParseError` when a document whose entries the cut could not choose from holds
+    more than `MAX_UNCUT_ENTRIES`: parsing them all is what a hostile feed would be after."""
+    if entries > MAX_UNCUT_ENTRIES:
+        raise FeedParseError(
+            f"{entries:,} entries, and the older ones could not be left out before parsing "
+            f"({reason}); such a feed is read up to {MAX_UNCUT_ENTRIES:,} entries"
+        )
+
+
+class _Declined(Exception):
+    """The scan read the document, but the choice is the parser's: why."""
 
 
 def _cut(body: bytes, limit: int) -> EntryCut | None:
     scan = Scan(body)
     try:
         spans = scan.entries()
-    except (Unsure, TooSlow, expat.ExpatError, RecursionError):
-        return None
+    except Unsure as exc:
+        raise _Declined(str(exc)) from exc
+    except TooSlow as exc:
+        raise _Declined(f"more than {SLOW_DATES:,} dates only the slow date reader reads") from exc
+    except expat.ExpatError as exc:
+        raise _Declined(f"not well-formed XML: {exc}") from exc
+    except RecursionError as exc:
+        raise _Declined("nested too deeply") from exc
     if len(spans) <= limit:
         return None
     keyed = sorted(
@@ -137,7 +183,7 @@ def _cut(body: bytes, limit: int) -> EntryCut | None:
     if scan.fill_ran and not kept.isdisjoint(scan.odd) and not fill_runs(cut, same_count=True):
         # The dates ranked as `entry_fields` reads them again would not be read again in the
         # cut document (its odd dates all cut out): the kept entries' dates would change.
-        return None
+        raise _Declined("dates the cut would change the reading of")
     kept_ids = {scan.ids[index] for index in kept} - {""}
     sharing = [i for i, name in enumerate(scan.ids) if i not in kept and name in kept_ids]
     names = frozenset(scan.ids[index] for index in sharing)
@@ -185,13 +231,16 @@ def cut_sharers(cut: EntryCut | None) -> Sharers:
 def keep_newest_items(items: list[Any], limit: int) -> list[Any]:
     """A JSON Feed's `limit` newest items, in their order (`keep_newest_entries` for JSON): by
     `date_published`, else `date_modified`, as the parser dates them. All of them when their
-    dates take dateutil too long: the parser's choice then decides."""
+    dates take dateutil too long: the parser's choice then decides, up to `MAX_UNCUT_ENTRIES`
+    items (`FeedParseError` past them)."""
     if len(items) <= limit:
         return items
     budget = Budget()
     try:
         stamps = [_json_time(item, budget) for item in items]
     except TooSlow:
+        reason = f"more than {SLOW_DATES:,} dates only the slow date reader reads"
+        _refuse_past_uncut_limit(len(items), reason)
         return items
     keyed = sorted(
         (when is None, -when if when is not None else 0.0, index)
@@ -214,7 +263,7 @@ def _worth_reading(body: bytes, limit: int) -> bool:
     # Mostly dated, the parser dates them fast, and reading them costs more than it saves
     # (5,000 items of 10 children: 0.12 s read and cut against 0.06 s parsed whole). Counted
     # last and lazily: each count of 8 MB costs about 5 ms.
-    return not _mostly_dated(body, _DATED_SHARE * starts)
+    return starts > MAX_UNCUT_ENTRIES or not _mostly_dated(body, _DATED_SHARE * starts)
 
 
 def _mostly_dated(body: bytes, dated: float) -> bool:

@@ -1,8 +1,11 @@
 """Feed bytes to `ParsedFeed`: RSS 0.9x/1.0/2.0, Atom and JSON Feed.
 
 fastfeedparser is the fast path (about 100x feedparser on real feeds); feedparser is the
-fallback for what it rejects, up to `MAX_FALLBACK_BYTES`: a bigger document it rejects fails. Both only ever see bytes: given a string, either library may treat
-it as a URL or a file path and open it, which would bypass the fetcher's network guard.
+fallback for what it rejects, up to `MAX_FALLBACK_BYTES`: a bigger document it rejects fails.
+So does one of more than `entry_cap.MAX_UNCUT_ENTRIES` entries whose older ones cannot be cut out
+before parsing (not well-formed, declaring entities). Both only ever see bytes: given a string,
+either library may treat it as a URL or a file path and open it, which would bypass the
+fetcher's network guard.
 
 Character encoding, first match wins: a byte-order mark; the XML declaration's encoding; the HTTP
 Content-Type charset; UTF-8. The document's own word goes first because servers often send a
@@ -38,7 +41,13 @@ from bot.ingest.controls import codes_in_names, drop_controls
 from bot.ingest.decoding import left_in_iso_2022, to_utf8, unreadable_charset
 from bot.ingest.entities import repair_entities
 from bot.ingest.entries import DIGEST_GUID, ParsedEntry, newest, raw_str, read_entry, shared_ids
-from bot.ingest.entry_cap import EntryCut, Sharers, cut_sharers, keep_newest_entries
+from bot.ingest.entry_cap import (
+    EntryCut,
+    Sharers,
+    cut_sharers,
+    keep_newest_entries,
+    refuse_uncut,
+)
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
 from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
@@ -214,6 +223,7 @@ def _parse(
     elif left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
+        refuse_uncut(body, "left in ISO-2022, where a '<' may be half of a character")
     else:
         # Repaired first: expat, which the cut reads with, refuses an HTML entity.
         body = repair_entities(body)
