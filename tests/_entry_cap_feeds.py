@@ -26,7 +26,7 @@ def atom(entries: list[str]) -> bytes:
     return (ATOM_HEAD + "".join(entries) + "</feed>").encode()
 
 
-def item(n: int, date: str | None = None, extra: str = "") -> str:
+def rss_item(n: int, date: str | None = None, extra: str = "") -> str:
     when = f"<pubDate>{date}</pubDate>" if date else ""
     return (
         f"<item><title>Harbour note {n}</title><link>https://quay.example/{n}</link>"
@@ -42,7 +42,7 @@ def rfc822(minutes: int) -> str:
     return format_datetime(at(minutes))
 
 
-def numbers(body: bytes, **kwargs: Any) -> list[int]:
+def kept_numbers(body: bytes, **kwargs: Any) -> list[int]:
     return [int(e.guid.rsplit("-", 1)[1]) for e in parse_feed(body, **kwargs).entries]
 
 

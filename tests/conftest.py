@@ -5,14 +5,14 @@ chat front ends over the test's `core`: `h` (Slack's app through signed requests
 Discord bot), so a module driving a command on both platforms keeps only its own `core`. `core`
 is the sample feeds' synced in; a module marked `pytestmark = pytest.mark.empty_core` gets it
 over an empty database instead. `slack_core` is an empty core whose config names admins, for
-the Slack app's tests. `parsed_sizes` counts the bytes of each document fastfeedparser is given
-(what the entry cut left of it); a module marked `usefixtures("dated_documents_cut")` has the
-cut take mostly dated documents too."""
+the Slack app's tests. `parsed_documents` holds each document fastfeedparser is given (what
+the entry cut left of it), `parsed_sizes` their lengths; a module marked
+`usefixtures("dated_documents_cut")` has the cut take mostly dated documents too."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,19 +47,31 @@ def _new_process_logs() -> None:
 
 
 @pytest.fixture
+def parsed_documents(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Each document the parser is given, as given (what the entry cut left of it)."""
+    documents: list[bytes] = []
+    _spy_on_the_parser(monkeypatch, documents.append)
+    return documents
+
+
+@pytest.fixture
 def parsed_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many bytes each document the parser is given holds."""
+    sizes: list[int] = []
+    _spy_on_the_parser(monkeypatch, lambda body: sizes.append(len(body)))
+    return sizes
+
+
+def _spy_on_the_parser(monkeypatch: pytest.MonkeyPatch, record: Callable[[bytes], None]) -> None:
     from bot.ingest import parser
 
-    sizes: list[int] = []
     real = parser.fastfeedparser.parse
 
     def spy(body: bytes, **kwargs: Any) -> Any:
-        sizes.append(len(body))
+        record(body)
         return real(body, **kwargs)
 
     monkeypatch.setattr(parser.fastfeedparser, "parse", spy)
-    return sizes
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ import logging
 import time
 
 import pytest
+from _entry_cap_feeds import without_cut
 
-from bot.ingest import entry_cap, entry_dates, entry_scan, parser
+from bot.ingest import entry_cap, entry_dates, entry_scan
 from bot.ingest.errors import FeedParseError
 from bot.ingest.normalize import parse_date
 from bot.ingest.parser import MAX_FEED_ENTRIES, parse_feed
@@ -31,7 +32,7 @@ def _guids(body: bytes) -> list[str]:
 
 def _whole_guids(body: bytes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     with monkeypatch.context() as patch:
-        patch.setattr(parser, "keep_newest_entries", lambda body, limit: None)
+        without_cut(patch)
         return _guids(body)
 
 
