@@ -87,7 +87,7 @@ _DATE_NAMES: dict[bytes, tuple[tuple[bytes, frozenset[bytes] | None], ...]] = {
 _XMLNS = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
 # Past these, a hostile document's declarations are not read: each prefix costs a count.
 _MAX_DECLARATIONS = 1_000
-_MAX_PREFIXES = 16
+_MAX_PREFIXES = 8
 # At least this share of entries dated, the document is left whole: when it holds no more than
 # MAX_UNCUT_ENTRIES (its dates are counted in its bytes, where a CDATA section's text counts too).
 _DATED_SHARE = 0.5
