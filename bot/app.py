@@ -235,7 +235,7 @@ class NewsDigest:
         """`card` for code on the event loop (chat commands): a summary not yet written is written
         off the loop, since an LLM call can take seconds and a big story's extractive pass about
         one, and chat, the scheduler and /healthz share the loop. SQLite stays on the loop."""
-        from bot.pipeline.cards import build_card, save_summary
+        from bot.pipeline.cards import build_card, save_if_writable
 
         members = self.story_members(story.id)
         cached = summary_store.cached_summary(self.db, story.id, len(members))
@@ -243,7 +243,7 @@ class NewsDigest:
             summary = await self.summarizer.asummarize(members, story=story.slug)
             cached = summary_store.cached_summary(self.db, story.id, len(members))
             if cached is None or (cached.llm_fallback and not summary.llm_fallback):
-                save_summary(self.db, story, summary, len(members))
+                save_if_writable(self.db, story, summary, len(members))
             story = self.story(story.id) or story
         return build_card(
             self.db,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bot.cards import Digest, StoryCard
 from bot.render.literal import unmarked
 from bot.store.channels import ChannelRow
+from bot.store.loop_waits import DatabaseBusyError
 
 
 @dataclass(slots=True)
@@ -82,6 +83,21 @@ def cut_notice(dropped: int, see_all: str = "") -> str:
     lines (run `newsdigest feeds list` for all)." """
     notice = f"… and {dropped} more {'line' if dropped == 1 else 'lines'}"
     return notice + (f" ({see_all})." if see_all else ".")
+
+
+def busy_text(busy: DatabaseBusyError) -> str:
+    """The reply to a command that met another process's write lock too long
+    (`bot.store.loop_waits`): nothing changed, or, when it had written something first, that it
+    may be only partly done."""
+    if busy.wrote:
+        return (
+            "The database became busy partway through (another newsdigest command is writing "
+            "to it), so that may be only partly done. Please try again in a moment."
+        )
+    return (
+        "The database is busy (another newsdigest command is writing to it), so nothing was "
+        "changed. Please try again in a moment."
+    )
 
 
 DigestPoster = Callable[[ChannelRow], Awaitable[int]]

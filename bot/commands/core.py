@@ -7,6 +7,7 @@ the `Reply` back into the platform's message format. Nothing here knows about Sl
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from bot.commands.base import (
     DigestPoster,
     Reply,
     UsageError,
+    busy_text,
     watchlist_command,
 )
 from bot.commands.feeds import feeds_command
@@ -35,7 +37,8 @@ from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
 from bot.store import deliveries, listed_stories
 from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
-from bot.store.database import utcnow
+from bot.store.database import is_busy, utcnow
+from bot.store.loop_waits import DatabaseBusyError, with_retries
 from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 
@@ -141,6 +144,15 @@ class Commands:
         self.update_interval = update_interval
 
     async def dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
+        """The command's reply. Its waits for another process's write lock never hold the event
+        loop long (`bot.store.loop_waits`), so the platform's acknowledgement goes out on time;
+        a lock held past the wait is answered as such, never as done."""
+        try:
+            return await with_retries(self.core.db, lambda: self._dispatch(command, args, ctx))
+        except DatabaseBusyError as exc:
+            return Reply(busy_text(exc))
+
+    async def _dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
         command = command.lstrip("/").lower()
         args = args.strip()
         if command not in COMMANDS:
@@ -163,7 +175,9 @@ class Commands:
             return Reply(str(exc))
         except UsageError as exc:
             return Reply(f"{exc}\nUsage: {exc.usage or usage(command, ctx.platform)}")
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+                raise  # not a bug: `dispatch` waits, and says so if it must give up
             # A bug must never show a stack trace in chat; the log has it.
             log.exception("command /%s %r failed", command, args)
             return Reply("Sorry, that command failed on our side. The bot's logs have the details.")

@@ -14,13 +14,21 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from bot.commands.base import CommandContext, ListLine, Reply, UsageError, watchlist_command
+from bot.commands.base import (
+    CommandContext,
+    ListLine,
+    Reply,
+    UsageError,
+    busy_text,
+    watchlist_command,
+)
 from bot.render.text import clean
 from bot.runner import unmutes
 from bot.runner.unmutes import CatchUp
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow, MutedStory
+from bot.store.loop_waits import DatabaseBusyError, with_retries
 from bot.textutil import plural
 from bot.topics.corpus import slugify
 from bot.topics.lookup import StoryRef, query_text
@@ -170,6 +178,20 @@ def _not_named(candidates: list[StoryRef | None], platform: str) -> str:
             + f"? For example: {example}"
         )
     return "No story matches that. Give its slug, as its card or /story shows it."
+
+
+async def click_mute(commands: Commands, story_id: str, ctx: CommandContext) -> tuple[str, bool]:
+    """`mute_clicked` on the event loop: its write waits for another process's lock only
+    briefly at a time, as a command's does (`bot.store.loop_waits`), and one held too long is
+    answered as such, nothing muted."""
+
+    async def click() -> tuple[str, bool]:
+        return mute_clicked(commands, story_id, ctx)
+
+    try:
+        return await with_retries(commands.core.db, click)
+    except DatabaseBusyError as exc:
+        return busy_text(exc), False
 
 
 def mute_clicked(commands: Commands, story_id: str, ctx: CommandContext) -> tuple[str, bool]:

@@ -16,6 +16,7 @@ from bot.outlets import outlet_names, story_outlets
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store import summaries as summary_store
+from bot.store.database import is_busy
 from bot.store.readonly import is_read_only_error
 from bot.store.stories import StoryRow
 from bot.summarize import Summarizer, summary_input
@@ -45,7 +46,7 @@ def build_card(
         summary = summarizer.summarize(members, story=story.slug, llm=llm)
         # A fallback again over a cached fallback: nothing new to keep.
         if save and (cached is None or not summary.llm_fallback):
-            _save_if_writable(db, story, summary, len(members))
+            save_if_writable(db, story, summary, len(members))
     independent, wire_groups = independent_sources(members)
     return StoryCard(
         story_id=story.id,
@@ -66,15 +67,18 @@ def build_card(
     )
 
 
-def _save_if_writable(
+def save_if_writable(
     db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
 ) -> None:
+    """`save_summary`, passed over where the database takes no write now."""
     try:
         save_summary(db, story, summary, member_count)
     except sqlite3.OperationalError as exc:
-        # A database opened read-only (a command run by a user who may only read it): the
-        # cache only saves the next card the work, so the card is shown uncached.
-        if not is_read_only_error(exc):
+        # A database opened read-only (a command run by a user who may only read it), or
+        # another process's write lock outlasting the wait (a chat command's is short,
+        # `bot.store.loop_waits`): the cache only saves the next card the work, so the card
+        # is shown uncached rather than not at all.
+        if not (is_read_only_error(exc) or is_busy(exc)):
             raise
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +27,7 @@ from bot.adapters.discord.webhook import follow_up_session
 from bot.commands import choices
 from bot.commands.base import ListLine, cut_notice
 from bot.commands.core import CommandContext, Commands, Reply
-from bot.commands.mutes import mute_clicked
+from bot.commands.mutes import click_mute
 from bot.config import Config
 from bot.render.text import clean
 
@@ -203,21 +203,35 @@ class CommandRunner:
             deferred = defer_ephemeral
             reply = await self.commands.dispatch(command, args, ctx)
         else:
-            task = asyncio.ensure_future(self.commands.dispatch(command, args, ctx))
-            done, _ = await asyncio.wait({task}, timeout=self.defer_after)
-            if not done:
-                await interaction.response.defer(ephemeral=defer_ephemeral, thinking=True)
-                deferred = defer_ephemeral
-            reply = await task
+            work = self.commands.dispatch(command, args, ctx)
+            reply, deferred = await self._in_time(interaction, work, defer_ephemeral)
         if private and not reply.ephemeral:
             reply = dataclasses.replace(reply, ephemeral=True)
         await self.send(interaction, reply, deferred=deferred)
 
     async def mute(self, interaction: discord.Interaction[Any], story_id: str) -> None:
-        """The Mute story button: answered only to whoever clicked, as on Slack. Quick (the
-        store only), so never deferred."""
-        text, _ = mute_clicked(self.commands, story_id, self.context(interaction))
-        await self.send(interaction, Reply(text), deferred=None)
+        """The Mute story button: answered only to whoever clicked, as on Slack. Deferred, as
+        a command is, when the database keeps it waiting."""
+
+        async def click() -> Reply:
+            text, _ = await click_mute(self.commands, story_id, self.context(interaction))
+            return Reply(text)
+
+        reply, deferred = await self._in_time(interaction, click(), True)
+        await self.send(interaction, reply, deferred=deferred)
+
+    async def _in_time(
+        self, interaction: discord.Interaction[Any], work: Awaitable[Reply], ephemeral: bool
+    ) -> tuple[Reply, bool | None]:
+        """`work`'s reply, and how the interaction was deferred (None: it was not) when the work
+        outlasted `defer_after`: the loop stays free while it waits for the database
+        (`bot.store.loop_waits`), so the deferral goes out within Discord's 3 s."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if done:
+            return task.result(), None
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await task, ephemeral
 
     def _public_guess(self, command: str) -> bool:
         if command == "digest" and self.commands.post_digest is not None:

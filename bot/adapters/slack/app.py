@@ -45,7 +45,7 @@ from bot.adapters.slack.responder import Responder
 from bot.adapters.slack.settings import SlackConfigError, SlackSettings, make_client
 from bot.adapters.slack.socket import SocketConnection
 from bot.adapters.slack.token_check import TokenCheck
-from bot.commands.mutes import mute_clicked
+from bot.commands.mutes import click_mute
 from bot.commands.topics import new_topic_hint
 
 if TYPE_CHECKING:
@@ -322,7 +322,7 @@ class SlackBot:
 
     async def _mute(self, body: dict[str, Any], action: dict[str, Any]) -> None:
         ctx = await self._context(body)
-        text, muted = mute_clicked(self.commands, str(action.get("value", "")), ctx)
+        text, muted = await click_mute(self.commands, str(action.get("value", "")), ctx)
         if muted:
             await self._changed()
         await self.responder.respond(

@@ -1,0 +1,124 @@
+"""Work on the event loop that waits for another process's write lock only briefly at a time.
+
+The service's connection waits up to `BUSY_TIMEOUT_SECONDS` for another connection's write lock
+(`newsdigest poll` beside `run`, a prune, an import), and SQLite waits inside the call: on the
+event loop nothing else runs meanwhile. A chat command that wrote then held back its own
+acknowledgement (Slack's and Discord's 3 seconds: the user saw "did not respond" though the
+setting was saved), and every other coroutine with it.
+
+`with_retries(db, work)` runs the coroutine `work()` so that each of its steps (the code between
+two awaits, where nothing else on the loop runs) waits at most `STEP_WAIT_SECONDS` for the lock;
+between its steps the connection has its own timeout again for everything else on the loop. A
+step that meets the lock for longer raises SQLite's "database is locked". While the work has
+written nothing yet, it is run again after a pause, the loop free meanwhile, until
+`GIVE_UP_SECONDS` have passed; then `DatabaseBusyError` says whether anything was written first.
+So the caller answers either the result or that the database is busy, never a silent loss.
+
+Why not a worker thread with a connection of its own: a command awaits the runner's hooks,
+which belong to the loop (`post_digest`, `on_channel_change`, the outbox's kick), and shares the
+core's objects (the summariser and its LLM budget), which write through the loop's connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sqlite3
+import types
+from collections.abc import Callable, Coroutine, Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from bot.store.database import is_busy
+
+T = TypeVar("T")
+
+# How long one step may hold the event loop waiting for another connection's write lock: a
+# poll's or a prune's batch is over within it; the acks' timers fire at most this late.
+STEP_WAIT_SECONDS = 0.2
+# How long the work is tried again before the database is said to be busy: the platforms take a
+# deferred answer for minutes, but a person waiting for one should hear soon.
+GIVE_UP_SECONDS = 10.0
+_FIRST_PAUSE = 0.05
+_LONGEST_PAUSE = 0.5
+
+_within: contextvars.ContextVar[bool] = contextvars.ContextVar("loop_waits", default=False)
+
+
+class DatabaseBusyError(Exception):
+    """The work met another connection's write lock for `GIVE_UP_SECONDS`. `wrote`: it had
+    written something before (so it may be partly done), else nothing was changed."""
+
+    def __init__(self, *, wrote: bool) -> None:
+        super().__init__("another connection held the database's write lock")
+        self.wrote = wrote
+
+
+@dataclass(slots=True)
+class _Tally:
+    changes: int = 0
+
+
+async def with_retries(
+    db: sqlite_utils.Database,
+    work: Callable[[], Coroutine[Any, Any, T]],
+    *,
+    give_up_after: float | None = None,
+) -> T:
+    """`work()`'s result, its steps' lock waits kept short and the work run again while it met
+    the lock before writing anything (see the module docstring). Within another's, the work is
+    only awaited: the outer one bounds its steps and runs it again."""
+    if _within.get():
+        return await work()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + (GIVE_UP_SECONDS if give_up_after is None else give_up_after)
+    pause = _FIRST_PAUSE
+    token = _within.set(True)
+    try:
+        while True:
+            tally = _Tally()
+            try:
+                return await _stepped(work(), db.conn, tally)
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if tally.changes or loop.time() + pause > deadline:
+                    raise DatabaseBusyError(wrote=bool(tally.changes)) from exc
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _LONGEST_PAUSE)
+    finally:
+        _within.reset(token)
+
+
+@types.coroutine
+def _stepped(
+    coro: Coroutine[Any, Any, T], conn: sqlite3.Connection, tally: _Tally
+) -> Generator[Any, Any, T]:
+    """Drive `coro` as its task would, each step under the short lock wait, counting the rows
+    its steps changed. A lock is only ever met before a statement changes anything (a write
+    transaction begins IMMEDIATE), so rows counted before the error were written."""
+    normal = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    short = f"PRAGMA busy_timeout = {int(STEP_WAIT_SECONDS * 1000)}"
+    back = f"PRAGMA busy_timeout = {normal}"
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        before = conn.total_changes
+        conn.execute(short)
+        try:
+            yielded = coro.send(value) if error is None else coro.throw(error)
+        except StopIteration as done:
+            result: T = done.value
+            return result
+        finally:
+            conn.execute(back)
+            tally.changes += conn.total_changes - before
+        try:
+            value, error = (yield yielded), None
+        except GeneratorExit:
+            coro.close()
+            raise
+        except BaseException as exc:  # a cancellation, or whatever the task threw in: passed on
+            value, error = None, exc
