@@ -48,7 +48,9 @@ def parse_iso(value: str | None) -> datetime | None:
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 # How long a connection waits for another process's write lock before "database is locked".
-# Long enough to ride out a poll's or a merge's transaction; tests shorten it.
+# Long enough to ride out a poll's or a merge's transaction; tests shorten it. SQLite waits
+# inside the call: a chat command on the event loop waits in short steps instead
+# (`bot.store.loop_waits`), so the loop keeps answering meanwhile.
 BUSY_TIMEOUT_SECONDS = 30.0
 # How long `truncate_wal` waits for other connections: new writers queue behind it meanwhile.
 TRUNCATE_WAIT_SECONDS = 0.2
