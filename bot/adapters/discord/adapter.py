@@ -51,6 +51,7 @@ from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.rest import BUCKET_WAIT, BotRest
 from bot.adapters.discord.routes import DiscordAdapter
 from bot.adapters.discord.views import card_view
+from bot.adapters.discord.webhook_reads import WebhookReads
 from bot.cards import StoryCard
 from bot.delivery.adapter import DeliveryError, PostedMessage
 from bot.store.channels import ChannelRow
@@ -66,7 +67,8 @@ THREADS_KEPT = 1000
 
 class DiscordBotAdapter:
     """Posts as the bot user. Needs View Channel, Send Messages, Embed Links, Read Message
-    History (for `find_posted`), Create Public Threads and Send Messages in Threads."""
+    History (for `find_posted`: without it, a post whose answer was lost cannot be checked),
+    Create Public Threads and Send Messages in Threads."""
 
     platform = PLATFORM
 
@@ -322,11 +324,12 @@ class DiscordBotAdapter:
         nonce: str,
         kind: str = "story",
         parent: PostedMessage | None = None,
-        webhook_id: int | None = None,
+        webhook: WebhookReads | None = None,
     ) -> PostedMessage | None:
         """A card: our message in the channel whose footer carries the story ref. An update: our
         message whose footer carries this update's nonce mark, in the story's thread or, where
-        `in_thread` had to fall back, in the channel (`post_lookup`)."""
+        `in_thread` had to fall back, in the channel (`post_lookup`). Given `webhook`, the
+        webhook's message, read through it."""
         return await post_lookup.find_posted(
             self,
             channel,
@@ -334,5 +337,5 @@ class DiscordBotAdapter:
             nonce=nonce,
             kind=kind,
             parent=parent,
-            webhook_id=webhook_id,
+            webhook=webhook,
         )

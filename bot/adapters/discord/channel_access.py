@@ -8,6 +8,9 @@ archives it (after days without messages), then fail and be paused, and its memb
 the command to be about the channel they see it in. Taking the thread's parent instead would
 change a channel from inside a thread, out of sight of the people reading that channel; so the
 reply names the parent, where the command does what was meant.
+
+Also whether the bot may read a channel's history (`history_hidden`), which the lookups for a
+post whose answer was lost need: worked out from the guild cache, as no interaction is there.
 """
 
 from __future__ import annotations
@@ -51,3 +54,21 @@ def cannot_post(interaction: discord.Interaction[Any]) -> str:
 
 def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def history_hidden(client: discord.Client, channel_id: int) -> bool:
+    """Whether the bot sees `channel_id` but may not read its history (no Read Message History):
+    Discord then answers history with no messages rather than an error. Worked out from the
+    guild cache the `guilds` intent fills (the server's roles, the bot's roles, the channel's
+    overwrites; Administrator and the server's owner may do everything), as discord.py's
+    `permissions_for` does. False when the cache cannot tell (no gateway yet, a channel it does
+    not hold): history is read as before. False too without View Channel, which Discord refuses
+    history for (403), an answer the lookups already take as such."""
+    found = client.get_channel(channel_id)
+    if not isinstance(found, discord.abc.GuildChannel):
+        return False
+    me = found.guild.me
+    if me is None:
+        return False
+    allowed = found.permissions_for(me)
+    return allowed.view_channel and not allowed.read_message_history

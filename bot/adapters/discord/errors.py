@@ -14,8 +14,8 @@ the whole route's (`PlatformDeliveryError`). A request the bot makes for a webho
 thread start, a look in its history) fails on the bot's route, not the webhooks' (`on_bot_route`).
 Also the card's edit (`edit_card`, and `edit_after_reply`, which reports a failure instead of
 raising it), whether a failed post may have landed (`maybe_posted`), a send whose answer is not a
-Discord message (`answered`), the check that an id is a Discord snowflake, and what to do about
-gateway close code 4014 (`intents_refused`).
+Discord message (`answered`), a history the bot may not read (`HistoryHidden`), the check that an
+id is a Discord snowflake, and what to do about gateway close code 4014 (`intents_refused`).
 """
 
 from __future__ import annotations
@@ -168,6 +168,14 @@ async def answered(send: Awaitable[T], what: str, *, timeout: float | None = Non
             f"({type(exc).__name__}: {exc})",
             maybe_sent=True,
         ) from exc
+
+
+class HistoryHidden(DeliveryError):
+    """The bot sees the channel but may not read its history (no Read Message History), where
+    Discord answers history with no messages rather than an error: whether a post landed cannot
+    be checked (`post_lookup`, `notice_lookup`). Neither a refusal of the channel, whose posts go
+    on, nor the bot's route's trouble: the outbox checks the row again with backoff, each check
+    an attempt, and fails it visibly in the end rather than post it twice."""
 
 
 class NotAMessage(ValueError):

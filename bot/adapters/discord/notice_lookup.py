@@ -15,6 +15,14 @@ So is a piece the bot could not look for a few times in a row
 
 A digest's heading whose answer was lost is looked for the same way (`find_heading`), in a
 webhook channel or among the bot's own messages in its own channel: its text names its digest.
+
+History shows a webhook's messages blank (no Message Content intent), so each of the webhook's
+messages it names is read through the webhook (`webhook_reads`), newest first, until enough
+matches are found or the reads run out (then the piece is sent again, and the log says it may
+show twice). Where the bot may not read the channel's history (`channel_access.history_hidden`:
+Discord would answer with no messages) the bot's own heading cannot be checked
+(`errors.HistoryHidden`), and a webhook's piece is sent again, as in a server the bot is not
+in.
 """
 
 from __future__ import annotations
@@ -26,9 +34,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.adapters.discord.errors import delivering
+from bot.adapters.discord.channel_access import history_hidden
+from bot.adapters.discord.errors import HistoryHidden, delivering, snowflake
 from bot.adapters.discord.messages import escape_notice
 from bot.adapters.discord.packing import split_content
+from bot.adapters.discord.webhook_reads import WebhookReads
 from bot.delivery.adapter import LOOKUP_CLOCK_SKEW
 from bot.store.channels import ChannelRow
 
@@ -45,14 +55,16 @@ async def find_piece(
     *,
     piece: int,
     since: datetime,
-    webhook_id: int | None,
+    webhook: WebhookReads | None,
     exclude: frozenset[str] = frozenset(),
 ) -> str | bool | None:
     """Whether piece number `piece` (from 1) of the notice `text`, split as `post_text` splits
-    it, was posted in `channel` through the webhook `webhook_id` (None: by the bot itself, as
+    it, was posted in `channel` through the webhook `webhook` (None: by the bot itself, as
     a digest's heading is) since `since`. Raises the
-    DeliveryError tree, on the bot's route, when the bot cannot read the channel now; None when
-    it may not read it at all (not in its server): nothing can tell. The messages `exclude`
+    DeliveryError tree, on the bot's route, when the bot cannot read the channel now
+    (`HistoryHidden` for the bot's own, without Read Message History); None when a webhook's
+    channel cannot be read at all (a server the bot is not in, no Read Message History):
+    nothing can tell. The messages `exclude`
     names (a digest's earlier heading of the same text) are passed over, and any older (an id
     is a snowflake, in the order Discord made them). Found, a lone piece (a heading) is the
     id of its newest match, which a later lookup passes over in turn."""
@@ -63,7 +75,21 @@ async def find_piece(
     # Pieces before it with the same text landed too, and are in the channel as well.
     needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
     oldest = since - LOOKUP_CLOCK_SKEW
-    target = bot.client.get_partial_messageable(int(channel.channel_id))
+    channel_id = snowflake(channel.channel_id, "channel")
+    if history_hidden(bot.client, channel_id):
+        if webhook is not None:
+            log.warning(
+                "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
+                "look for a notice's piece that may have been posted",
+                channel.key,
+            )
+            return None
+        raise HistoryHidden(
+            f"{channel.key}: cannot check whether the message was posted: the bot lacks Read "
+            "Message History in this channel (grant it to the bot's role in the channel's "
+            "settings)"
+        )
+    target = bot.client.get_partial_messageable(channel_id)
     me = bot.client.user.id if bot.client.user else None
 
     newest: list[int] = []  # the newest match's id: a heading's, which later lookups pass over
@@ -74,19 +100,26 @@ async def find_piece(
             if message.created_at < oldest:
                 break  # older than the notice: not one of its pieces
             mine = (
-                message.webhook_id == webhook_id
-                if webhook_id is not None
+                message.webhook_id == webhook.webhook_id
+                if webhook is not None
                 else message.webhook_id is None and message.author.id == me
             )
             if (
-                mine
-                and not any(message.id <= int(ref) for ref in exclude if ref.isdigit())
-                and message.type is discord.MessageType.default
-                and message.content.strip() == wanted
+                not mine
+                or any(message.id <= int(ref) for ref in exclude if ref.isdigit())
+                or message.type is not discord.MessageType.default
             ):
+                continue
+            content = message.content
+            if webhook is not None:
+                shown = await webhook.seen(message, thread_id=None)
+                content = shown.content if shown is not None else ""
+            if content.strip() == wanted:
                 seen += 1
                 if not newest:
                     newest.append(message.id)  # history comes newest first
+                if seen >= needed:
+                    break  # enough: older ones need no read
         return seen
 
     async with delivering(f"history of {channel.key}", bot=True):
@@ -101,5 +134,15 @@ async def find_piece(
         "%s: piece %d of a notice seen %d time(s), %d needed", channel.key, piece, seen, needed
     )
     if seen < needed:
+        if webhook is not None and webhook.unread:
+            log.warning(
+                "%s: piece %d of a notice was not among the %d newest of the webhook's messages "
+                "read (%d more not read, to keep within Discord's rate limits); it is resent and "
+                "may show twice",
+                channel.key,
+                piece,
+                webhook.read,
+                webhook.unread,
+            )
         return False
     return str(newest[0]) if needed == 1 else True

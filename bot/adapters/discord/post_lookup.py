@@ -4,7 +4,17 @@ before the outbox sends it again.
 
 A card is our plain message whose footer carries the story ref; an update, our plain message
 whose footer carries its nonce mark (`messages.update_mark`), in the story's thread or, where
-`DiscordBotAdapter.in_thread` had to fall back, in the channel.
+`DiscordBotAdapter.in_thread` had to fall back, in the channel. History shows the bot its own
+messages whole; a webhook's it shows blank (no Message Content intent), so those are read
+through the webhook (`webhook_reads`).
+
+Without Read Message History in the channel Discord answers history with no messages, not an
+error, which would read as "not posted". So the bot's permissions there are worked out first,
+from the guild cache (`channel_access.history_hidden`): in the bot's own channel that is "cannot
+check" (`errors.HistoryHidden`: the row is checked again with backoff and, that never working,
+fails visibly rather than posting twice, as Slack's `CANNOT_READ_ERRORS` do); in a webhook
+channel, which needs nothing of the bot, it is as a server the bot is not in: the post is sent
+again, and the log says it may show twice.
 """
 
 from __future__ import annotations
@@ -16,9 +26,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot.adapters.discord.channel_access import history_hidden
 from bot.adapters.discord.embeds import story_ref
-from bot.adapters.discord.errors import UNKNOWN_CHANNEL, delivering, snowflake
+from bot.adapters.discord.errors import UNKNOWN_CHANNEL, HistoryHidden, delivering, snowflake
 from bot.adapters.discord.messages import discord_nonce, update_mark
+from bot.adapters.discord.webhook_reads import WebhookReads
 from bot.delivery.adapter import PostedMessage
 from bot.store.channels import ChannelRow
 
@@ -27,7 +39,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Search = Callable[[discord.PartialMessageable], Awaitable[PostedMessage | None]]
+# A channel's (False) or a thread's (True) history searched.
+Search = Callable[[discord.PartialMessageable, bool], Awaitable[PostedMessage | None]]
 
 
 async def find_posted(
@@ -38,36 +51,61 @@ async def find_posted(
     nonce: str,
     kind: str = "story",
     parent: PostedMessage | None = None,
-    webhook_id: int | None = None,
+    webhook: WebhookReads | None = None,
 ) -> PostedMessage | None:
     """The post `nonce` (a card of `story_id`, or an update of the card `parent`) in `channel`,
-    made by the bot or, given `webhook_id`, by that webhook; None if it is not there."""
+    made by the bot or, given `webhook`, by that webhook (its messages read through it); None if
+    it is not there. Raises `HistoryHidden` when the bot may not read the channel's history."""
     wanted = discord_nonce(nonce)
     me = bot.client.user.id if bot.client.user else None
+    what = "card" if kind == "story" else kind
+    if history_hidden(bot.client, snowflake(channel.channel_id, "channel")):
+        if webhook is not None:
+            log.warning(
+                "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
+                "look for a %s that may have been posted; it is resent and may show twice",
+                channel.key,
+                what,
+            )
+            return None
+        raise HistoryHidden(
+            f"{channel.key}: cannot check whether a {what} was posted: the bot lacks Read "
+            "Message History in this channel (grant it to the bot's role in the channel's "
+            "settings)"
+        )
 
-    def hit(message: discord.Message) -> bool:
+    async def hit(message: discord.Message, thread_id: int | None) -> bool:
         mine = (
-            message.webhook_id == webhook_id if webhook_id is not None else message.author.id == me
+            message.webhook_id == webhook.webhook_id
+            if webhook is not None
+            else message.author.id == me
         )
         if not mine or not _plain_post(message):
             return False
         if message.nonce == wanted:
             return True
         # History rarely carries the nonce, so the footer is the real check.
+        if webhook is None:
+            footers = [e.footer.text for e in message.embeds]
+        elif (seen := await webhook.seen(message, thread_id=thread_id)) is not None:
+            footers = list(seen.footers)
+        else:
+            return False
         if kind == "update":
-            return any(update_mark(e.footer.text) == wanted for e in message.embeds)
-        return any(story_ref(e.footer.text) == story_id for e in message.embeds)
+            return any(update_mark(text) == wanted for text in footers)
+        return any(story_ref(text) == story_id for text in footers)
 
-    async def search(source: discord.PartialMessageable) -> PostedMessage | None:
+    async def search(source: discord.PartialMessageable, thread: bool) -> PostedMessage | None:
         async for message in source.history(limit=bot.history_limit):
-            if hit(message):
+            if await hit(message, source.id if thread else None):
                 return PostedMessage(
                     message_ref=str(message.id),
                     thread_ref=str(source.id) if kind == "update" else None,
                 )
         return None
 
-    # The bot's reads, also for a webhook channel: their trouble is the bot's route's.
+    # The bot's reads, also for a webhook channel: their trouble is the bot's route's (the
+    # webhook's reads say their own route, `webhook_reads`).
     async with delivering(f"history of {channel.key}", bot=True):
         # A global limit of ours refuses the read as rate limited (a lookup held), not as
         # a timeout that marks the route down.
@@ -75,16 +113,27 @@ async def find_posted(
         try:
             # Paged history of up to two channels: a hung page holds the drain as a hung
             # send does, and raises TimeoutError, which `delivering` takes as transient.
-            return await asyncio.wait_for(
+            found = await asyncio.wait_for(
                 _find(bot, channel, kind, parent, search), 2 * bot.send_timeout
             )
         except discord.Forbidden as exc:
-            if webhook_id is None:
+            if webhook is None:
                 raise
             # The webhook posts without the bot, so the bot not seeing the channel (a server
             # it is not in) says nothing about the channel: "cannot tell", as with no bot.
             log.warning("%s: the bot cannot read the webhook's channel: %s", channel.key, exc)
             return None
+    if found is None and webhook is not None and webhook.unread:
+        log.warning(
+            "%s: a %s that may have been posted through the webhook was not among the %d newest "
+            "of its messages read (%d more not read, to keep within Discord's rate limits); it "
+            "is resent and may show twice",
+            channel.key,
+            what,
+            webhook.read,
+            webhook.unread,
+        )
+    return found
 
 
 async def _find(
@@ -95,13 +144,13 @@ async def _find(
     search: Search,
 ) -> PostedMessage | None:
     if kind != "update":
-        return await search(_channel(bot, channel))
+        return await search(_channel(bot, channel), False)
     if parent is None:
         return None
     thread_id = snowflake(parent.thread_ref or parent.message_ref, "thread")
     thread = bot.client.get_partial_messageable(thread_id, type=discord.ChannelType.public_thread)
     try:
-        found = await search(thread)
+        found = await search(thread, True)
     except discord.Forbidden:
         found = None  # a thread we may not read is one we could not post in either
     except discord.NotFound as exc:
@@ -109,7 +158,7 @@ async def _find(
             raise
         found = None  # no thread (yet, or in a thread channel ever)
     # Not in the thread: it may have been posted in the channel instead (`in_thread`).
-    return found or await search(_channel(bot, channel))
+    return found or await search(_channel(bot, channel), False)
 
 
 def _channel(bot: DiscordBotAdapter, channel: ChannelRow) -> discord.PartialMessageable:

@@ -172,7 +172,7 @@ class DiscordAdapter:
             return None
         with self._watching():
             return await find_piece(
-                self.bot, channel, text, piece=1, since=since, webhook_id=None, exclude=exclude
+                self.bot, channel, text, piece=1, since=since, webhook=None, exclude=exclude
             )
 
     async def post_text(

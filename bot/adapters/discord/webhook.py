@@ -45,6 +45,7 @@ from bot.adapters.discord.notice_lookup import find_piece
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.ratelimits import TooManyRequests, rate_limit_wait
 from bot.adapters.discord.rest import error_body
+from bot.adapters.discord.webhook_reads import WebhookReads
 from bot.adapters.discord.webhook_rest import WebhookRest, webhook_payload
 from bot.cards import StoryCard
 from bot.delivery.adapter import PermanentDeliveryError, PostedMessage
@@ -315,7 +316,7 @@ class DiscordWebhookAdapter:
             text,
             piece=piece,
             since=since,
-            webhook_id=self._hook(channel).id,
+            webhook=WebhookReads(self.rest, self._hook(channel)),
             exclude=exclude,
         )
 
@@ -340,7 +341,9 @@ class DiscordWebhookAdapter:
                 "card" if kind == "story" else kind,
             )
             return None
-        hook = self._hook(channel)
+        # History shows the bot the webhook's messages blank (no Message Content intent): they
+        # are read through the webhook itself (`webhook_reads`).
+        reads = WebhookReads(self.rest, self._hook(channel))
         return await self.bot.find_posted(
-            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook_id=hook.id
+            channel, story_id=story_id, nonce=nonce, kind=kind, parent=parent, webhook=reads
         )

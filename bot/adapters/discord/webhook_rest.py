@@ -1,8 +1,8 @@
-"""A webhook's posts (cards, thread updates, notices) and edits of its cards, each sent as one
-request of our own (`WebhookRest`) rather than through discord.py's `Webhook.send` and
-`edit_message`, which sleep out a 429 of Discord's own for its whole `retry_after` (no limit) and
-a spent bucket's reset after each answer, inside the one call the outbox waits on: every
-channel's drain waited with it.
+"""A webhook's posts (cards, thread updates, notices), edits of its cards and reads of its own
+messages (what a lookup needs: `webhook_reads`), each sent as one request of our own
+(`WebhookRest`) rather than through discord.py's `Webhook.send` and `edit_message`, which sleep
+out a 429 of Discord's own for its whole `retry_after` (no limit) and a spent bucket's reset
+after each answer, inside the one call the outbox waits on: every channel's drain waited with it.
 
 A 429 of Discord's own is raised at once (`ratelimits.TooManyRequests`, read by
 `errors.translate_error` as the bot's are): a bucket's puts off the row and the later posts to
@@ -28,6 +28,7 @@ from typing import Any
 import discord
 from aiohttp import ClientSession
 
+from bot.adapters.discord.errors import UNKNOWN_MESSAGE
 from bot.adapters.discord.messages import NO_MENTIONS
 from bot.adapters.discord.packing import EMBEDS_PER_MESSAGE
 from bot.adapters.discord.ratelimits import (
@@ -60,6 +61,20 @@ class WebhookRest:
         data = await self._request("POST", "", hook, payload, params)
         return created_id(data)
 
+    async def message(
+        self, hook: discord.Webhook, message_id: int, *, thread_id: int | None = None
+    ) -> bytes | None:
+        """The JSON of a message the webhook sent (in the thread `thread_id`, if given), read
+        whole through the webhook; None when Discord has no such message of the webhook's
+        (Unknown Message). Raises discord.py's exception for any other answer but a 2xx."""
+        params = {} if thread_id is None else {"thread_id": str(thread_id)}
+        try:
+            return await self._request("GET", f"/messages/{message_id}", hook, None, params)
+        except discord.NotFound as exc:
+            if exc.code == UNKNOWN_MESSAGE:
+                return None
+            raise
+
     async def edit(self, hook: discord.Webhook, message_id: int, payload: dict[str, Any]) -> None:
         """Edit a message the webhook posted; raises discord.py's exception for any answer but
         a 2xx (`discord.NotFound` for a message deleted)."""
@@ -76,11 +91,11 @@ class WebhookRest:
         method: str,
         path: str,
         hook: discord.Webhook,
-        payload: dict[str, Any],
+        payload: dict[str, Any] | None,
         params: dict[str, str],
     ) -> bytes:
-        # A webhook's bucket: the request's method (its posts' and its edits' are Discord's two)
-        # and the webhook's id.
+        # A webhook's bucket: the request's method (its posts', its edits' and its reads' are
+        # Discord's three) and the webhook's id.
         bucket = (method, hook.id)
         # The webhook's own limit: only the rows needing it wait.
         await self._refills.wait(bucket, f"{method} through webhook {hook.id}")
@@ -94,8 +109,8 @@ class WebhookRest:
             async with self.session.request(
                 method,
                 route.url,
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
+                data=None if payload is None else json.dumps(payload),
+                headers={} if payload is None else {"Content-Type": "application/json"},
                 params=params,
             ) as response:
                 if response.status != 429:

@@ -14,6 +14,11 @@ with a close code (4014: privileged intents).
 `garble_next` answers a request that would have succeeded with a body that is not a Discord
 answer (an HTML page, JSON cut off, a message without its id), or holds the answer back (`hang`),
 whether or not the request took effect first.
+History is what an app without the Message Content intent is shown (`message_content` False):
+the text of messages the app did not send, a channel webhook's included, blanked; a webhook reads
+its own messages whole. `guild` (`FakeGuild`) models the server's roles and overwrites: the
+gateway sends it in a GUILD_CREATE, and history answers by the bot's permissions there (403
+without View Channel, no messages without Read Message History).
 """
 
 from fakes.discord_api.answers import (
@@ -26,6 +31,7 @@ from fakes.discord_api.answers import (
     TRUNCATED_JSON,
     Recorded,
 )
+from fakes.discord_api.guild import FakeGuild
 from fakes.discord_api.interactions import watchlist_show
 from fakes.discord_api.limits import validate_message
 from fakes.discord_api.server import FakeDiscord
@@ -39,6 +45,7 @@ __all__ = [
     "NO_ID",
     "TRUNCATED_JSON",
     "FakeDiscord",
+    "FakeGuild",
     "Recorded",
     "validate_message",
     "watchlist_show",

@@ -1,5 +1,6 @@
-"""The fake's gateway: just enough to connect, identify, be ready, resume and receive events,
-and to drop, refuse (`gateway_down`) or close at IDENTIFY (`close_at_identify`)."""
+"""The fake's gateway: just enough to connect, identify, be ready (with the fake's server, when
+it has one: `guild.FakeGuild`), resume and receive events, and to drop, refuse (`gateway_down`)
+or close at IDENTIFY (`close_at_identify`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from aiohttp import web
 
-from fakes.discord_api.answers import APP_ID, BOT_USER
+from fakes.discord_api.answers import APP_ID, BOT_USER, GUILD_ID
+from fakes.discord_api.guild import FakeGuild
 
 
 class Gateway:
@@ -22,6 +24,7 @@ class Gateway:
     identify_close_code: int | None
     gateway_down: bool
     resumed: int
+    guild: FakeGuild | None
 
     def close_at_identify(self, code: int | None) -> None:
         self.identify_close_code = code
@@ -58,12 +61,17 @@ class Gateway:
                 ready = {
                     "v": 10,
                     "user": BOT_USER,
-                    "guilds": [],
+                    # The server comes in a GUILD_CREATE of its own, as Discord sends it.
+                    "guilds": []
+                    if self.guild is None
+                    else [{"id": str(GUILD_ID), "unavailable": True}],
                     "session_id": "fake-session",
                     "resume_gateway_url": self.gateway_url,
                     "application": {"id": str(APP_ID), "flags": 0},
                 }
                 await self._dispatch(ws, "READY", ready)
+                if self.guild is not None:
+                    await self._dispatch(ws, "GUILD_CREATE", self.guild.guild_create())
             elif frame["op"] == 6:
                 self.resumed += 1
                 await self._dispatch(ws, "RESUMED", {})

@@ -1,14 +1,25 @@
 """The fake's messages: channel posts (with nonce de-duplication), history, edits, deletes, threads
-started from messages, a channel's own GET and webhook executions, as REST handlers answering
-(status, body, headers)."""
+started from messages, a channel's own GET, webhook executions and a webhook's read of its own
+message, as REST handlers answering (status, body, headers).
+
+History is what the bot is shown: without the Message Content intent (`message_content`, off
+as the README says) Discord blanks the content, embeds, attachments and components of every
+message the app did not send itself, a channel webhook's included (its ids, author, webhook_id
+and times stay); a webhook reads its own messages whole. With a server modelled (`guild`),
+history refuses a channel the bot cannot see (403 Missing Access) and, like Discord, answers
+no messages at all, not an error, where it lacks Read Message History."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
-from fakes.discord_api.answers import BOT_ID, BOT_USER, GUILD_ID, now_iso
+from fakes.discord_api.answers import APP_ID, BOT_ID, BOT_USER, GUILD_ID, now_iso
+from fakes.discord_api.guild import READ_MESSAGE_HISTORY, VIEW_CHANNEL, FakeGuild
 from fakes.discord_api.limits import validate_message
+
+# What history shows of a message the app did not send, without the Message Content intent.
+HIDDEN = {"content": "", "embeds": [], "attachments": [], "components": []}
 
 
 class Messages:
@@ -21,6 +32,8 @@ class Messages:
     forbidden_channels: set[int]
     _nonces: dict[tuple[int, str], int]
     _ids: itertools.count[int]
+    guild: FakeGuild | None
+    message_content: bool
 
     def forget_nonces(self) -> None:
         """Discord de-duplicates a repeated nonce only for a few minutes; call this when a test
@@ -33,6 +46,8 @@ class Messages:
     def add_message(self, channel_id: int, **overrides: Any) -> dict[str, Any]:
         """Seed history (e.g. someone else's message, or ours from before a crash)."""
         msg = self._message(channel_id, overrides)
+        if "webhook_id" in overrides and "author" not in overrides:
+            msg["author"] = webhook_user(str(overrides["webhook_id"]))
         msg.update({k: v for k, v in overrides.items() if k in ("author", "webhook_id")})
         return msg
 
@@ -69,11 +84,31 @@ class Messages:
         return 200, found, {}
 
     def _history(self, body: Any, query: dict[str, str], channel: str) -> tuple[int, Any, dict]:
+        if self.guild is not None:
+            allowed = self.guild.permissions(self._parent(int(channel)))
+            if not allowed & VIEW_CHANNEL:
+                return 403, {"message": "Missing Access", "code": 50001}, {}
+            if not allowed & READ_MESSAGE_HISTORY:
+                return 200, [], {}
         limit = int(query.get("limit", "50"))
         ids = list(reversed(self.channels.get(int(channel), [])))[:limit]
-        # Discord does not return nonces in channel history; only the create response has it.
-        out = [{k: v for k, v in self.messages[i].items() if k != "nonce"} for i in ids]
-        return 200, out, {}
+        return 200, [self._as_read(self.messages[i]) for i in ids], {}
+
+    def _as_read(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """A message as history shows it to the bot. Discord does not return nonces there;
+        only the create response has it."""
+        shown = {k: v for k, v in msg.items() if k != "nonce"}
+        if not self.message_content and not _the_apps(msg):
+            shown.update(HIDDEN)
+        return shown
+
+    def _parent(self, channel: int) -> int:
+        """The channel whose permissions a thread (a message's id, once one was started on it)
+        follows; a channel's own id otherwise."""
+        starter = self.messages.get(channel)
+        if starter is not None and "thread" in starter:
+            return int(starter["channel_id"])
+        return channel
 
     def _edit_message(self, body: Any, query: Any, channel: str, mid: str) -> tuple[int, Any, dict]:
         msg = self.messages.get(int(mid))
@@ -143,6 +178,9 @@ class Messages:
         msg = self._message(channel, body)
         msg["webhook_id"] = wid
         msg["interaction_token"] = token
+        if int(wid) != APP_ID:
+            # A channel webhook posts as itself; an interaction's follow-up, as the app's bot.
+            msg["author"] = webhook_user(wid)
         if query.get("wait") in ("true", "1", "True"):
             return 200, msg, {}
         return 204, None, {}
@@ -155,6 +193,21 @@ class Messages:
         hook = {"id": wid, "type": 1, "name": "newsdigest", "avatar": None, "token": token}
         hook.update(channel_id=str(channel), guild_id=str(GUILD_ID), application_id=None)
         return 200, hook, {}
+
+    def _get_webhook_message(
+        self, body: Any, query: dict[str, str], wid: str, token: str, mid: str
+    ) -> tuple[int, Any, dict]:
+        """GET /webhooks/{id}/{token}/messages/{id}: a message the webhook sent, whole (the
+        intent does not apply to a webhook reading its own); one in a thread only with its
+        `thread_id`. Any other message is Unknown Message."""
+        channel = self.webhook_channels.get(int(wid))
+        if channel is None:
+            return 404, {"message": "Unknown Webhook", "code": 10015}, {}
+        msg = self.messages.get(int(mid))
+        where = query.get("thread_id") or str(channel)
+        if msg is None or str(msg.get("webhook_id")) != wid or msg["channel_id"] != where:
+            return 404, {"message": "Unknown Message", "code": 10008}, {}
+        return 200, {k: v for k, v in msg.items() if k != "nonce"}, {}
 
     def _edit_webhook(
         self, body: Any, query: Any, wid: str, token: str, mid: str
@@ -223,3 +276,24 @@ class Messages:
         self.messages[mid] = msg
         self.channels.setdefault(channel, []).append(mid)
         return msg
+
+
+def webhook_user(webhook_id: str) -> dict[str, Any]:
+    """The author Discord gives a channel webhook's message: the webhook, as a bot user of its
+    own id."""
+    return {
+        "id": webhook_id,
+        "username": "newsdigest",
+        "discriminator": "0000",
+        "avatar": None,
+        "bot": True,
+    }
+
+
+def _the_apps(msg: dict[str, Any]) -> bool:
+    """Whether the app sent `msg` itself: as its bot, or as an interaction's reply (the
+    application's own webhook). A channel webhook is not the app."""
+    hook = msg.get("webhook_id")
+    return str((msg.get("author") or {}).get("id")) == str(BOT_ID) and (
+        hook is None or str(hook) == str(APP_ID)
+    )

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from fakes.discord_api.answers import BOT_USER, HTML_PAGE, Failure, Garble, Recorded
 from fakes.discord_api.gateway import Gateway
+from fakes.discord_api.guild import FakeGuild
 from fakes.discord_api.interactions import Interactions
 from fakes.discord_api.messages import Messages
 from fakes.gate import Gate
@@ -58,6 +59,11 @@ class FakeDiscord(Messages, Gateway, Interactions):
     # The gateway unreachable (a 503 instead of the websocket), as in an outage; RESUMEs answered.
     gateway_down: bool = False
     resumed: int = 0
+    # The server's roles and overwrites (`guild.FakeGuild`): None lets the bot do everything.
+    guild: FakeGuild | None = None
+    # The app has the privileged Message Content intent: history shows every message whole.
+    # Off, as the README has it, history blanks the text of messages the app did not send.
+    message_content: bool = False
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -282,6 +288,7 @@ class FakeDiscord(Messages, Gateway, Interactions):
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._execute_webhook),
             ("GET", r"/webhooks/(\d+)/([^/]+)", self._get_webhook),
+            ("GET", r"/webhooks/(\d+)/([^/]+)/messages/(\d+)", self._get_webhook_message),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._edit_webhook),
             ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/(@original|\d+)", self._delete_webhook),
             ("PUT", r"/applications/(\d+)/commands", self._sync_global),
