@@ -206,7 +206,12 @@ async def test_the_bot_sends_the_json_discord_py_sent(
     [post, reply] = discord_api.calls("POST", r"/channels/\d+/messages")
     buttons = [
         {"type": 2, "style": 1, "label": "Full breakdown", "custom_id": "nd:full:lighthouse-grant"},
-        {"type": 2, "style": 2, "label": "Follow coast", "custom_id": "nd:follow:coast"},
+        {
+            "type": 2,
+            "style": 2,
+            "label": "Follow coast",
+            "custom_id": "nd:follow:coast:a1b2c3d4e5f6",
+        },
         {"type": 2, "style": 2, "label": "Mute story", "custom_id": "nd:mute:a1b2c3d4e5f6"},
     ]
     assert post.body == {

@@ -96,7 +96,7 @@ async def test_post_card_sends_embed_buttons_nonce_and_no_mentions(
     buttons = body["components"][0]["components"]
     assert [(b["label"], b["custom_id"]) for b in buttons] == [
         ("Full breakdown", "nd:full:lighthouse-grant"),
-        ("Follow coast", "nd:follow:coast"),
+        ("Follow coast", "nd:follow:coast:a1b2c3d4e5f6"),
         ("Mute story", "nd:mute:a1b2c3d4e5f6"),
     ]
     assert posted == PostedMessage(message_ref=api.channel_messages(CHANNEL)[0]["id"])

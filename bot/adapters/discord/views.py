@@ -2,7 +2,9 @@
 platform: "Full breakdown", "Follow <topic>" or "Follow topic" (a form here), "Mute story".
 
 They are dynamic items: the state lives in the custom id (`nd:full:<slug>`), so a button on a
-card posted last week still works after a restart without the bot remembering any view. Every
+card posted last week still works after a restart without the bot remembering any view. Each
+custom id is unique within a message, as Discord requires: a follow button's names its card's
+story too, as several cards of one message may offer the same topic. Every
 click becomes a core command (`/story <slug>`, `/follow <topic> [query]`, or the mute Slack's
 button makes) through the bot's `CommandRunner`; nothing here decides anything.
 """
@@ -89,13 +91,32 @@ class FullBreakdownButton(
 class FollowTopicButton(
     _FromCustomId,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=rf"nd:follow:(?P<topic>{_SLUG})",
+    template=rf"nd:follow:(?P<topic>{_SLUG})(?::(?P<story>{_SLUG}))?",
 ):
-    """Follow a topic the card already matched."""
+    """Follow a topic the card already matched. Its custom id names the card's story after the
+    topic (`nd:follow:<topic>:<story id>`): Discord refuses a whole message (400) whose
+    buttons repeat a custom id, and two cards of a /digest reply may offer the same topic. A
+    button posted before, `nd:follow:<topic>`, still follows its topic."""
 
-    def __init__(self, topic: str, label: str | None = None) -> None:
-        super().__init__(_button("nd:follow:", topic, label or f"Follow {clean(topic)}"))
+    def __init__(
+        self, topic: str, label: str | None = None, *, story_id: str | None = None
+    ) -> None:
+        button = _button("nd:follow:", topic, label or f"Follow {clean(topic)}")
+        if story_id:
+            button.custom_id = _custom_id(f"{button.custom_id}:", story_id)
+        super().__init__(button)
         self.topic = topic
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Self:
+        # The story only kept the id unique: the click follows the topic, whichever card.
+        return cls(match["topic"], story_id=match["story"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _runner(interaction).run(interaction, "follow", self.topic, private=False)
@@ -173,7 +194,9 @@ def card_buttons(
                 label = f"{label}: {clean(card.headline) or card.slug}"  # the button fits it to 80
             items.append(FullBreakdownButton(action.value, label=label))
         elif action.kind == FOLLOW:
-            items.append(FollowTopicButton(action.value, label=action.label))
+            items.append(
+                FollowTopicButton(action.value, label=action.label, story_id=card.story_id)
+            )
         elif action.kind == NEW_TOPIC:
             items.append(NewTopicButton(action.value, label=action.label))
         elif action.kind == MUTE:

@@ -1,5 +1,6 @@
 """The limits Discord enforces on a message body (Invalid Form Body), so a renderer that overflows
-fails a test as it would fail in production."""
+fails a test as it would fail in production; among them, that no two components of a message
+share a custom id."""
 
 from __future__ import annotations
 
@@ -41,10 +42,16 @@ def validate_message(body: Any) -> dict[str, str]:
     rows = body.get("components") or []
     if len(rows) > 5:
         errors["components"] = "Must be 5 or fewer in length."
+    seen: set[str] = set()
     for row in rows:
         for comp in row.get("components", []):
             if len(comp.get("custom_id") or "") > 100:
                 errors["components.custom_id"] = "Must be 100 or fewer in length."
             if len(comp.get("label") or "") > 80:
                 errors["components.label"] = "Must be 80 or fewer in length."
+            if (custom_id := comp.get("custom_id")) is not None:
+                if custom_id in seen:
+                    # COMPONENT_CUSTOM_ID_DUPLICATED: the whole message is refused.
+                    errors["components"] = "Component custom id cannot be duplicated"
+                seen.add(custom_id)
     return errors
