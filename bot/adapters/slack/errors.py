@@ -5,11 +5,16 @@ slack-sdk's `SlackApiError.response` is not always a `SlackResponse`: an answer 
 not JSON comes with aiohttp's raw response (a cut-off body) or, from some code paths, a str, and
 one with no body at all (an HTML page served as 200) as a `SlackResponse` with empty data. So
 the error code, status and headers are read here defensively, never assumed.
+
+A refusal's explanation, Slack's `response_metadata.messages` ("[ERROR] must be less than 151
+characters [json-pointer:/blocks/0/text/text]" for invalid_blocks), is kept in the error's text
+(`explained`): it is what says which block was wrong, in the log, /healthz and the failed row.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -176,15 +181,51 @@ def delivery_error(exc: Exception, what: str) -> DeliveryError:
     return DeliveryError(f"Slack {what}: {exc}")
 
 
+# Of Slack's explanation of a refusal, the lines kept and each line's length: enough to name
+# the blocks at fault, not a page of them in every log line and /healthz.
+EXPLAINED_LINES = 3
+EXPLAINED_CHARS = 200
+# A Slack token (bot, user, app-level, refresh) in Slack's explanation, never echoed on.
+_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[\w-]+", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def explained(exc: BaseException) -> str:
+    """Slack's explanation of a refusal (`response_metadata.messages`, which for invalid_blocks
+    and its kin names the block by a json-pointer) on one line: its first `EXPLAINED_LINES`
+    lines, each cut to `EXPLAINED_CHARS`, control characters and tokens taken out; "" when the
+    answer has none."""
+    response = getattr(exc, "response", None)
+    data = response if isinstance(response, Mapping) else getattr(response, "data", None)
+    meta = data.get("response_metadata") if isinstance(data, Mapping) else None
+    messages = meta.get("messages") if isinstance(meta, Mapping) else None
+    if not isinstance(messages, list):
+        return ""
+    lines = []
+    for message in messages[:EXPLAINED_LINES]:
+        line = " ".join(_TOKEN.sub("[token]", _CONTROL.sub(" ", str(message))).split())
+        if len(line) > EXPLAINED_CHARS:
+            line = line[: EXPLAINED_CHARS - 1].rstrip() + "…"
+        if line:
+            lines.append(line)
+    if len(messages) > EXPLAINED_LINES:
+        lines.append(f"{len(messages) - EXPLAINED_LINES} more")
+    return "; ".join(lines)
+
+
 def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
     code = error_code(exc)
     status = http_status(exc)
+    # The code as said in the error: with Slack's explanation after it, when it gave one
+    # ("invalid_blocks ([ERROR] ... [json-pointer:/blocks/0/text/text])").
+    note = explained(exc)
+    said = f"{code} ({note})" if code and note else code
     if code in AUTH_ERRORS:
-        return AuthDeliveryError(f"Slack {what}: {code}; {BOT_TOKEN_HELP}")
+        return AuthDeliveryError(f"Slack {what}: {said}; {BOT_TOKEN_HELP}")
     if code in PLATFORM_ERRORS:
-        return PlatformDeliveryError(f"Slack {what}: {code}")
+        return PlatformDeliveryError(f"Slack {what}: {said}")
     if code in PERMANENT_ERRORS:
-        return PermanentDeliveryError(f"Slack {what}: {code}", fix=PERMANENT_FIXES.get(code))
+        return PermanentDeliveryError(f"Slack {what}: {said}", fix=PERMANENT_FIXES.get(code))
     if is_rate_limited(exc):
         # Slack refused the request, so nothing was posted; nothing here waits it out either
         # (`settings.make_client`): the outbox holds the call for the Retry-After.
@@ -196,7 +237,7 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
         # Slack documents internal_error/fatal_error as "some aspect of the operation may
         # have succeeded"; only a refusal before processing is known not to have posted.
         return TransientDeliveryError(
-            f"Slack {what}: {code or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
+            f"Slack {what}: {said or status}", maybe_sent=code not in NOT_PROCESSED_ERRORS
         )
     if not code and status is not None and 400 <= status < 500:
         # Refused before Slack read it (a proxy's 403 or 407, a 413): nothing landed, and the
@@ -212,4 +253,4 @@ def _api_error(exc: SlackApiError, what: str) -> DeliveryError:
             f"Slack {what}: answered {shown} with a body that is not JSON", maybe_sent=True
         )
     # invalid_blocks, msg_too_long...: our bug, not the channel's; neither pause nor retry.
-    return DeliveryError(f"Slack {what}: {code}")
+    return DeliveryError(f"Slack {what}: {said}")
