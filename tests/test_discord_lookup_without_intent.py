@@ -13,6 +13,7 @@ Discord adapters over HTTP against it on 127.0.0.1."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -22,6 +23,7 @@ from fakes.discord_api import BOT_ID, FakeDiscord
 from fakes.discord_channel import CHANNEL, HOOK_POST, WEBHOOK_ID
 from test_discord_garbled_posts import World
 
+from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE
 from bot.adapters.discord.webhook_reads import WEBHOOK_READS
 
 BAD_GATEWAY = {"message": "Bad Gateway"}
@@ -138,3 +140,21 @@ async def test_a_card_among_the_newest_the_reads_allow_is_found(
     assert len(world.cards()) == WEBHOOK_READS  # its card once, and the others
     [row] = world.rows("story")
     assert row.state == "sent" and row.message_ref == world.cards()[0]["id"]
+
+
+async def test_a_failed_read_through_the_webhook_holds_the_webhooks_not_the_bots_posts(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    """The read is the webhook's request: a 5xx to it is the webhooks' route's trouble. The
+    row waits, not sent again blind, and the bot's own channels are not held back for it."""
+    world = World(discord_api, discord_client, session, "webhook")
+    discord_api.fail_next("POST", HOOK_POST, 502, BAD_GATEWAY, landed=True)
+    discord_api.fail_next("GET", HOOK_READ, 502, BAD_GATEWAY)
+    await world.outbox.drain()
+    world.now += timedelta(hours=1)
+    await world.outbox.drain()
+    [row] = world.rows("story")
+    assert row.state == "sending" and "read of webhook" in (row.last_error or "")
+    assert WEBHOOK_ROUTE in world.outbox.outages and BOT_ROUTE not in world.outbox.outages
+    await world.drain_hours(2)
+    assert len(world.cards()) == 1 and world.rows("story")[0].state == "sent"
