@@ -80,8 +80,16 @@ _SENTENCE_PATTERNS = (
     r"\[link\] \[comments\]",
     rf"(?:seguir leyendo|continuar leyendo|weiterlesen|mehr lesen|lire la suite|leggi tutto"
     rf"|continua a leggere|lees meer|verder lezen|leia mais|continuar lendo){_ARROWS}",
-    # Pleas and credits.
-    r"(?:sign up|subscribe)(?: now| today| here)? (?:for|to) (?:our|the|my) .*newsletters?\b.*",
+    # Pleas and credits. A newsletter plea names the newsletter in a few words, then says what
+    # the reader gets ("to get ... delivered to your inbox", "and never miss ...") or a second
+    # plea; a news sentence opening on the same words goes on as a clause ("... newsletter was
+    # made compulsory, the council said"), and a plea quoted in reporting has its reporter.
+    r"(?:sign up|subscribe)(?: now| today| here)? (?:for|to) (?:our|the|my)"
+    r" (?:[^\s.!?]+ ){0,6}?newsletters?"
+    r"(?: here| now| today| for free)?"
+    r"(?:,?\s+(?:to|and|for|on|about|with)\b(?![^.!?]*\b(?:said|says|told|tells|according"
+    r"|reported|wrote|urged|warned|was|were|had)\b)[^.!?]*"
+    r"|\s+(?:sign up|subscribe)\b.*)?",
     r"subscribe now",
     # Substack's sign-off: "Thanks for reading City Notes! Subscribe for free to receive new
     # posts and support my work." A name at most: "Thanks for reading the report ..." goes on.
@@ -132,6 +140,8 @@ _OPENINGS = frozenset(
     pho ima pic vid ill gra cre
     """.split()
 )
+# Where a footer glued to the next one ends: its stop and a space, before a © or a letter.
+_GLUED_FOOTER_RE = re.compile(r"(?<=[.!?])\s+(?=[©(\w])")
 # "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
 _TRUNCATION_RE = re.compile(r"\s*[\[(]\s*(?:…|\.\.\.)\s*[\])][\s.…]*$")
 _TRUNCATION_TAIL = 200  # how far back from the end such a marker is looked for
@@ -166,7 +176,16 @@ def is_boilerplate(sentence: str) -> bool:
     if _BOILERPLATE_RE.fullmatch(sentence) is not None:
         return True
     end = _named_credit(sentence)
-    return end is not None and AFTER_NAME_RE.fullmatch(sentence, end) is not None
+    if end is not None and AFTER_NAME_RE.fullmatch(sentence, end) is not None:
+        return True
+    # Footers run together where the split saw one sentence ("... newsletter to get the latest
+    # news. © 2026 Island News."): each is one, whole.
+    glued = _GLUED_FOOTER_RE.search(sentence)
+    return (
+        glued is not None
+        and is_boilerplate(sentence[: glued.start()])
+        and is_boilerplate(sentence[glued.end() :])
+    )
 
 
 def is_credit(sentence: str) -> bool:
