@@ -29,14 +29,18 @@ from bot.credit_patterns import (
     AFTER_NAME_RE,
     BARE_CREDIT,
     CAPTION_CREDIT_RE,
+    CAPTION_DATE_RE,
     CAPTION_LINE_RE,
     CREDIT,
     CREDIT_HEAD_RE,
     CREDIT_LABEL,
+    ENDING_CREDIT_RE,
     GALLERY_BUTTONS_RE,
     LONE_CREDIT_RE,
     NAME,
     NAME_ENDS_RE,
+    PIPE_CREDIT_RE,
+    TWEET_EMBED_RE,
 )
 from bot.page_furniture import furniture_line, page_furniture_end
 
@@ -214,8 +218,11 @@ def is_page_furniture(sentence: str) -> bool:
 
 def is_caption(line: str) -> bool:
     """Whether `line` as a whole is a picture's caption or credit: boilerplate, or a line opening
-    as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ...") or
-    carrying a gallery's buttons ("Hide Caption"). What the
+    as one ("Photo: ...", "Credit: Jane Roe. ...", "REUTERS/Jane Roe ...", "FILE - ...", "In
+    this June 3, 2019, photo, ..."), carrying a gallery's buttons ("Hide Caption") or an agency's
+    credit after a bar ("... | AP Photo ...") or in brackets, alone or after its teaser's cut
+    ("... near the... (Associated Press)"), an embedded tweet's link or signature, or dated as
+    a wire caption is (`_dated_caption`). What the
     TL;DR and the angles pass over; a sentence of reporting that merely holds a credit-like word
     ("A Bloomberg/Morning Consult poll shows ...") is not one."""
     line = line.strip()
@@ -227,10 +234,37 @@ def is_caption(line: str) -> bool:
         len(line) <= MAX_CHARS and LONE_CREDIT_RE.fullmatch(line) is not None
     ):
         return True
-    if GALLERY_BUTTONS_RE.search(line) is not None:
+    if GALLERY_BUTTONS_RE.search(line) is not None or PIPE_CREDIT_RE.search(line) is not None:
+        return True
+    if _dated_caption(line) or TWEET_EMBED_RE.search(line) is not None:
+        return True
+    if line.endswith(")") and ENDING_CREDIT_RE.search(line) is not None:
         return True
     end = _named_credit(line)
     return end is not None and NAME_ENDS_RE.match(line, end) is not None
+
+
+# Past forms that make the words before a wire caption's date a report, not a picture's scene.
+# ("left" is no such form: a caption places its people, "Ola Berg, left, speaks ...".)
+_PAST = frozenset(
+    """
+    was were had did said told made took gave came went won lost met held began rose fell
+    sent spent found brought bought led ran saw shot struck wrote
+    """.split()
+)
+
+
+def _dated_caption(line: str) -> bool:
+    """Whether `line` is a wire photo's caption by its date: a scene in the present tense ("Crews
+    clear snow from the quay, Thursday, Dec. 20, 2012, in Port Ellis.") dated by weekday, date
+    and year. A report of the past ("The mayor resigned on Sunday, October 3, 2021.") is news."""
+    if len(line) > MAX_CHARS:
+        return False
+    date = CAPTION_DATE_RE.search(line)
+    if date is None:
+        return False
+    scene = [w.casefold().strip(".,;:\"'“”‘’()") for w in line[: date.start()].split()]
+    return bool(scene) and not any(w in _PAST or (len(w) > 3 and w.endswith("ed")) for w in scene)
 
 
 def _named_credit(line: str) -> int | None:

@@ -96,6 +96,14 @@ AGENCY_SLASH = (
     r"(?=\s*(?:$|[.;|–—-])|\s+(?-i:[A-Z])[\w'’]*\s+(?-i:[a-z]))"
     rf"|(?:{AGENCY}(?:\s+Images)?|(?-i:[A-Z][a-z][\w'’-]*))(?=\s*(?:$|[.;|])))"
 )
+_PICTURE_WORD = r"(?:photo(?:graph)?|image|picture|frame grab|video image|handout photo)"
+_GIVEN_BY = r"(?:provided|released|taken|made available|obtained|distributed|supplied) by"
+WIRE_CAPTION = (
+    rf"(?:in )?this (?:[\w.'’-]+,? ){{0,6}}?(?:file )?{_PICTURE_WORD}"
+    rf"(?:,\s|\s+{_GIVEN_BY}\s|\s+(?:provided|released) (?:on|via)\s)"
+    rf"|this (?:[\w.'’-]+,? ){{0,6}}?(?:file )?{_PICTURE_WORD},?\s+(?:{_GIVEN_BY}\s.{{1,80}}?\s)?"
+    r"shows\s"
+)
 # A caption's or a credit's opening: a picture label, a credit label before a credit, "Credit
 # Doug Mills/The New York Times", an agency's credit, an archive photo's "FILE - ...".
 CAPTION_START = (
@@ -104,6 +112,12 @@ CAPTION_START = (
     rf"|{AGENCY_SLASH}"
     # The wire's mark on an archive photo's caption: "FILE - In this 2016 file photo, ...".
     r"|(?:\([^()]{1,40}\)\s+)?(?-i:FILE)\s*(?:[—–]|-{1,2})\s"
+    # The wire's caption without it: "In this June 3, 2019, photo, ...", "In this image
+    # released by ...", "This undated photo provided by ... shows": the picture, then a comma
+    # or who gave it. Not "In this photo-heavy campaign, ..." nor "This image of the port ...".
+    rf"|(?:\([^()]{{1,40}}\)\s+)?(?:{WIRE_CAPTION})"
+    # An agency's archive picture credited first: "AP file photo/Jane Roe: ...".
+    rf"|{AGENCY}\s+(?:file\s+)?photo\b(?!s)"
     # A broadcaster's picture or clip, its label glued to its caption: "Image copyright AFP
     # Image caption Crowds ...", "Media playback is unsupported on your device Media caption".
     r"|(?-i:Image|Media) (?:copyright|caption)\b|media playback is unsupported"
@@ -132,6 +146,34 @@ GALLERY_BUTTONS_RE = re.compile(
 CAPTION_CREDIT_RE = re.compile(
     rf"^(?:story highlights\b|{CAPTION_START})|{AGENCY_SLASH}|\((?:photo|image|picture)\b",
     re.IGNORECASE,
+)
+# A caption's credit glued before the page's next headline, set off by a bar: "... in Denver.
+# | AP Photo Ferry Strike Ends ...", "... on Monday. | Jane Roe/Harbour Post Ferry Strike
+# Ends ...". A bar and a picture's credit are no prose.
+PIPE_CREDIT_RE = re.compile(
+    rf"\s\|\s*(?:{AGENCY}(?:\s+(?-i:Photo|Images))?"
+    rf"|{CAP_WORD}(?:\s+{CAP_WORD}){{0,3}}\s*/\s*{CAP_WORD}(?:\s+(?-i:Images))?)\s+(?-i:[A-Z])"
+)
+# A picture agency's credit in brackets, alone or ending a caption's teaser cut short: "(AP
+# Photo/Jane Roe)", "A ferry ran aground near the... (Associated Press)". Opening a story,
+# "(Reuters) - ..." is a dateline; after a sentence's own words it may be its source.
+ENDING_CREDIT_RE = re.compile(
+    r"(?:^|(?:\.\.\.|…)\s*)\((?-i:Associated Press|AP(?: Photo)?(?:\s*/[^()]{1,60})?|Reuters|AFP(?:\s*/[^()]{1,60})?"
+    r"|Getty Images|EPA(?:\s*/[^()]{1,60})?)\)[\s.]*$"
+)
+# An embedded tweet's page text: its picture link, or its signature ("— Jane Roe (@janeroe)
+# January 7, 2017"), which a scraped page keeps after the tweet's words.
+TWEET_EMBED_RE = re.compile(
+    r"\bpic\.twitter\.com/\w+|—\s*[^—()]{1,60}\(@\w{1,15}\)\s+(?:January|February|March|April"
+    r"|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}"
+)
+# A wire caption's date: the weekday, the date and the year ("Thursday, Oct. 3, 2013"), which a
+# caption gives the moment its picture was taken and a news story's own sentences do not.
+CAPTION_DATE_RE = re.compile(
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.?"
+    r" \d{1,2}, (?:19|20)\d\d\b"
+    r"|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? (?:January|February|March|April|May|June"
+    r"|July|August|September|October|November|December) \d{1,2}, (?:19|20)\d\d\b"
 )
 # A picture's credit alone, photographer and agency: "Jane Roe/Getty Images", "(Jane Roe/AFP)".
 LONE_CREDIT_RE = re.compile(

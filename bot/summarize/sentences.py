@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.boilerplate import is_boilerplate, is_caption, strip_truncation
+from bot.boilerplate import is_boilerplate, is_caption, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.steering import is_steering
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
@@ -269,10 +269,13 @@ def article_sentences(
     result: list[Sentence] = []
     for index, article in enumerate(articles):
         for position, text in enumerate(split_sentences(article.text, max_per_article)):
+            # A page's buttons glued before its words ("SHARE COPY LINK A judge ruled ..."): the
+            # reporting after them may be a bullet, the buttons never.
+            text = text[page_furniture_end(text) :]
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
             # Nor does a line planted to steer a model, or shouting (`steering`).
-            if not is_caption(text) and not is_steering(text, article.text):
+            if text and not is_caption(text) and not is_steering(text, article.text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 
