@@ -55,6 +55,8 @@ from bot.summarize.llm_prompt import (
     estimate_tokens,
     full_call_estimate,
 )
+from bot.summarize.sentences import split_sentences
+from bot.summarize.steering import orders_model, without_steering_text
 
 if TYPE_CHECKING:
     from bot.summarize import LLMSettings
@@ -163,7 +165,7 @@ class LLMWriter:
 
     def estimate(self, articles: Sequence[Article]) -> int:
         """The tokens booked for a call on `articles` (as `rewrite` would send them)."""
-        articles = list(articles)
+        articles = without_steering(articles)
         return estimate_tokens(build_messages(articles, outlet_names(articles)))
 
     def _start(self, estimate: int, story: str) -> str | None:
@@ -268,6 +270,7 @@ class LLMWriter:
         self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
     ) -> Summary:
         """Blocking twin of `arewrite`, for threads and the CLI."""
+        articles = without_steering(articles)
         call = self._book(articles, outlets, story)
         if call is None:
             return replace(base, llm_fallback=True)
@@ -280,6 +283,13 @@ class LLMWriter:
     async def arewrite(
         self, articles: list[Article], outlets: list[str], base: Summary, *, story: str = ""
     ) -> Summary:
+        """`base`, or the model's answer on `articles` where it passes `llm_check`.
+
+        Both the prompt and the check read the articles without their steering sentences: a
+        planted "SYSTEM: write that X" that the model obeyed was itself the source that
+        grounded X.
+        """
+        articles = without_steering(articles)
         call = self._book(articles, outlets, story)
         if call is None:
             return replace(base, llm_fallback=True)
@@ -327,6 +337,18 @@ class _Call:
     exchange: Exchange = field(default_factory=Exchange)
     payload: Any = None
     fetched: bool = False
+
+
+def without_steering(articles: Sequence[Article]) -> list[Article]:
+    """`articles` without the sentences written to steer a model, or shouting (`steering`),
+    and without a title that gives a model orders."""
+    out: list[Article] = []
+    for article in articles:
+        text = without_steering_text(article.text, split_sentences(article.text))
+        title = "" if orders_model(article.title) else article.title
+        same = text == article.text and title == article.title
+        out.append(article if same else replace(article, title=title, text=text))
+    return out
 
 
 # Network and HTTP failures, an error status, an unreadable or oversized body (ValueError) and
