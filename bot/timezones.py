@@ -93,7 +93,18 @@ EXAMPLE = "Europe/Berlin or America/New_York"
 
 
 class ZoneError(ValueError):
-    """The message says, in plain words, what is wrong and what to type instead."""
+    """The message says, in plain words, what is wrong and what to type instead.
+
+    `typed` is the name as typed ("" when it is not shown: too long or odd characters) and
+    `problem` the rest of the message: a chat reply quotes `typed` as typed text
+    (`bot.render.literal`), where in the plain message it would be read as the bot's markup
+    ("__x__" underlined, a typed URL a link).
+    """
+
+    def __init__(self, typed: str, problem: str) -> None:
+        self.typed = typed if _SHOWABLE_RE.match(typed) else ""
+        self.problem = problem
+        super().__init__(f"{self.typed or 'That'} {problem}")
 
 
 @functools.cache
@@ -117,7 +128,6 @@ def chat_timezone(typed: str) -> str:
     "Europe/Berlin"; "UTC+0" → "UTC"); ZoneError for an abbreviation, an offset, a zone that is
     not a place's (the server's `localtime`, `Factory`, a fixed `Etc/GMT+5`) or an unknown name."""
     name = typed.strip()
-    shown = name if _SHOWABLE_RE.match(name) else "That"
     folded = name.casefold()
     if folded in _ABBREVIATIONS:
         zones = " or ".join(_ABBREVIATIONS[folded])
@@ -126,13 +136,15 @@ def chat_timezone(typed: str) -> str:
             # old names kept for compatibility, not a place's zone with its own history.
             style = "POSIX-style " if any(c.isdigit() for c in folded) else ""
             raise ZoneError(
-                f"{shown} is an old {style}name the tz database keeps only for compatibility, "
-                f"not a place's zone. Use the place's zone instead: {zones}."
+                name,
+                f"is an old {style}name the tz database keeps only for compatibility, "
+                f"not a place's zone. Use the place's zone instead: {zones}.",
             )
         raise ZoneError(
-            f"{shown} is an abbreviation, which stays at one offset from UTC all year, so digests "
+            name,
+            f"is an abbreviation, which stays at one offset from UTC all year, so digests "
             f"would come an hour off while summer time is on. Use the place's zone instead, "
-            f"which follows its clock changes: {zones}."
+            f"which follows its clock changes: {zones}.",
         )
     minutes = _offset_minutes(name)
     if minutes == 0:
@@ -141,9 +153,10 @@ def chat_timezone(typed: str) -> str:
         near = _zones_at_offset(minutes)
         examples = f", e.g. {' or '.join(near)}" if near else f", like {EXAMPLE}"
         raise ZoneError(
-            f"{shown} is an offset from UTC, which does not follow summer time, so digests would "
+            name,
+            f"is an offset from UTC, which does not follow summer time, so digests would "
             f"come an hour off part of the year. Give the place's zone instead{examples} "
-            "(or type your city and I will suggest its zone)."
+            "(or type your city and I will suggest its zone).",
         )
     # "posix/Europe/Berlin" is the same file as "Europe/Berlin", under the name people know.
     folded = folded.removeprefix("posix/")
@@ -151,15 +164,16 @@ def chat_timezone(typed: str) -> str:
         plain = zones_by_folded_name().get(folded.removeprefix("right/"))
         instead = f" Use {plain} instead." if plain else ""
         raise ZoneError(
-            f"{shown} counts leap seconds, which no clock does: digests would come 27 seconds "
-            f"late.{instead}"
+            name,
+            f"counts leap seconds, which no clock does: digests would come 27 seconds "
+            f"late.{instead}",
         )
     known = zones_by_folded_name().get(folded)
     if known is not None and known.casefold() not in _NOT_PLACES:
         return known
     # Only names in the tz database's list: what else ZoneInfo loads is no place's zone
     # ("posixrules"), and an over-long name made it raise OSError.
-    raise ZoneError(f"{shown} is not a time zone I know. {unknown_zone_hint(name)}")
+    raise ZoneError(name, f"is not a time zone I know. {unknown_zone_hint(name)}")
 
 
 def likely_zones(typed: str, limit: int = 3) -> list[str]:

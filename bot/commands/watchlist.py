@@ -221,7 +221,10 @@ def _changes(
             # Only the zone: the schedule's days and time stay as they are.
             return {"timezone": chat_timezone(typed)}
         except ZoneError as exc:
-            raise UsageError(str(exc), usage) from None
+            # The typed name is quoted as typed text: as the bot's own, "__x__" was underlined
+            # and a typed address a link.
+            said = f"{quoted(exc.typed)} {exc.problem}" if exc.typed else str(exc)
+            raise UsageError(said, usage) from None
     if setting == "schedule":
         try:
             schedule = parse_schedule(
