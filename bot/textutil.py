@@ -173,3 +173,17 @@ def squash_spaces(text: str) -> str:
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 feed', '2 feeds' (`nouns` for irregular plurals)."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+# A lone UTF-16 surrogate: valid in JSON ("\ud800") and so in a chat payload, but a str no
+# UTF-8 or UTF-16 codec will write (SQLite, an HTTP body, Discord's length count).
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def repair_surrogates(text: str) -> str:
+    """`text` with a split surrogate pair joined and a lone surrogate as U+FFFD (as
+    `bot.ingest.entries` repairs feed text)."""
+    if not _SURROGATE_RE.search(text):
+        return text
+    # Via UTF-16 so a pair that is still split in two is joined, not replaced.
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")

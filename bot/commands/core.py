@@ -40,7 +40,7 @@ from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.database import is_busy, utcnow
 from bot.store.loop_waits import DatabaseBusyError, with_retries
 from bot.store.sync import REMOVED_FROM_CONFIG
-from bot.textutil import plural
+from bot.textutil import plural, repair_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +153,9 @@ class Commands:
             return Reply(busy_text(exc))
 
     async def _dispatch(self, command: str, args: str, ctx: CommandContext) -> Reply:
-        command = command.lstrip("/").lower()
-        args = args.strip()
+        # A lone surrogate typed into a payload crashed SQLite's bind, and Discord's reply.
+        command = repair_surrogates(command).lstrip("/").lower()
+        args = repair_surrogates(args).strip()
         if command not in COMMANDS:
             return Reply(
                 f"Unknown command {quoted(command, _ECHO_CHARS)}. Commands: "

@@ -36,7 +36,7 @@ _BARE_URL = re.compile(r"(https?)(?=://)", re.IGNORECASE)
 def utf16_len(text: str) -> int:
     """Discord counts limits in UTF-16 code units (JavaScript string length); an emoji is two.
     Counting that way is never below the code-point count, so budgets stay on the safe side."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # a lone surrogate: one unit
 
 
 def neutralize_mentions(text: str) -> str:
