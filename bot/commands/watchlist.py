@@ -223,8 +223,8 @@ def _changes(
         except ZoneError as exc:
             # The typed name is quoted as typed text: as the bot's own, "__x__" was underlined
             # and a typed address a link.
-            said = f"{quoted(exc.typed)} {exc.problem}" if exc.typed else str(exc)
-            raise UsageError(said, usage) from None
+            zone_refused = f"{quoted(exc.typed)} {exc.problem}" if exc.typed else str(exc)
+            raise UsageError(zone_refused, usage) from None
     if setting == "schedule":
         try:
             schedule = parse_schedule(
