@@ -20,7 +20,14 @@ import discord
 from bot.adapters.discord.channel_access import cannot_post
 from bot.adapters.discord.embeds import card_embeds
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
-from bot.adapters.discord.escape import bot_text, escape, fit, link_url, neutralize_mentions
+from bot.adapters.discord.escape import (
+    bot_text,
+    code_span,
+    escape,
+    fit,
+    link_url,
+    neutralize_mentions,
+)
 from bot.adapters.discord.packing import digest_heading_text, pack_messages, split_content
 from bot.adapters.discord.views import ROWS_PER_MESSAGE, card_view
 from bot.adapters.discord.webhook import follow_up_session
@@ -113,7 +120,7 @@ def _list_line(line: ListLine) -> str:
     """Text and note escaped with their addresses broken; the line's own address whole, in
     `<...>` (clickable, no preview) so it can be copied into /feeds remove as it is."""
     target = link_url(line.url)
-    shown = f"<{target}>" if target else escape(line.url, keep_links=True)
+    shown = f"<{target}>" if target else code_span(line.url or "")  # refused: no auto-link
     parts = [escape(line.text), shown if line.url else "", escape(line.note)]
     return " ".join(p for p in parts if p)
 
