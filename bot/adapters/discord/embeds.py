@@ -11,6 +11,7 @@ into as few messages as the per-message limits allow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from bot.adapters.discord.escape import (
     host_note,
     link_url,
     masked_link,
+    neutralize_mentions,
     utf16_len,
 )
 from bot.cards import UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
@@ -55,6 +57,8 @@ MAX_LINK_CHARS = 600
 EMBED_URL_LIMIT = 2048
 # A field value that shows nothing (a zero-width space): Discord refuses an empty one.
 _BLANK = "\u200b"
+# What opens a user, role or channel mention, an emoji or a timestamp tag: `<@`, `<#`, `<:`...
+_TAG_OPEN = re.compile(r"<(?=[@#:]|a:|t:|/)")
 
 
 @dataclass(slots=True)
@@ -162,8 +166,10 @@ def pointing(update: discord.Embed, link: str | None) -> discord.Embed:
 
 
 def thread_name(card: StoryCard) -> str:
-    # Thread names are plain text (no markdown) and at most 100 characters.
-    return fit(clean(card.headline) or clean(card.slug) or "Story updates", THREAD_NAME_LIMIT)
+    # Thread names are plain text (no markdown, so no backslash escape) and at most 100
+    # characters; a mention's syntax is broken with a zero-width space, as the card's text is.
+    name = clean(card.headline) or clean(card.slug) or "Story updates"
+    return fit(neutralize_mentions(_TAG_OPEN.sub("<" + _BLANK, name)), THREAD_NAME_LIMIT)
 
 
 def _head_embed(card: StoryCard) -> discord.Embed:
