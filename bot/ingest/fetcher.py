@@ -44,7 +44,7 @@ from bot.ingest.netguard import (
     system_resolver,
 )
 from bot.ingest.refusal import Refusal, refusal_of, refusal_phrase
-from bot.ingest.transport import GuardedTransport, ssl_context
+from bot.ingest.transport import GuardedTransport, guard_lost, ssl_context
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +183,13 @@ class FeedFetcher:
             try:
                 transport = GuardedTransport(backend=backend, limits=limits)
             except RuntimeError:
+                # Fetching goes on (each address is still checked before connecting), but the
+                # operator must hear of it: the log once, /healthz as a problem.
                 transport = httpx.AsyncHTTPTransport(
                     verify=ssl_context(), limits=limits, trust_env=False
                 )
                 self.rebinding_guard = False
+                guard_lost()
         # trust_env=False: an HTTP(S)_PROXY from the environment would route around the guard.
         self._client = httpx.AsyncClient(
             transport=transport,

@@ -9,8 +9,10 @@ channels that are not paused, apart from `held_for_paused_channels`, the posts a
 until someone resumes the channel; card edits made on their own under `card_edits`), and
 the last prune (retention), and the LLM writer (`llm`: its model and endpoint host, its
 breaker, closed, open (a problem: cards get the extractive summary) or half-open, the last
-failure, today's tokens and the budget). Channels removed from the config file (paused by the sync) are
-listed under `removed_channels`, not as a problem. The server that answers the request is
+failure, today's tokens and the budget), and whether feeds are fetched with the DNS-rebinding
+guard (`rebinding_guard`: false, and a problem, when httpx's transport changed). Channels
+removed from the config file (paused by the sync) are listed under `removed_channels`, not as a
+problem. The server that answers the request is
 `bot.runner.health`.
 
 "degraded" lists its reasons under `problems`. Two of them stop the bot doing its job while the
@@ -24,9 +26,11 @@ import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import sqlite_utils
 
 from bot.ingest.errors import is_internal_error
+from bot.ingest.transport import rebinding_guard
 from bot.runner.console import STANDING_IN
 from bot.store import card_refreshes
 from bot.store import channels as channel_store
@@ -100,6 +104,13 @@ def service_health(service: Service) -> dict[str, Any]:
     troubled = [c for c in paused if c.paused_reason not in (STANDING_IN, PAUSED_IN_CHAT)]
     problems += [f"{len(troubled)} channel(s) paused"] if troubled else []
     problems += [_internal_problem(internal)] if internal else []
+    guarded = rebinding_guard()
+    if not guarded:
+        # Still fetching, each address checked before connecting: degraded, not critical.
+        problems.append(
+            f"fetch: feeds fetched without the DNS-rebinding guard (httpx {httpx.__version__} "
+            "untested; install the httpx pyproject.toml allows)"
+        )
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     llm = _llm(service)
     if llm.get("breaker", {}).get("state") == "open":
@@ -174,6 +185,8 @@ def service_health(service: Service) -> dict[str, Any]:
         ],
         # The optional LLM writer: model, endpoint host, breaker, today's spend (UTC day).
         "llm": llm,
+        # False: httpx's transport changed and feeds are fetched without the rebinding guard.
+        "rebinding_guard": guarded,
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
