@@ -156,9 +156,22 @@ def _shouts(text: str) -> bool:
     return sum(c.isupper() for c in letters) / len(letters) >= CAPITALS_SHARE
 
 
+# Something every pattern above needs (lower case, spaces squashed): a few substring tests, and
+# for a model addressed one scan for where a sentence or clause opens, rule out most sentences,
+# where the patterns one by one tripled the filter's cost on the evaluation news.
+_TRIGGERS: tuple[str, ...] = (":", "#", "<", "[", "ignore", "disregard", "forget", "override")
+_TRIGGERS += ("summar", "you are", "note")
+_MAY_ADDRESS_RE = re.compile(
+    rf"(?:^|[.!?;]\s+)[\"“'‘(\s]*(?:\w+\s+){{0,2}}{_MODEL}\s*,", re.IGNORECASE
+)
+
+
 def orders_model(sentence: str) -> bool:
     """Whether `sentence`, folded, holds an order to a model (any sign but shouting)."""
     text = _fold(sentence)
+    low = " ".join(text.lower().split())
+    if not any(t in low for t in _TRIGGERS) and not _MAY_ADDRESS_RE.search(text):
+        return False
     override = _OVERRIDE_RE.search(text)
     if override is not None and not _REPORTED_RE.search(text, 0, override.start() + 1):
         return True
