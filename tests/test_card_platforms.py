@@ -75,7 +75,8 @@ def _discord_buttons(card: StoryCard, *, full: bool = False) -> list[tuple[str, 
     out = []
     for item in card_buttons(card, full=full):
         button = item.item  # type: ignore[attr-defined]
-        out.append((button.label, button.custom_id.split(":", 2)[2]))
+        # `nd:<action>:<value>`; a follow button's story id after it only keeps ids unique.
+        out.append((button.label, button.custom_id.split(":")[2]))
     return out
 
 
