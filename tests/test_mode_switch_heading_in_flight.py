@@ -32,9 +32,12 @@ from bot.config import Config
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.store import channels as channel_store
+from bot.store import digest_headings
+from bot.store.channels import ChannelRow
 
 NOON = datetime(2027, 5, 4, 12, 0, tzinfo=UTC)
 STORIES = ("quay", "locks", "ferry")
+FOUR = ("quay", "locks", "ferry", "tram")
 
 
 @dataclass
@@ -133,6 +136,11 @@ async def test_a_switch_landing_while_the_heading_is_posted_leaves_no_empty_head
     gate.open()
     await drain
     assert platform.shown() == []  # no card, and no heading over none
+    # Its record shows no row any more, but keeps its message as the lookups' bound: they pass
+    # over it and anything older by their order, so a deleted message still bounds them.
+    record = digest_headings.last(core.db, channel.id)
+    assert record is not None and record[0] == set()
+    assert digest_headings.last_message(core.db, channel.id) is not None
     # As the reply said, the next digest has them, under its own heading.
     clock[0] = NOON + timedelta(hours=21)
     channel = channel_store.get_channel_by_pk(core.db, channel.id) or channel
@@ -144,29 +152,11 @@ async def test_a_switch_landing_while_the_heading_is_posted_leaves_no_empty_head
     core.close()
 
 
-async def test_a_heading_with_a_card_left_under_it_stays(
-    tmp_path: Path, platform: Platform
-) -> None:
-    """A guard: the switch lands while the first card is being sent. That card is left alone
-    (it may land) and lands; the others return to the pool. The heading heads it, and stays."""
-    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
-    channel = add_channel(
-        core.db,
-        platform.channel_id,
-        platform=platform.name,
-        mode="digest",
-        webhook_url=platform.webhook_url,
-    )
-    for story in STORIES:
-        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
-    assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == 3
-    outbox = Outbox(
-        core.db,
-        make_card_source(core.db, NOON),
-        settings=OutboxSettings(pace=0),
-        clock=lambda: NOON,
-    )
-    platform.register(outbox)
+async def test_a_heading_over_one_card_left_is_deleted(tmp_path: Path, platform: Platform) -> None:
+    """The switch lands while the first card is being sent. That card is left alone (it may
+    land) and lands; the others return to the pool. A heading over one card is what a digest of
+    one never shows: it is deleted, the card stays."""
+    core, channel, outbox = _digest(tmp_path, platform, STORIES)
     heading = platform.hold_post()
     drain = asyncio.ensure_future(outbox.drain())
     await heading.arrived()
@@ -179,6 +169,98 @@ async def test_a_heading_with_a_card_left_under_it_stays(
     card.open()
     await drain
     shown = platform.shown()
-    assert shown[0].startswith("News digest · 2027-05-04 12:00 UTC · 3 stories")
-    assert len(shown) == 2 and shown[1] in STORIES
+    assert len(shown) == 1 and shown[0] in STORIES
+    record = digest_headings.last(core.db, channel.id)
+    assert record is not None and record[0] == set()
     core.close()
+
+
+async def test_a_heading_over_fewer_cards_says_how_many(tmp_path: Path, platform: Platform) -> None:
+    """The switch lands while the second of four cards is being sent: the first is out, the
+    second lands, the last two return to the pool. "4 stories" over two would read as two
+    lost; the heading is edited to "2 stories", its time kept, and records those two."""
+    core, channel, outbox = _digest(tmp_path, platform, FOUR)
+    heading = platform.hold_post()
+    drain = asyncio.ensure_future(outbox.drain())
+    await heading.arrived()
+    first = platform.hold_post()
+    heading.open()
+    await first.arrived()
+    second = platform.hold_post()
+    first.open()
+    await second.arrived()
+    await _switch_mode(core, platform, "instant")
+    reply = await _switch_mode(core, platform, "digest")
+    assert reply.startswith("Saved. The 2 stories still waiting to be posted here now wait")
+    second.open()
+    await drain
+    shown = platform.shown()
+    assert shown[0] == "News digest · 2027-05-04 12:00 UTC · 2 stories"
+    assert len(shown) == 3 and set(shown[1:]) <= set(FOUR)
+    record = digest_headings.last(core.db, channel.id)
+    sent = {row[0] for row in core.db.execute("SELECT nonce FROM deliveries WHERE state = 'sent'")}
+    assert record is not None and record[0] == sent and len(sent) == 2
+    core.close()
+
+
+async def test_a_heading_edit_refused_is_logged_once(
+    tmp_path: Path, slack_api: FakeSlackAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Slack refuses the edit: the log says so, the heading stays as it was, and nothing tries
+    it again (a later drain makes no call)."""
+    platform = Platform(
+        "slack",
+        "C1",
+        lambda outbox: outbox.register(
+            SlackAdapter(
+                make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url)),
+                pacer=ChannelPacer(0),
+            )
+        ),
+        lambda: [_slack_text(m) for m in slack_api.messages["C1"]],
+        lambda: slack_api.hold("chat.postMessage"),
+    )
+    core, _, outbox = _digest(tmp_path, platform, FOUR)
+    slack_api.script("chat.update", body={"ok": False, "error": "cant_update_message"})
+    heading = platform.hold_post()
+    drain = asyncio.ensure_future(outbox.drain())
+    await heading.arrived()
+    first = platform.hold_post()
+    heading.open()
+    await first.arrived()
+    second = platform.hold_post()
+    first.open()
+    await second.arrived()
+    await _switch_mode(core, platform, "instant")
+    await _switch_mode(core, platform, "digest")
+    second.open()
+    await drain
+    await outbox.drain()
+    assert platform.shown()[0] == "News digest · 2027-05-04 12:00 UTC · 4 stories"
+    assert len(slack_api.calls_to("chat.update")) == 1
+    assert "editing it failed" in caplog.text and "cant_update_message" in caplog.text
+    core.close()
+
+
+def _digest(
+    tmp_path: Path, platform: Platform, stories: tuple[str, ...]
+) -> tuple[NewsDigest, ChannelRow, Outbox]:
+    core = NewsDigest(Config(database=str(tmp_path / "nd.db")))
+    channel = add_channel(
+        core.db,
+        platform.channel_id,
+        platform=platform.name,
+        mode="digest",
+        webhook_url=platform.webhook_url,
+    )
+    for story in stories:
+        add_story(core.db, story, ["Gazette", "Courier"], now=NOON - timedelta(hours=1))
+    assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == len(stories)
+    outbox = Outbox(
+        core.db,
+        make_card_source(core.db, NOON),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: NOON,
+    )
+    platform.register(outbox)
+    return core, channel, outbox

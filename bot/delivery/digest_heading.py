@@ -38,11 +38,14 @@ way (the channel switched to instant, the cards expired) can leave a later diges
 shows twice only when its record is lost (a crash between its post and its record, the
 database refusing to write or read the record: logged) or a lookup missed it though it had
 landed (the platform's clock more than `LOOKUP_CLOCK_SKEW` behind ours).
-A heading the drain posted none of whose cards is left in the outbox once it is done with the
-channel heads nothing: a switch to digest mode (instant and back while the digest went out)
+A heading the drain posted some of whose cards are no longer in the outbox once it is done with
+the channel miscounts them: a switch to digest mode (instant and back while the digest went out)
 landing while the heading's request was in flight, or while its cards waited their pace, returns
-them to the digest pool. It is deleted (the adapter's `retract_heading`: `retract_empty`), as the
-switch's reply says they wait for the next digest, which heads them.
+them to the digest pool, as the switch's reply says, and the next digest heads them
+(`settle_heading`). Over two or more left it is edited to their count (the adapter's
+`revise_heading`); over none, or one (a digest of one card has no heading), it is deleted (the
+adapter's `retract_heading`), and its record keeps only its message, as the lookups' bound:
+no row is counted as shown under it any more.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -66,6 +69,7 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import POST, put_off_posts, wait_over
+from bot.render.text import CHAT_HEADED_CARDS
 from bot.store import deliveries as store
 from bot.store import digest_headings as heading_store
 from bot.store.channels import ChannelRow
@@ -128,6 +132,8 @@ class PostedHeading:
 
     ref: str
     nonces: tuple[str, ...]
+    # The digest's time it gives (`digest_time`), which an edit of its count keeps.
+    at: datetime
 
 
 Opened = tuple[dict[int, Prepared | None], datetime | None, PostedHeading | None]
@@ -144,7 +150,7 @@ async def open_digest(
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
     prepared as it comes up, as on any other channel. Also, when the heading was put off by a
     rate limit of the channel's own, until when the channel's cards wait (they were put off);
-    and the heading posted, when the platform named its message (for `retract_empty`)."""
+    and the heading posted, when the platform named its message (for `settle_heading`)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
         return {}, None, None
@@ -199,7 +205,7 @@ async def open_digest(
             ):
                 ref = landed if isinstance(landed, str) else None
                 outbox.headings.posted(channel.id, headed, now, ref)
-                shown = _posted(ref, headed)
+                shown = _posted(ref, headed, at)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
             posted = True  # a request was made
@@ -208,7 +214,7 @@ async def open_digest(
                 # Slack's and Discord's say which message it is: a later lookup passes over it.
                 ref = posted if isinstance(posted, str) else None
                 outbox.headings.posted(channel.id, headed, now, ref)
-                shown = _posted(ref, headed)
+                shown = _posted(ref, headed, at)
         break
     if posted:
         # A chat post: the first card keeps the channel's pace after it.
@@ -216,8 +222,8 @@ async def open_digest(
     return ready, None, shown
 
 
-def _posted(ref: str | None, rows: list[DeliveryRow]) -> PostedHeading | None:
-    return None if ref is None else PostedHeading(ref, tuple(row.nonce for row in rows))
+def _posted(ref: str | None, rows: list[DeliveryRow], at: datetime) -> PostedHeading | None:
+    return None if ref is None else PostedHeading(ref, tuple(row.nonce for row in rows), at)
 
 
 def _still_pending(outbox: Outbox, row_id: int) -> bool:
@@ -225,38 +231,104 @@ def _still_pending(outbox: Outbox, row_id: int) -> bool:
     return row is not None and row.state == "pending"
 
 
-async def retract_empty(
+async def settle_heading(
     outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: PostedHeading
 ) -> None:
-    """The drain is done with the channel: a heading it posted none of whose cards is left in
-    the outbox (none sent, being sent, held back or given up) heads nothing, and is deleted
-    (the adapter's `retract_heading`). A switch to digest mode landing while the heading's
-    request was in flight, or while its cards waited their pace, does that: it returns the
-    channel's waiting cards to the digest pool (`return_to_digest_pool`; the channel was
-    switched to instant and back meanwhile), and its reply says they wait for the next digest,
-    which heads them. Posting them anyway would break that promise; a heading over nothing
-    reads as a digest lost. Deleting it failing is logged, and the heading stays."""
-    if heading_store.cards_left(outbox.db, channel.id, heading.nonces):
+    """The drain is done with the channel: a heading it posted some of whose cards left the
+    outbox unposted (returned to the digest pool by a switch to digest mode landing while the
+    heading's request was in flight or its cards waited their pace; merged away) no longer
+    says what follows it. Still in the outbox: sent, being sent, held back or given up. With
+    two or more left it is edited to their count (the adapter's `revise_heading`): "5 stories"
+    over 3 reads as 2 lost. With none left it heads nothing, and with one it heads what a
+    digest of one card never has (no heading, `CHAT_HEADED_CARDS`): it is deleted (the
+    adapter's `retract_heading`), the record kept only as a bound for later lookups
+    (`bot.store.digest_headings.retracted`). The switch's reply says the returned cards wait
+    for the next digest, which heads them. Each call is made once: failing, it is logged and
+    the heading stays as it was; nothing retries it."""
+    try:
+        left = heading_store.cards_left(outbox.db, channel.id, heading.nonces)
+    except sqlite3.Error as exc:
+        log.warning("digest heading in %s not checked against its cards: %s", channel.key, exc)
         return
+    if len(left) >= len(heading.nonces):
+        return
+    if len(left) < CHAT_HEADED_CARDS:
+        await _retract(outbox, adapter, channel, heading, len(left))
+    else:
+        await _revise(outbox, adapter, channel, heading, left)
+
+
+async def _retract(
+    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: PostedHeading, left: int
+) -> None:
     retract = getattr(adapter, "retract_heading", None)
     if retract is None:
-        log.warning("digest heading for %s heads no card, and cannot be deleted", channel.key)
+        log.warning(
+            "digest heading for %s heads %d card(s), and cannot be deleted", channel.key, left
+        )
         return
     try:
         await retract(channel, heading.ref)
     except DeliveryError as exc:
         log.warning(
-            "digest heading for %s heads no card (they went back to the digest pool), and "
-            "deleting it failed: %s",
+            "digest heading for %s heads %d card(s) (the others went back to the digest pool), "
+            "and deleting it failed: %s",
             channel.key,
+            left,
             exc,
         )
         return
     log.info(
-        "digest heading for %s deleted: its %d cards went back to the digest pool unposted",
+        "digest heading for %s deleted: %d of its %d cards went back to the digest pool unposted",
         channel.key,
+        len(heading.nonces) - left,
         len(heading.nonces),
     )
+    try:
+        heading_store.retracted(outbox.db, channel.id, heading.ref)
+    except sqlite3.Error as exc:
+        log.warning("digest heading in %s deleted, but not so recorded: %s", channel.key, exc)
+
+
+async def _revise(
+    outbox: Outbox,
+    adapter: ChatAdapter,
+    channel: ChannelRow,
+    heading: PostedHeading,
+    left: list[str],
+) -> None:
+    revise = getattr(adapter, "revise_heading", None)
+    if revise is None:
+        log.warning(
+            "digest heading for %s counts %d cards over %d, and cannot be edited",
+            channel.key,
+            len(heading.nonces),
+            len(left),
+        )
+        return
+    try:
+        await revise(channel, heading.ref, len(left), heading.at)
+    except DeliveryError as exc:
+        log.warning(
+            "digest heading for %s counts %d cards over %d (the others went back to the digest "
+            "pool), and editing it failed: %s",
+            channel.key,
+            len(heading.nonces),
+            len(left),
+            exc,
+        )
+        return
+    log.info(
+        "digest heading for %s edited to %d stories: %d of its cards went back to the digest "
+        "pool unposted",
+        channel.key,
+        len(left),
+        len(heading.nonces) - len(left),
+    )
+    try:
+        heading_store.recounted(outbox.db, channel.id, heading.ref, left)
+    except sqlite3.Error as exc:
+        log.warning("digest heading in %s edited, but not so recorded: %s", channel.key, exc)
 
 
 async def _landed(

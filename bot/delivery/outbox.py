@@ -50,7 +50,7 @@ from bot.delivery.digest_heading import (
     PostedHeading,
     close_digest,
     open_digest,
-    retract_empty,
+    settle_heading,
 )
 from bot.delivery.failures import retry_route
 from bot.delivery.notices import held_by, notice_first, send_alerts
@@ -324,7 +324,7 @@ class Outbox:
                 if later is not None and (place := place_of(row)) is not None:
                     put_off.add(place)
             if headed is not None and heading is not None:
-                await retract_empty(self, *headed, heading)
+                await settle_heading(self, *headed, heading)
         finally:
             if headed is not None:
                 close_digest(*headed)

@@ -90,14 +90,40 @@ def last(db: sqlite_utils.Database, channel_pk: int) -> tuple[set[str | int], da
     return set(json.loads(found[0])), posted_at
 
 
-def cards_left(db: sqlite_utils.Database, channel_pk: int, nonces: Iterable[str]) -> int:
-    """How many of the cards a heading counted (by nonce) are still in the channel's outbox,
+def cards_left(db: sqlite_utils.Database, channel_pk: int, nonces: Iterable[str]) -> list[str]:
+    """Which of the cards a heading counted (by nonce) are still in the channel's outbox,
     whatever their state: one returned to the digest pool, merged away or pruned is gone."""
     wanted = list(nonces)
     if not wanted:
-        return 0
+        return []
     sql = (
-        "SELECT COUNT(*) FROM deliveries WHERE channel_pk = ?"
+        "SELECT nonce FROM deliveries WHERE channel_pk = ?"
         f" AND nonce IN ({', '.join('?' * len(wanted))})"
     )
-    return int(db.execute(sql, [channel_pk, *wanted]).fetchone()[0])
+    return sorted(str(row[0]) for row in db.execute(sql, [channel_pk, *wanted]))
+
+
+def recounted(
+    db: sqlite_utils.Database, channel_pk: int, message_ref: str, rows: list[str]
+) -> None:
+    """The channel's heading `message_ref` was edited to count only the rows of nonces `rows`
+    (the others went back to the digest pool). A record of a later heading is left alone."""
+    with durable(db):
+        db.execute(
+            "UPDATE digest_headings SET rows = ? WHERE channel_pk = ? AND message_ref = ?",
+            [json.dumps(sorted(set(rows))), channel_pk, message_ref],
+        )
+
+
+def retracted(db: sqlite_utils.Database, channel_pk: int, message_ref: str) -> None:
+    """The channel's heading `message_ref` was deleted: it shows no row now, so none is taken
+    as headed by it (`last` gives no rows) and a row still to go gets a heading of its own. Its
+    message stays the lookups' bound (`last_message`): they pass over it and every older
+    message by their order (Slack's ts, Discord's snowflake), not by finding it, so a deleted
+    one bounds them as well, and better than none, which would let a lookup take an earlier
+    digest's heading of the same minute and count. A record of a later heading is left alone."""
+    with durable(db):
+        db.execute(
+            "UPDATE digest_headings SET rows = '[]' WHERE channel_pk = ? AND message_ref = ?",
+            [channel_pk, message_ref],
+        )

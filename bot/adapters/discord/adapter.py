@@ -155,6 +155,25 @@ class DiscordBotAdapter:
                 snowflake(channel.channel_id, "channel"), snowflake(message_ref, "message")
             )
 
+    async def edit_text(self, channel: ChannelRow, message_ref: str, text: str) -> None:
+        """Edit a plain message the bot posted in `channel` (a digest heading recounted) to
+        `text`, escaped as `post_text` escapes it; one piece, as a heading is. Sent once."""
+        what = f"edit in {channel.key}"
+        payload = {
+            "content": split_content(escape_notice(text))[0],
+            "allowed_mentions": NO_MENTIONS.to_dict(),
+        }
+        async with delivering(what):
+            await answered(
+                self.rest.edit_message(
+                    snowflake(channel.channel_id, "channel"),
+                    snowflake(message_ref, "message"),
+                    payload,
+                ),
+                what,
+                timeout=self.send_timeout + 4 * BUCKET_WAIT,
+            )
+
     async def card_link(self, channel: ChannelRow, message_ref: str) -> str | None:
         """The jump link to a card the bot posted in `channel`, or None if its server cannot be
         told (`BotRest.guild_of`): the update then goes out without a link rather than not at all,

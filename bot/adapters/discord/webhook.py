@@ -265,6 +265,18 @@ class DiscordWebhookAdapter:
         async with delivering(f"webhook delete in {channel.key}"):
             await self.rest.delete(self._hook(channel), snowflake(message_ref, "message"))
 
+    async def edit_text(self, channel: ChannelRow, message_ref: str, text: str) -> None:
+        """Edit a plain message the webhook posted in `channel` (a digest heading recounted) to
+        `text`, escaped as `post_text` escapes it; one piece, as a heading is. Sent once."""
+        what = f"webhook edit in {channel.key}"
+        payload = webhook_payload(content=split_content(escape_notice(text))[0])
+        async with delivering(what):
+            await answered(
+                self.rest.edit(self._hook(channel), snowflake(message_ref, "message"), payload),
+                what,
+                timeout=self.send_timeout,
+            )
+
     async def post_text(
         self,
         channel: ChannelRow,

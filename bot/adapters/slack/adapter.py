@@ -264,13 +264,27 @@ class SlackAdapter:
             raise delivery_error(exc, "chat.postMessage") from exc
 
     async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
-        """chat.delete of a digest heading (`begin_digest`'s ts) left over no card
-        (`bot.delivery.digest_heading.retract_empty`). Raises the DeliveryError tree."""
+        """chat.delete of a digest heading (`begin_digest`'s ts) left over no card or a lone one
+        (`bot.delivery.digest_heading.settle_heading`). Raises the DeliveryError tree."""
         try:
             conversation = await self._conversation(channel, "chat.delete")
             await self.client.chat_delete(channel=conversation, ts=ref)
         except Exception as exc:
             raise delivery_error(exc, "chat.delete") from exc
+
+    async def revise_heading(self, channel: ChannelRow, ref: str, count: int, at: datetime) -> None:
+        """chat.update of a digest heading (`begin_digest`'s ts) to the `count` cards left under
+        it (`bot.delivery.digest_heading.settle_heading`). Raises the DeliveryError tree."""
+        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
+            return
+        message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
+        try:
+            conversation = await self._conversation(channel, "chat.update")
+            await self.client.chat_update(
+                channel=conversation, ts=ref, text=message.text, blocks=message.blocks
+            )
+        except Exception as exc:
+            raise delivery_error(exc, "chat.update") from exc
 
     async def find_heading(
         self,
