@@ -19,7 +19,7 @@ from bot.adapters.slack.blocks import (
     digest_messages,
     update_message,
 )
-from bot.adapters.slack.escape import plain, slack_escape, slack_link, truncate
+from bot.adapters.slack.escape import plain, slack_escape, slack_link, truncate, units
 from bot.cards import Digest, SourceLink, StoryCard
 from bot.models import Angle, Bullet
 
@@ -65,10 +65,10 @@ def check_limits(message: SlackMessage) -> None:
     assert message.text
     for block in message.blocks:
         if block["type"] == "header":
-            assert len(block["text"]["text"]) <= MAX_HEADER_CHARS
+            assert units(block["text"]["text"]) <= MAX_HEADER_CHARS
             assert block["text"]["type"] == "plain_text"
         if block["type"] == "section":
-            assert 0 < len(block["text"]["text"]) <= MAX_SECTION_CHARS
+            assert 0 < units(block["text"]["text"]) <= MAX_SECTION_CHARS
         if block["type"] == "context":
             assert 0 < len(block["elements"]) <= MAX_CONTEXT_ELEMENTS
         if block["type"] == "actions":

@@ -10,6 +10,8 @@ test sets its own), and show up in conversations.history with their metadata. `s
 Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
 `response_url_drops` make one answer an error or drop the connection after taking the message,
 and `script_response_url()` queues one-off answers for one (a 429 with Retry-After).
+chat.postMessage, chat.update and chat.postEphemeral refuse blocks over Block Kit's limits as
+Slack does, with invalid_blocks (`fakes.slack_blocks`), and post or change nothing.
 `script_raw()` answers with a body that is not JSON (a proxy's HTML page, a cut-off answer), as
 Slack's edge sometimes does, whether or not the call took effect. `api_drops` names methods whose
 calls are recorded and then get no answer: the connection closes, a network-level failure.
@@ -30,6 +32,7 @@ from typing import Any
 from aiohttp import web
 
 from fakes.gate import Gate
+from fakes.slack_blocks import invalid_blocks
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -323,6 +326,8 @@ class FakeSlackAPI:
             return {"ok": False, "error": "channel_not_found"}
         if error := self.channel_errors.get(channel) or self.channel_errors.get(body["channel"]):
             return {"ok": False, "error": error}
+        if refused := invalid_blocks(body.get("blocks")):
+            return refused
         ts = f"{int(self.clock())}.{next(self._ts):06d}"
         message = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT"}
         for key in ("blocks", "metadata", "thread_ts"):
@@ -334,6 +339,8 @@ class FakeSlackAPI:
     def _chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
         if not CONVERSATION_ID_RE.match(body.get("channel", "")):
             return {"ok": False, "error": "channel_not_found"}
+        if refused := invalid_blocks(body.get("blocks")):
+            return refused
         for message in self.messages.get(body.get("channel", ""), []):
             if message["ts"] == body.get("ts"):
                 message.update({k: body[k] for k in ("text", "blocks") if k in body})
@@ -349,6 +356,8 @@ class FakeSlackAPI:
         return {"ok": False, "error": "message_not_found"}
 
     def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
+        if refused := invalid_blocks(body.get("blocks")):
+            return refused
         return {"ok": True, "message_ts": f"{int(self.clock())}.{next(self._ts):06d}"}
 
     def _conversations_join(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.adapters.slack.escape import (
+    head,
     plain,
     slack_escape,
     slack_link,
     truncate,
+    units,
 )
 from bot.cards import (
     BREAKDOWN,
@@ -35,12 +37,15 @@ from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
 Block = dict[str, Any]
 
-# Slack's documented Block Kit limits.
+# Slack's documented Block Kit limits. Lengths are counted in UTF-16 units (`escape.units`: an
+# emoji is two), the stricter reading of Slack's "characters", here as in every bound below.
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
 MAX_HEADER_CHARS = 150
 MAX_CONTEXT_ELEMENTS = 10
 MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ID_CHARS = 255  # an action_id, a block_id
 # Not a documented hard limit, but very large messages are slow to render and Slack truncates
 # the fallback text; staying well below keeps every message comfortable.
 MAX_MESSAGE_CHARS = 12_000
@@ -111,8 +116,8 @@ def button(label: str, action_id: str, value: str) -> Block:
     return {
         "type": "button",
         "text": {"type": "plain_text", "text": plain(label, MAX_BUTTON_TEXT), "emoji": True},
-        "action_id": action_id,
-        "value": value[:2000],
+        "action_id": head(action_id, MAX_ID_CHARS),
+        "value": head(value, MAX_BUTTON_VALUE),
     }
 
 
@@ -122,7 +127,7 @@ def sections(title: str, lines: list[str]) -> list[Block]:
     current = title
     for line in lines:
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > MAX_SECTION_CHARS and current:
+        if units(candidate) > MAX_SECTION_CHARS and current:
             out.append(section(current))
             candidate = line
         current = candidate
@@ -153,13 +158,13 @@ def link(url: str | None, label: str | None) -> str:
     """`slack_link`, or the label alone when the link markup would be longer than
     `MAX_LINK_CHARS`."""
     markup = slack_link(url, label)
-    if len(markup) <= MAX_LINK_CHARS:
+    if units(markup) <= MAX_LINK_CHARS:
         return markup
     return slack_link(None, label or url_host(url))
 
 
 def block_chars(block: Block) -> int:
-    """Roughly how much text a block carries, for packing messages."""
+    """Roughly how much text a block carries (in UTF-16 units), for packing messages."""
     total = 0
     stack: list[Any] = [block]
     while stack:
@@ -169,7 +174,7 @@ def block_chars(block: Block) -> int:
         elif isinstance(item, list):
             stack.extend(item)
         elif isinstance(item, str):
-            total += len(item)
+            total += units(item)
     return total
 
 
@@ -253,7 +258,8 @@ def card_actions(card: StoryCard, *, full: bool) -> Block:
         button(action.label, f"{ACTION_IDS[action.kind]}:{sid}", action.value)
         for action in card.actions(full=full)
     ]
-    return {"type": "actions", "block_id": f"newsdigest_actions:{sid}"[:255], "elements": elements}
+    block_id = head(f"newsdigest_actions:{sid}", MAX_ID_CHARS)
+    return {"type": "actions", "block_id": block_id, "elements": elements}
 
 
 def card_messages(

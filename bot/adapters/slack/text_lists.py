@@ -14,7 +14,7 @@ from bot.adapters.slack.blocks import (
     context,
     sections,
 )
-from bot.adapters.slack.escape import escape_trusted, slack_escape, slack_link, truncate
+from bot.adapters.slack.escape import escape_trusted, slack_escape, slack_link, truncate, units
 from bot.commands.base import ListLine, cut_notice
 
 
@@ -35,7 +35,7 @@ def text_blocks(
     budget = MAX_MESSAGE_CHARS - used - _CUT_ROOM
     kept: list[str] = []
     for bullet in bullets:
-        budget -= len(bullet) + 1  # and its newline
+        budget -= units(bullet) + 1  # and its newline
         if budget < 0:
             break
         kept.append(bullet)
