@@ -208,18 +208,7 @@ async def test_a_heading_edit_refused_is_logged_once(
 ) -> None:
     """Slack refuses the edit: the log says so, the heading stays as it was, and nothing tries
     it again (a later drain makes no call)."""
-    platform = Platform(
-        "slack",
-        "C1",
-        lambda outbox: outbox.register(
-            SlackAdapter(
-                make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=slack_api.api_url)),
-                pacer=ChannelPacer(0),
-            )
-        ),
-        lambda: [_slack_text(m) for m in slack_api.messages["C1"]],
-        lambda: slack_api.hold("chat.postMessage"),
-    )
+    platform = _slack(slack_api)
     core, _, outbox = _digest(tmp_path, platform, FOUR)
     slack_api.script("chat.update", body={"ok": False, "error": "cant_update_message"})
     heading = platform.hold_post()
@@ -264,3 +253,51 @@ def _digest(
     )
     platform.register(outbox)
     return core, channel, outbox
+
+
+async def test_a_lost_heading_after_a_deleted_one_is_not_taken_for_an_older_one(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    """A guard on keeping a deleted heading's message in its record: the lookup for a heading
+    whose answer was lost passes over it and every older message by their order, so an earlier
+    digest's heading of the same minute and count, older still, is not taken for the lost one
+    (its cards would go out under none). Slack's clock is the test's, so the lookup's window
+    holds that older heading."""
+    slack_api.clock = lambda: NOON.timestamp()
+    platform = _slack(slack_api)
+    core, channel, outbox = _digest(tmp_path, platform, STORIES)
+    text = "News digest · 2027-05-04 12:00 UTC · 3 stories"
+    older = {"type": "message", "ts": f"{int(NOON.timestamp())}.000000", "text": text}
+    slack_api.messages["C1"].append({**older, "bot_id": "BBOT"})
+    gate = platform.hold_post()
+    drain = asyncio.ensure_future(outbox.drain())
+    await gate.arrived()
+    await _switch_mode(core, platform, "instant")
+    await _switch_mode(core, platform, "digest")
+    gate.open()
+    await drain
+    assert platform.shown() == [text]  # ours deleted, the older one left
+    # The same minute's digest again; its heading's answer is lost, and it did not land.
+    channel = channel_store.get_channel_by_pk(core.db, channel.id) or channel
+    assert digests.enqueue_digest(core.db, channel, now=NOON, scheduled_for=NOON) == 3
+    slack_api.script("chat.postMessage", body={"ok": False, "error": "internal_error"})
+    await outbox.drain()
+    shown = platform.shown()
+    assert shown[:2] == [text, text]  # looked for, not found, posted again
+    assert sorted(shown[2:]) == sorted(STORIES)
+    core.close()
+
+
+def _slack(api: FakeSlackAPI) -> Platform:
+    return Platform(
+        "slack",
+        "C1",
+        lambda outbox: outbox.register(
+            SlackAdapter(
+                make_client(SlackSettings(bot_token=BOT_TOKEN, api_url=api.api_url)),
+                pacer=ChannelPacer(0),
+            )
+        ),
+        lambda: [_slack_text(m) for m in api.messages["C1"]],
+        lambda: api.hold("chat.postMessage"),
+    )
