@@ -166,7 +166,7 @@ class LocalTimeTrigger(CronTrigger):
         )
         candidate = self.wall.get_next_fire_time(None, wall.replace(tzinfo=UTC))
         while candidate is not None:
-            fires = _arrival(candidate.replace(tzinfo=None), zone)
+            fires = arrival(candidate.replace(tzinfo=None), zone)
             if fires >= start:
                 return fires.astimezone(zone)
             # Only the repeated hour of a fall-back has wall times whose instant is before
@@ -181,9 +181,11 @@ class LocalTimeTrigger(CronTrigger):
         return f"<LocalTimeTrigger {self.zoned!r}>"
 
 
-def _arrival(wall: datetime, zone: tzinfo) -> datetime:
-    """The UTC instant the wall-clock time `wall` arrives in `zone`: its first occurrence when the
-    clocks repeat it, the end of the gap when they skip it."""
+def arrival(wall: datetime, zone: tzinfo) -> datetime:
+    """The UTC instant the wall-clock time `wall` (naive) arrives in `zone`: its first occurrence
+    when the clocks repeat it, the end of the gap when they skip it. The one rule for every
+    wall-clock time the bot keeps: digest slots here, quiet hours' ends
+    (`bot.runner.schedule.quiet_until`)."""
     first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
     if first.astimezone(zone).replace(tzinfo=None) == wall:
         return first

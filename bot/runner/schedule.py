@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.cron import cron_trigger
+from bot.cron import arrival, cron_trigger
 
 __all__ = [
     "cron_trigger",
@@ -105,10 +105,12 @@ def parse_quiet_hours(spec: str | None) -> tuple[time, time] | None:
 
 
 def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """A wall-clock time on a day, as a UTC instant. zoneinfo's fold=0 resolves a time inside a
-    spring-forward gap to the instant just after the gap (02:30 -> 03:30), which is when that wall
-    time "arrives", and an ambiguous fall-back time to its first occurrence."""
-    return datetime.combine(day, at).replace(tzinfo=zone).astimezone(UTC)
+    """A wall-clock time on a day, as a UTC instant, by cron's rule (`bot.cron.arrival`): a time
+    the clocks skip arrives at the end of the gap (02:30 in Berlin's 02:00-03:00 gap is 03:00
+    CEST), as a digest slot there fires, and a repeated time at its first pass. zoneinfo's fold=0
+    alone read it with the offset before the jump, an hour after the gap (03:30): quiet hours
+    ended 30-60 minutes late, and one starting in the gap began that late."""
+    return arrival(datetime.combine(day, at), zone)
 
 
 def quiet_until(when: datetime, spec: str | None, timezone: str) -> datetime | None:
