@@ -7,7 +7,7 @@ by themselves; without this, an instant channel never got one and a posted card 
 growth until the service restarted (its catch-up plans from what is stored).
 
 Every commit numbers the stories it changed with its process's token (`bot.store.story_changes`).
-The service's minute job (`Service._sync_jobs_job`, which also picks up `channels resume`) asks
+The service's minute job (`Service.sync_jobs_job`, which also picks up `channels resume`) asks
 SQLite's `data_version` whether another connection committed since it last looked, and only then
 reads the stories changed after the last number it handled, by any process but itself: its own
 passes' stories it plans when the pass ends (`Service.on_poll_pass`), so none is planned twice for

@@ -14,7 +14,10 @@ and there is nothing stale to de-duplicate. Fixed jobs:
     digest:<pk>   one per digest-mode channel: cron in the channel's time zone (DST-correct)
 
 Misfires are handled on purpose: digest jobs coalesce (several missed runs make one digest) and
-accept a late run up to the catch-up window; a listener logs every missed run. Downtime is not a
+accept a late run up to the catch-up window. The fixed jobs coalesce too, and accept a late run
+up to their own interval (the prune a day): after a suspend or a busy loop they run once, late,
+and are never skipped (`add_fixed_jobs`). A listener logs every missed run, in one line (with
+APScheduler's own warning dropped). Downtime is not a
 misfire APScheduler can see (the memory store starts empty), so `missed_digests` compares each
 channel's last recorded run with its schedule at start and the service sends one catch-up digest,
 for a slot that passed while that schedule was in force (`ChannelRow.schedule_changed_at`): a
@@ -27,8 +30,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from apscheduler.events import (
@@ -40,13 +45,24 @@ from apscheduler.events import (
 )
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.runner.retention import PRUNE_JOB
 from bot.runner.schedule import cron_trigger, missed_digest
 from bot.store import digest_runs
 from bot.store.channels import ChannelRow
+from bot.store.database import utcnow
+
+if TYPE_CHECKING:
+    from bot.runner.service import Service
 
 log = logging.getLogger(__name__)
 
 DIGEST_PREFIX = "digest:"
+POLL_JOB, OUTBOX_JOB, SYNC_JOB = "poll", "outbox", "sync-jobs"
+OUTBOX_EVERY = 30  # seconds: the outbox is normally kicked directly; this is the safety net
+# The jobs that run on an interval, whatever the channels.
+FIXED_JOBS = (POLL_JOB, OUTBOX_JOB, SYNC_JOB, PRUNE_JOB)
+# A run late by at most this still runs, for a job that sets no grace of its own.
+DEFAULT_GRACE = 30
 
 
 class QuietShutdownCancel(logging.Filter):
@@ -59,13 +75,23 @@ class QuietShutdownCancel(logging.Filter):
         return not isinstance(exc, asyncio.CancelledError)
 
 
+class OneMissedLine(logging.Filter):
+    """Drops APScheduler's own "Run time of job ... was missed by ..." warning: the listener's
+    `job_missed` line (`_on_event`) says the same, how late included, so a missed run is one
+    line in the log, not two."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Run time of job "))
+
+
 def make_scheduler() -> AsyncIOScheduler:
     executor_log = logging.getLogger("apscheduler.executors.default")
-    if not any(isinstance(f, QuietShutdownCancel) for f in executor_log.filters):
-        executor_log.addFilter(QuietShutdownCancel())
+    for kind in (QuietShutdownCancel, OneMissedLine):
+        if not any(isinstance(f, kind) for f in executor_log.filters):
+            executor_log.addFilter(kind())
     scheduler = AsyncIOScheduler(
         timezone=UTC,
-        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": DEFAULT_GRACE},
     )
     scheduler.add_listener(_on_event, EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_MAX_INSTANCES)
     return scheduler
@@ -73,10 +99,13 @@ def make_scheduler() -> AsyncIOScheduler:
 
 def _on_event(event: JobExecutionEvent | JobSubmissionEvent) -> None:
     if event.code == EVENT_JOB_MISSED:
+        scheduled = getattr(event, "scheduled_run_time", None)
+        late = utcnow() - scheduled if isinstance(scheduled, datetime) else None
         log.warning(
-            "job %s missed its run at %s",
+            "job %s missed its run at %s%s",
             event.job_id,
-            getattr(event, "scheduled_run_time", None),
+            scheduled,
+            f" ({timedelta(seconds=round(late.total_seconds()))} late)" if late else "",
             extra={"event": "job_missed", "job": event.job_id},
         )
     elif event.code == EVENT_JOB_MAX_INSTANCES:
@@ -90,6 +119,45 @@ def _on_event(event: JobExecutionEvent | JobSubmissionEvent) -> None:
             exc_info=exc,
             extra={"event": "job_error", "job": event.job_id},
         )
+
+
+def add_fixed_jobs(service: Service) -> None:
+    """The poll, outbox and sync-jobs jobs, and the daily prune (`bot.runner.retention`). Each
+    accepts a run as late as its own interval (30 s at least), coalesced: its latest missed run
+    is always within one interval of now, so after a suspend or a stalled loop it runs once, late,
+    instead of being skipped as missed (a 30 s grace skipped the minute's sync whenever its
+    coalesced run was 31-59 s late, and the prune for a whole day)."""
+    scheduler, settings = service.scheduler, service.settings
+    scheduler.add_job(
+        service.poller.tick,
+        "interval",
+        seconds=settings.poll_tick,
+        id=POLL_JOB,
+        next_run_time=utcnow(),
+        replace_existing=True,
+        misfire_grace_time=interval_grace(settings.poll_tick),
+    )
+    # Coroutine functions on purpose: AsyncIOScheduler runs plain functions in a thread pool,
+    # where they would use the shared SQLite connection off the loop (joining the loop's open
+    # transaction) and set the outbox's asyncio.Event from a thread (which wakes nothing).
+    for job_id, job, every in (
+        (OUTBOX_JOB, service.kick_job, OUTBOX_EVERY),
+        (SYNC_JOB, service.sync_jobs_job, settings.sync_interval),
+    ):
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=every,
+            id=job_id,
+            replace_existing=True,
+            misfire_grace_time=interval_grace(every),
+        )
+    service.pruner.schedule(scheduler)
+
+
+def interval_grace(every: float) -> int:
+    """A grace as long as the interval: APScheduler wants a positive whole number of seconds."""
+    return max(DEFAULT_GRACE, math.ceil(every))
 
 
 def digest_channels(channels: list[ChannelRow], platforms: set[str]) -> list[ChannelRow]:

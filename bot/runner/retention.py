@@ -119,6 +119,10 @@ class Pruner:
             # The scheduler's own clock, like the other fixed jobs: `self.clock` is the data's.
             next_run_time=utcnow() + FIRST_PRUNE_AFTER,
             replace_existing=True,
+            # Late by up to a day still runs, once (coalesced): a host suspended over the prune's
+            # time every day (30 s of grace skipped it) would otherwise never prune.
+            coalesce=True,
+            misfire_grace_time=int(PRUNE_EVERY.total_seconds()),
         )
 
     def stop(self) -> None:

@@ -17,7 +17,7 @@ Settings come from the environment, see `bot.runner.settings`; cards for the out
 `bot.runner.cards`, the `/healthz` body from `bot.runner.status`, the daily prune from
 `bot.runner.retention`, a digest job's run from `bot.runner.digest_job`, the graceful stop from
 `bot.runner.shutdown`, the planning of stories another process's poll changed from
-`bot.runner.elsewhere`.
+`bot.runner.elsewhere`, the fixed jobs from `bot.runner.jobs.add_fixed_jobs`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,12 @@ from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
-from bot.runner.jobs import ChannelJobs, digest_channels, make_scheduler
+from bot.runner.jobs import (
+    ChannelJobs,
+    add_fixed_jobs,
+    digest_channels,
+    make_scheduler,
+)
 from bot.runner.platforms import (
     Backoff,
     Platform,
@@ -232,7 +237,7 @@ class Service:
         ensure_console_channel(self.db, chat=chat)
         await self.poller.open(spread=self.settings.start_spread)
         self.elsewhere.start()  # before the catch-up, which plans from everything stored
-        self._add_fixed_jobs()
+        add_fixed_jobs(self)
         self.sync_jobs()
         # The scheduler first: APScheduler 3 computes a job's first run at start(), so a slot
         # falling during a slow catch-up would be neither caught up (catch-up's `now` is before
@@ -291,34 +296,10 @@ class Service:
         self.sync_jobs()
         await self._catch_up(platform=platform.name)
 
-    def _add_fixed_jobs(self) -> None:
-        self.scheduler.add_job(
-            self.poller.tick,
-            "interval",
-            seconds=self.settings.poll_tick,
-            id="poll",
-            next_run_time=utcnow(),
-            replace_existing=True,
-        )
-        # Coroutine functions on purpose: AsyncIOScheduler runs plain functions in a thread pool,
-        # where they would use the shared SQLite connection off the loop (joining the loop's open
-        # transaction) and set the outbox's asyncio.Event from a thread (which wakes nothing).
-        self.scheduler.add_job(
-            self._kick_job, "interval", seconds=30, id="outbox", replace_existing=True
-        )
-        self.scheduler.add_job(
-            self._sync_jobs_job,
-            "interval",
-            seconds=self.settings.sync_interval,
-            id="sync-jobs",
-            replace_existing=True,
-        )
-        self.pruner.schedule(self.scheduler)
-
-    async def _kick_job(self) -> None:
+    async def kick_job(self) -> None:
         self.outbox.kick()
 
-    async def _sync_jobs_job(self) -> None:
+    async def sync_jobs_job(self) -> None:
         self.sync_jobs()
         await resumed_caught_up(self)
         # The same minute's look at what other processes did: a `newsdigest poll`'s stories.
