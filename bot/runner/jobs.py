@@ -17,7 +17,8 @@ Misfires are handled on purpose: digest jobs coalesce (several missed runs make 
 accept a late run up to the catch-up window. The fixed jobs coalesce too, and accept a late run
 up to their own interval (the prune a day): after a suspend or a busy loop they run once, late,
 and are never skipped (`add_fixed_jobs`). A listener logs every missed run, in one line (with
-APScheduler's own warning dropped). Downtime is not a
+APScheduler's own warning dropped). A wall clock stepped back is undone for the fixed jobs by
+`bot.runner.clock_watch`. Downtime is not a
 misfire APScheduler can see (the memory store starts empty), so `missed_digests` compares each
 channel's last recorded run with its schedule at start and the service sends one catch-up digest,
 for a slot that passed while that schedule was in force (`ChannelRow.schedule_changed_at`): a
@@ -59,7 +60,8 @@ log = logging.getLogger(__name__)
 DIGEST_PREFIX = "digest:"
 POLL_JOB, OUTBOX_JOB, SYNC_JOB = "poll", "outbox", "sync-jobs"
 OUTBOX_EVERY = 30  # seconds: the outbox is normally kicked directly; this is the safety net
-# The jobs that run on an interval, whatever the channels.
+# The jobs that run on an interval, whatever the channels: `bot.runner.clock_watch` brings them
+# back when the wall clock steps back.
 FIXED_JOBS = (POLL_JOB, OUTBOX_JOB, SYNC_JOB, PRUNE_JOB)
 # A run late by at most this still runs, for a job that sets no grace of its own.
 DEFAULT_GRACE = 30

@@ -17,7 +17,8 @@ Settings come from the environment, see `bot.runner.settings`; cards for the out
 `bot.runner.cards`, the `/healthz` body from `bot.runner.status`, the daily prune from
 `bot.runner.retention`, a digest job's run from `bot.runner.digest_job`, the graceful stop from
 `bot.runner.shutdown`, the planning of stories another process's poll changed from
-`bot.runner.elsewhere`, the fixed jobs from `bot.runner.jobs.add_fixed_jobs`.
+`bot.runner.elsewhere`, the fixed jobs from `bot.runner.jobs.add_fixed_jobs`, and the watch for
+a wall clock stepped back under them from `bot.runner.clock_watch`.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ from bot.runner import feed_alerts, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
 from bot.runner.changes import ScheduleChanges, channel_changed, resume_soon, resumed_caught_up
+from bot.runner.clock_watch import ClockWatch
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
 from bot.runner.jobs import (
+    FIXED_JOBS,
     ChannelJobs,
     add_fixed_jobs,
     digest_channels,
@@ -124,6 +127,7 @@ class Service:
         self.jobs = ChannelJobs(
             self.scheduler, self.run_digest, catch_up=self.settings.catch_up_window
         )
+        self.clock_watch = ClockWatch(self.scheduler, self.db, jobs=FIXED_JOBS)
         self.schedule_changes = ScheduleChanges()
         self.outbox.on_pause = self.schedule_changes.saw_paused
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
@@ -244,6 +248,7 @@ class Service:
         # it) nor scheduled (start() is after it). Jobs only run once catch-up yields the loop,
         # and run_digest skips a slot that catch-up has already covered.
         self.scheduler.start()
+        self.clock_watch.start(self.stopping)
         self.catching_up = True
         try:
             await self._catch_up()
