@@ -91,9 +91,9 @@ rises by 0.005 at most. And the model costs about 49 ms of CPU an article (20 ar
 core, 97 tokens on average; the clusterer does ~3,200/s), an 88 MB model and two compiled packages
 (tokenizers, safetensors). The fit trades the term centroid for the embedding's (story cosine
 +13.3, term centroid -6.8; the rival's weight halves), the same evidence of topic in other words:
-on the stream it buys recall at no precision (P 0.917, R 0.876 against 0.915, 0.852), on the held-
-out sample recall at most of its worth in precision (P 0.866, R 0.812 against 0.876, 0.801): one
-topic's other occasions joined, as with the association table and LSA above.
+on the stream it buys recall at no precision (P 0.917, R 0.876 against 0.915, 0.852), on the
+held-out sample recall at most of its worth in precision (P 0.866, R 0.812 against 0.876, 0.801):
+one topic's other occasions joined, as with the association table and LSA above.
 """
 
 from __future__ import annotations

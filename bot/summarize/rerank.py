@@ -46,19 +46,19 @@ agreement alone). Allowing a one-bullet TL;DR gave dev 41.05 / 37.75 / 24.50 (64
 cards one bullet, 18 now), and only where the sources total under 160 words 40.46 / 37.76 /
 24.58: not kept, as the card promises 2-3 bullets and Multi-News lost 0.22 and 0.14.
 
-Measured in session 22 (NeuS train 5-fold CV, 40.04 refit without it; dev NeuS / AllSides / Multi-
-News 39.94 / 37.74 / 24.88, shipped weights 39.92 / 37.74 / 24.98) and not kept: a small sentence-
-embedding model (all-MiniLM-L6-v2, numpy, 64 tokens) as rerank evidence. Each candidate's embedding
-centrality among the pool's or all of the story's sentences, cosine to the pool's, the story's or
-the openings' mean embedding, coverage of the titles, of each outlet's opening, of the story's
-sentences (facility location) and of its 3 k-means clusters, agreement with the other outlets'
-titles or openings, bullet-bullet redundancy, consensus among the 24 candidates (CV 39.95-40.10;
-dev NeuS 39.83-40.05, AllSides 37.66-37.77, Multi-News 24.86-25.07, one at a time or all together);
-the candidate's mean embedding less the pool centroid as 384 extra features (CV 39.84-40.08; dev at
-best 39.95 / 37.81 / 25.04); a ridge sentence scorer on embeddings predicting each sentence's
-ROUGE-1 precision (CV 39.98-40.07; dev 39.87-39.93 / 37.70-37.74 / 24.91-25.04). Random unit
-vectors in the same features move dev NeuS as much (39.80-39.98). The embeddings track a
-candidate's ROUGE-1 within its story (correlation 0.06-0.33; lexical centrality 0.30, pseudo_f1
+Measured in session 22 (NeuS train 5-fold CV, 40.04 refit without it; dev NeuS / AllSides /
+Multi-News 39.94 / 37.74 / 24.88, shipped weights 39.92 / 37.74 / 24.98) and not kept: a small
+sentence-embedding model (all-MiniLM-L6-v2, numpy, 64 tokens) as rerank evidence. Each candidate's
+embedding centrality among the pool's or all of the story's sentences, cosine to the pool's, the
+story's or the openings' mean embedding, coverage of the titles, of each outlet's opening, of the
+story's sentences (facility location) and of its 3 k-means clusters, agreement with the other
+outlets' titles or openings, bullet-bullet redundancy, consensus among the 24 candidates (CV
+39.95-40.10; dev NeuS 39.83-40.05, AllSides 37.66-37.77, Multi-News 24.86-25.07, one at a time or
+all together); the candidate's mean embedding less the pool centroid as 384 extra features (CV
+39.84-40.08; dev at best 39.95 / 37.81 / 25.04); a ridge sentence scorer on embeddings predicting
+each sentence's ROUGE-1 precision (CV 39.98-40.07; dev 39.87-39.93 / 37.70-37.74 / 24.91-25.04).
+Random unit vectors in the same features move dev NeuS as much (39.80-39.98). The embeddings track
+a candidate's ROUGE-1 within its story (correlation 0.06-0.33; lexical centrality 0.30, pseudo_f1
 0.46) but hardly what this model gets wrong (at most 0.03): the word-overlap features already hold
 what they know. They cost 0.2-0.9 s of CPU a story, 7-16 times the summariser, and a 90 MB model.
 """
