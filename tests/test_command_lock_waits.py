@@ -217,6 +217,28 @@ async def test_only_the_works_own_steps_wait_briefly_and_the_loop_runs_meanwhile
     assert ticks >= 10  # the loop ran on through the wait (0.8 s of 0.02 s ticks, less its steps)
 
 
+async def test_a_task_started_inside_the_work_waits_briefly_too(core: NewsDigest) -> None:
+    """The guard against nesting is the task's own: a task created inside the work inherits
+    its context, but its steps are not the work's, so a `with_retries` there bounds them."""
+    db = core.db
+    seen: list[int] = []
+
+    async def inner() -> str:
+        seen.append(int(db.execute("PRAGMA busy_timeout").fetchone()[0]))
+        channel_store.ensure_channel(db, "slack", "C7")  # waits for the lock
+        return "inner done"
+
+    async def work() -> str:
+        return await asyncio.create_task(loop_waits.with_retries(db, inner))
+
+    async with lock_held(core, 0.8) as released:
+        result = await loop_waits.with_retries(db, work)
+        finished = time.monotonic()
+    assert result == "inner done" and finished >= released[0]
+    assert seen[0] == 200  # not the connection's 30 s, on the event loop
+    assert channel_store.get_channel(db, "slack", "C7") is not None
+
+
 async def test_work_that_wrote_is_not_run_again(core: NewsDigest) -> None:
     db = core.db
     runs = 0

@@ -13,6 +13,9 @@ step that meets the lock for longer raises SQLite's "database is locked". While 
 written nothing yet, it is run again after a pause, the loop free meanwhile, until
 `GIVE_UP_SECONDS` have passed; then `DatabaseBusyError` says whether anything was written first.
 So the caller answers either the result or that the database is busy, never a silent loss.
+Bookkeeping the work does beside its purpose (the LLM's token budget) is written inside
+`uncounted()`: not what the person asked to change, so it neither stops a re-run nor makes a
+busy reply say "partly done".
 
 Why not a worker thread with a connection of its own: a command awaits the runner's hooks,
 which belong to the loop (`post_digest`, `on_channel_change`, the outbox's kick), and shares the
@@ -25,7 +28,8 @@ import asyncio
 import contextvars
 import sqlite3
 import types
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,7 +48,53 @@ GIVE_UP_SECONDS = 10.0
 _FIRST_PAUSE = 0.05
 _LONGEST_PAUSE = 0.5
 
-_within: contextvars.ContextVar[bool] = contextvars.ContextVar("loop_waits", default=False)
+
+@dataclass(slots=True)
+class _Tally:
+    changes: int = 0
+
+
+@dataclass(slots=True)
+class _Run:
+    """The `with_retries` the current context runs in: its task and the tally of its attempt."""
+
+    task: asyncio.Task[Any] | None
+    conn: sqlite3.Connection
+    tally: _Tally
+
+
+# Context variables are copied into every task created inside the work: a task of its own is
+# not stepped by the outer `with_retries`, so the run counts only in the task it was set in.
+_within: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("loop_waits", default=None)
+
+
+def _current() -> _Run | None:
+    run = _within.get()
+    if run is None or run.task is not _task():
+        return None
+    return run
+
+
+def _task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: a worker thread's code
+        return None
+
+
+@contextmanager
+def uncounted(conn: sqlite3.Connection) -> Iterator[None]:
+    """Writes in the block are bookkeeping, not the work's: they neither stop `with_retries`
+    running the work again nor count as its having written. Outside a run, nothing."""
+    run = _current()
+    if run is not None and run.conn is not conn:
+        run = None  # another database's writes: the work's tally never saw them
+    before = conn.total_changes
+    try:
+        yield
+    finally:
+        if run is not None:
+            run.tally.changes -= conn.total_changes - before
 
 
 class DatabaseBusyError(Exception):
@@ -56,11 +106,6 @@ class DatabaseBusyError(Exception):
         self.wrote = wrote
 
 
-@dataclass(slots=True)
-class _Tally:
-    changes: int = 0
-
-
 async def with_retries(
     db: sqlite_utils.Database,
     work: Callable[[], Coroutine[Any, Any, T]],
@@ -68,24 +113,27 @@ async def with_retries(
     give_up_after: float | None = None,
 ) -> T:
     """`work()`'s result, its steps' lock waits kept short and the work run again while it met
-    the lock before writing anything (see the module docstring). Within another's, the work is
-    only awaited: the outer one bounds its steps and runs it again."""
-    if _within.get():
+    the lock before writing anything (see the module docstring). Within another's in the same
+    task, the work is only awaited: the outer one bounds its steps and runs it again. A task
+    created inside the work is not stepped by it, so there it runs one of its own."""
+    if _current() is not None:
         return await work()
     loop = asyncio.get_running_loop()
     deadline = loop.time() + (GIVE_UP_SECONDS if give_up_after is None else give_up_after)
     pause = _FIRST_PAUSE
-    token = _within.set(True)
+    run = _Run(_task(), db.conn, _Tally())
+    token = _within.set(run)
     try:
         while True:
-            tally = _Tally()
+            tally = run.tally = _Tally()
             try:
                 return await _stepped(work(), db.conn, tally)
             except sqlite3.OperationalError as exc:
                 if not is_busy(exc):
                     raise
-                if tally.changes or loop.time() + pause > deadline:
-                    raise DatabaseBusyError(wrote=bool(tally.changes)) from exc
+                wrote = tally.changes > 0
+                if wrote or loop.time() + pause > deadline:
+                    raise DatabaseBusyError(wrote=wrote) from exc
             await asyncio.sleep(pause)
             pause = min(pause * 2, _LONGEST_PAUSE)
     finally:
