@@ -21,7 +21,7 @@ import sqlite_utils
 
 from bot.cards import Digest, StoryCard
 from bot.config import Config
-from bot.models import Article
+from bot.models import Article, Summary
 from bot.pipeline.cluster_passes import ClusterPasses, ClusterProgress
 from bot.store import articles as article_store
 from bot.store import stories as story_store
@@ -239,11 +239,15 @@ class NewsDigest:
 
         members = self.story_members(story.id)
         cached = summary_store.cached_summary(self.db, story.id, len(members))
+        unsaved: Summary | None = None
         if self.summarizer.wants_llm(cached, members):
             summary = await self.summarizer.asummarize(members, story=story.slug)
             cached = summary_store.cached_summary(self.db, story.id, len(members))
-            if cached is None or (cached.llm_fallback and not summary.llm_fallback):
-                save_if_writable(self.db, story, summary, len(members))
+            better = cached is None or (cached.llm_fallback and not summary.llm_fallback)
+            if better and not save_if_writable(self.db, story, summary, len(members)):
+                # Not cached (the database busy): shown all the same, or a paid answer was
+                # dropped for the extractive one the card would write instead.
+                unsaved = summary
             story = self.story(story.id) or story
         return build_card(
             self.db,
@@ -253,6 +257,7 @@ class NewsDigest:
             topics=topics,
             members=members,
             llm=False,  # asked above, off the loop
+            summary=unsaved,
         )
 
     async def find_story_async(self, query: str, *, limit: int = 5) -> Lookup:

@@ -34,19 +34,15 @@ def build_card(
     members: list[Article] | None = None,
     llm: bool = True,
     save: bool = True,
+    summary: Summary | None = None,
 ) -> StoryCard:
     """`llm` False: the LLM is not called (a preview, or a caller that asked it already off the
     event loop); a missing summary is the extractive one, cached as a fallback to retry.
-    `save` False: nothing is written (`newsdigest story`, a command that only reads)."""
+    `save` False: nothing is written (`newsdigest story`, a command that only reads).
+    `summary`: one the caller wrote for these members but could not cache, shown as it is."""
     members = members if members is not None else article_store.story_articles(db, story.id)
-    cached = summary_store.cached_summary(db, story.id, len(members))
-    if cached is not None and not (llm and summarizer.wants_llm(cached, members)):
-        summary = cached
-    else:
-        summary = summarizer.summarize(members, story=story.slug, llm=llm)
-        # A fallback again over a cached fallback: nothing new to keep.
-        if save and (cached is None or not summary.llm_fallback):
-            save_if_writable(db, story, summary, len(members))
+    if summary is None:
+        summary = _summary(db, story, summarizer, members, llm=llm, save=save)
     independent, wire_groups = independent_sources(members)
     return StoryCard(
         story_id=story.id,
@@ -67,12 +63,33 @@ def build_card(
     )
 
 
+def _summary(
+    db: sqlite_utils.Database,
+    story: StoryRow,
+    summarizer: Summarizer,
+    members: list[Article],
+    *,
+    llm: bool,
+    save: bool,
+) -> Summary:
+    """The story's cached summary, else one written now (and cached unless `save` is False)."""
+    cached = summary_store.cached_summary(db, story.id, len(members))
+    if cached is not None and not (llm and summarizer.wants_llm(cached, members)):
+        return cached
+    summary = summarizer.summarize(members, story=story.slug, llm=llm)
+    # A fallback again over a cached fallback: nothing new to keep.
+    if save and (cached is None or not summary.llm_fallback):
+        save_if_writable(db, story, summary, len(members))
+    return summary
+
+
 def save_if_writable(
     db: sqlite_utils.Database, story: StoryRow, summary: Summary, member_count: int
-) -> None:
-    """`save_summary`, passed over where the database takes no write now."""
+) -> bool:
+    """`save_summary`, passed over where the database takes no write now: whether it saved."""
     try:
         save_summary(db, story, summary, member_count)
+        return True
     except sqlite3.OperationalError as exc:
         # A database opened read-only (a command run by a user who may only read it), or
         # another process's write lock outlasting the wait (a chat command's is short,
@@ -80,6 +97,7 @@ def save_if_writable(
         # is shown uncached rather than not at all.
         if not (is_read_only_error(exc) or is_busy(exc)):
             raise
+        return False
 
 
 def save_summary(

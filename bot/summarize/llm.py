@@ -177,7 +177,14 @@ class LLMWriter:
                 story or "the story",
             )
             return None
-        day = self.budget.reserve(estimate)
+        try:
+            day = self.budget.reserve(estimate)
+        except BaseException:
+            # The booking met another connection's write lock (a chat command waits only
+            # briefly, and is run again): the call never goes out, so a half-open try taken
+            # above must not stay taken, or the endpoint is never asked again until a restart.
+            self.breaker.release()
+            raise
         if day is None:
             self.breaker.release()
             self._refused(estimate, story)

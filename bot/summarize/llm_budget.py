@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+
+from bot.store.database import is_busy
+from bot.store.loop_waits import uncounted
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -23,6 +27,8 @@ _CJK_RE = re.compile(
     "\U00020000-\U0003ffff]"
 )
 CHARS_PER_TOKEN = 4
+
+log = logging.getLogger(__name__)
 
 
 def text_tokens(text: str) -> int:
@@ -40,6 +46,10 @@ class TokenBudget:
     remaining budget. The table is the store's (migration 17, `bot.store.migrations`), so the
     database must come from `open_database`: created here, beside another process's write, it
     failed with "database is locked".
+
+    Its writes are bookkeeping beside whatever asked for the call (`loop_waits.uncounted`): a
+    chat command that only reads, /story, is still run again, and never "partly done", for
+    them.
     """
 
     TABLE = "llm_usage"
@@ -72,34 +82,51 @@ class TokenBudget:
                 return day
             # Check and booking are one statement: read-then-write let two processes on one
             # database both pass on the same remaining budget (the lock only covers threads).
-            booked = self.db.execute(
-                f"insert into {self.TABLE} (day, tokens) select ?, ? where ? <= ? "
-                "on conflict(day) do update set tokens = tokens + excluded.tokens "
-                f"where {self.TABLE}.tokens + excluded.tokens <= ?",
-                [day, estimate, estimate, self.daily_limit, self.daily_limit],
-            ).rowcount
-            self.db.conn.commit()
+            with uncounted(self.db.conn):
+                booked = self.db.execute(
+                    f"insert into {self.TABLE} (day, tokens) select ?, ? where ? <= ? "
+                    "on conflict(day) do update set tokens = tokens + excluded.tokens "
+                    f"where {self.TABLE}.tokens + excluded.tokens <= ?",
+                    [day, estimate, estimate, self.daily_limit, self.daily_limit],
+                ).rowcount
+                self.db.conn.commit()
             return day if booked else None
 
     def settle(self, day: str, reserved: int, actual: int) -> None:
         """Replace a reservation by what the call really cost (0 if it never reached the server).
 
         Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
+        Another connection's write lock outlasting the wait (a chat command's is 0.2 s) leaves
+        the estimate booked: the answer is paid for either way, and losing it, or the command,
+        over a correction of the day's count was the worse deal.
         """
-        if actual != reserved:
+        if actual == reserved:
+            return
+        try:
             with self._lock:
                 self._add(day, actual - reserved)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            log.warning(
+                "LLM token budget: the database was busy, so the call's estimate of %d tokens "
+                "stays booked for %s instead of the %d it cost",
+                reserved,
+                day,
+                actual,
+            )
 
     def _add(self, day: str, tokens: int) -> None:
         if self.db is None:
             self._memory[day] = self._memory.get(day, 0) + tokens
             return
-        self.db.execute(
-            f"insert into {self.TABLE} (day, tokens) values (?, ?) "
-            "on conflict(day) do update set tokens = tokens + excluded.tokens",
-            [day, tokens],
-        )
-        self.db.conn.commit()
+        with uncounted(self.db.conn):
+            self.db.execute(
+                f"insert into {self.TABLE} (day, tokens) values (?, ?) "
+                "on conflict(day) do update set tokens = tokens + excluded.tokens",
+                [day, tokens],
+            )
+            self.db.conn.commit()
 
 
 def small_budget_warning(
