@@ -211,7 +211,10 @@ class CommandRunner:
             reply = await self.commands.dispatch(command, args, ctx)
         else:
             work = self.commands.dispatch(command, args, ctx)
-            reply, deferred = await self._in_time(interaction, work, defer_ephemeral)
+            answered = await self._in_time(interaction, work, defer_ephemeral, f"/{command}")
+            if answered is None:
+                return
+            reply, deferred = answered
         if private and not reply.ephemeral:
             reply = dataclasses.replace(reply, ephemeral=True)
         await self.send(interaction, reply, deferred=deferred)
@@ -224,20 +227,44 @@ class CommandRunner:
             text, _ = await click_mute(self.commands, story_id, self.context(interaction))
             return Reply(text)
 
-        reply, deferred = await self._in_time(interaction, click(), True)
-        await self.send(interaction, reply, deferred=deferred)
+        answered = await self._in_time(interaction, click(), True, "the Mute story button")
+        if answered is not None:
+            await self.send(interaction, answered[0], deferred=answered[1])
 
     async def _in_time(
-        self, interaction: discord.Interaction[Any], work: Awaitable[Reply], ephemeral: bool
-    ) -> tuple[Reply, bool | None]:
+        self,
+        interaction: discord.Interaction[Any],
+        work: Awaitable[Reply],
+        ephemeral: bool,
+        what: str,
+    ) -> tuple[Reply, bool | None] | None:
         """`work`'s reply, and how the interaction was deferred (None: it was not) when the work
         outlasted `defer_after`: the loop stays free while it waits for the database
-        (`bot.store.loop_waits`), so the deferral goes out within Discord's 3 s."""
+        (`bot.store.loop_waits`), so the deferral goes out within Discord's 3 s. None when the
+        deferral failed (the interaction expired, 10062): nobody can be answered."""
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if done:
             return task.result(), None
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        try:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        except Exception as exc:
+            # The work is carried to its end, not left running unwatched (its failure never
+            # retrieved) nor cut short between two of its writes; one line says what became of
+            # it, as no reply can.
+            outcome = (await asyncio.gather(task, return_exceptions=True))[0]
+            failed = outcome if isinstance(outcome, BaseException) else None
+            log.warning(
+                "Discord interaction for %s could not be deferred (%s); %s, unanswered",
+                what,
+                exc,
+                "the command failed" if failed else "the command ran to its end",
+                exc_info=failed,
+            )
+            return None
+        except BaseException:
+            task.cancel()  # cancelled itself (a shutdown): so is the work
+            raise
         return await task, ephemeral
 
     def _public_guess(self, command: str) -> bool:
