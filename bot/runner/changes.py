@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -15,7 +18,9 @@ import sqlite_utils
 from bot.runner import update_planner
 from bot.runner.digest_build import enqueue_instant_off_loop
 from bot.store import channels as channel_store
+from bot.store import digest_runs
 from bot.store.channels import ChannelRow
+from bot.store.database import is_busy
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -24,10 +29,15 @@ log = logging.getLogger(__name__)
 
 
 async def channel_changed(service: Service, before: ChannelRow, after: ChannelRow) -> None:
+    """Runs inside the chat command (`bot.store.loop_waits`): its writes that meet another
+    process's write lock are left to the next job sync (each minute), which compares every
+    channel's schedule with the last it saw, so the command's setting, saved already, is not
+    answered as "partly done", nor lost to a retry that finds nothing changed."""
     if before.schedule_signature != after.schedule_signature:
         # Also while starting: the catch-up that start runs must not take a slot of the new
         # schedule that passed before it was set for a missed digest.
-        channel_store.record_schedule_change(service.db, after.id, at=service.clock())
+        with _left_to_job_sync(after, "recording its schedule change"):
+            channel_store.record_schedule_change(service.db, after.id, at=service.clock())
     if service.state != "running":
         # Start syncs the jobs and catches up from the database after the platforms are up, so
         # a change made while starting is picked up there; after stop nothing should run. The
@@ -47,13 +57,22 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     # job replaced, so the old schedule's job can no longer fire. It also catches up a channel
     # it sees resumed (this one, if it saw it paused): not done twice, or a resumed instant
     # channel would get twice instant mode's limit.
-    caught_up = service.sync_jobs()
+    caught_up: set[int] = set()
+    synced = False
+    with _left_to_job_sync(after, "replacing its digest job"):
+        # It meets the lock only recording a schedule change, before changing anything.
+        caught_up = service.sync_jobs()
+        synced = True
     if _resumed(before, after):
         if after.id in caught_up:
             # The job sync started it: answered once queued, not once every other channel a
             # sync saw resumed is.
             await resumed_caught_up(service, after.id)
         else:
+            if not synced:
+                # Caught up here, so the next job sync, which saw nothing yet, must not do it
+                # again on seeing the resume.
+                service.schedule_changes.paused.discard(after.id)
             await catch_up_resumed(service, after)
         return
     if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
@@ -167,6 +186,26 @@ class ScheduleChanges:
                 resumed.append(channel)
         self.seen, self.paused = seen, paused
         return resumed
+
+
+@contextmanager
+def _left_to_job_sync(channel: ChannelRow, doing: str) -> Iterator[None]:
+    """The block's write skipped when another process holds the write lock past the wait."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        log.info(
+            "channel %s: the database was busy %s; the next job sync does it", channel.key, doing
+        )
+
+
+def record_baseline(db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime) -> None:
+    """A digest run as the channel's baseline (`Service.sync_jobs`), so downtime from here on
+    can be told apart from "never ran"; skipped when the database is busy, for the next sync."""
+    with _left_to_job_sync(channel, "recording its first digest run"):
+        digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
 
 
 def _resumed(before: ChannelRow, after: ChannelRow) -> bool:

@@ -40,7 +40,13 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import feed_alerts, shutdown
 from bot.runner.cards import CardSource
 from bot.runner.catch_up import catch_up
-from bot.runner.changes import ScheduleChanges, channel_changed, resume_soon, resumed_caught_up
+from bot.runner.changes import (
+    ScheduleChanges,
+    channel_changed,
+    record_baseline,
+    resume_soon,
+    resumed_caught_up,
+)
 from bot.runner.clock_watch import ClockWatch
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
@@ -335,10 +341,7 @@ class Service:
         channels = self.digest_channels()
         for channel in channels:
             if digest_runs.last_digest_run(self.db, channel.id) is None:
-                # A baseline, so downtime from here on can be told apart from "never ran".
-                digest_runs.record_digest_run(
-                    self.db, channel.id, scheduled_for=now, now=now, stories=0
-                )
+                record_baseline(self.db, channel, now=now)
         changed, removed = self.jobs.sync(channels)
         if changed or removed:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
