@@ -83,7 +83,7 @@ async def test_a_schedule_change_whose_follow_up_meets_the_lock_is_saved_and_syn
 
         # The next job sync records the change and replaces the job.
         clock.now = T0.replace(minute=11)
-        await service._sync_jobs_job()
+        await service.sync_jobs_job()
         row = channel_store.get_channel(service.db, "slack", "C1")
         assert row is not None and row.schedule_changed_at == clock.now
         assert "hour='18'" in str(service.scheduler.get_job(job).trigger)
@@ -107,7 +107,7 @@ async def test_a_new_channels_first_digest_run_left_to_the_next_job_sync(
         assert row is not None
         assert digest_runs.last_digest_run(service.db, row.id) is None  # the lock was held
         clock.now = T0.replace(minute=1)
-        await service._sync_jobs_job()
+        await service.sync_jobs_job()
         assert digest_runs.last_digest_run(service.db, row.id) == clock.now
     finally:
         await stop(service)
