@@ -2,10 +2,8 @@
 
 fastfeedparser is the fast path (about 100x feedparser on real feeds); feedparser is the
 fallback for what it rejects, up to `MAX_FALLBACK_BYTES`: a bigger document it rejects fails.
-So does one of more than `entry_cap.MAX_UNCUT_ENTRIES` entries whose older ones cannot be cut out
-before parsing (not well-formed, declaring entities). Both only ever see bytes: given a string,
-either library may treat it as a URL or a file path and open it, which would bypass the
-fetcher's network guard.
+Both only ever see bytes: given a string, either library may treat it as a URL or a file path
+and open it, which would bypass the fetcher's network guard.
 
 Character encoding, first match wins: a byte-order mark; the XML declaration's encoding; the HTTP
 Content-Type charset; UTF-8. The document's own word goes first because servers often send a
@@ -46,7 +44,7 @@ from bot.ingest.entry_cap import (
     Sharers,
     cut_sharers,
     keep_newest_entries,
-    refuse_uncut,
+    trim_uncut,
 )
 from bot.ingest.entry_fields import fill_from_document
 from bot.ingest.entry_links import absolute_link, entry_base
@@ -223,7 +221,9 @@ def _parse(
     elif left_in_iso_2022(body):
         # There an "&" may be half of a character: only those in its ASCII text are repaired.
         body = repair_entities(body, view=ascii_view(body))
-        refuse_uncut(body, "left in ISO-2022, where a '<' may be half of a character")
+        reason = "left in ISO-2022, where a '<' may be half of a character"
+        if cut := trim_uncut(body, MAX_FEED_ENTRIES, reason, view=ascii_view(body)):
+            body, unread = cut.body, cut.unread
     else:
         # Repaired first: expat, which the cut reads with, refuses an HTML entity.
         body = repair_entities(body)
