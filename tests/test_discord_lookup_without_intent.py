@@ -12,6 +12,7 @@ Discord adapters over HTTP against it on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -158,3 +159,34 @@ async def test_a_failed_read_through_the_webhook_holds_the_webhooks_not_the_bots
     assert WEBHOOK_ROUTE in world.outbox.outages and BOT_ROUTE not in world.outbox.outages
     await world.drain_hours(2)
     assert len(world.cards()) == 1 and world.rows("story")[0].state == "sent"
+
+
+async def test_slow_reads_through_the_webhook_fail_on_the_webhooks_route_within_the_lookup(
+    discord_api: FakeDiscord, discord_client: discord.Client, session: Any
+) -> None:
+    """Each read answers within its own timeout, but together they outlast the lookup
+    (2 x send_timeout): its timeout was charged to the bot's route, holding every bot channel
+    back for the webhook's slowness. The reads now get half the lookup's time, and past it the
+    lookup fails as the webhooks' route's timeout, before the lookup's own."""
+    send_timeout = 0.5
+    world = World(discord_api, discord_client, session, "webhook", send_timeout=send_timeout)
+    discord_api.fail_next("POST", HOOK_POST, 502, BAD_GATEWAY, landed=True)
+    await world.outbox.drain()
+    for n in range(5):
+        other_card(discord_api, n)
+    # Five reads of 0.3 s each (answered "{}", no footer): 1.5 s, past the lookup's 1 s.
+    for _ in range(5):
+        discord_api.hang_next("GET", HOOK_READ, 0.3, landed=True)
+    world.now += timedelta(hours=1)
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    await world.outbox.drain()
+    took = loop.time() - began
+    [row] = world.rows("story")
+    assert row.state == "sending"
+    assert "reads took the 0.5 s the lookup gives them" in (row.last_error or "")
+    assert WEBHOOK_ROUTE in world.outbox.outages and BOT_ROUTE not in world.outbox.outages
+    assert took < 2 * send_timeout  # the reads' share ran out before the lookup's own time
+    # Discord quick again: found, never sent twice.
+    await world.drain_hours(2)
+    assert len(world.cards()) == 6 and world.rows("story")[0].state == "sent"

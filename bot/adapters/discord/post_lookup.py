@@ -104,6 +104,11 @@ async def find_posted(
                 )
         return None
 
+    # Paged history of up to two channels: a hung page holds the drain as a hung send does.
+    # The webhook's reads get half of it, so a timeout of the whole is the bot's pages' doing.
+    budget = 2 * bot.send_timeout
+    if webhook is not None:
+        webhook.within(budget / 2)
     # The bot's reads, also for a webhook channel: their trouble is the bot's route's (the
     # webhook's reads say their own route, `webhook_reads`).
     async with delivering(f"history of {channel.key}", bot=True):
@@ -111,11 +116,8 @@ async def find_posted(
         # a timeout that marks the route down.
         await bot.rest.wait_for_global()
         try:
-            # Paged history of up to two channels: a hung page holds the drain as a hung
-            # send does, and raises TimeoutError, which `delivering` takes as transient.
-            found = await asyncio.wait_for(
-                _find(bot, channel, kind, parent, search), 2 * bot.send_timeout
-            )
+            # Past it, TimeoutError, which `delivering` takes as the bot's route's, transient.
+            found = await asyncio.wait_for(_find(bot, channel, kind, parent, search), budget)
         except discord.Forbidden as exc:
             if webhook is None:
                 raise

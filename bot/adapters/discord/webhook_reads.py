@@ -15,10 +15,15 @@ past that are passed over unread (`unread` counts them), and the lookup answers 
 post was not there: it is sent again and may show twice, which the lookup says in the log, a
 duplicate accepted rather than a lost story, as where nothing can look. A read's failure is the
 webhooks' route's (`WEBHOOK_ROUTE`), not the bot's, whose history read named the message.
+
+The lookup's time is bounded as a whole (the drain waits on it), so the reads get a share of it
+(`within`): past it, a slow read fails as the webhooks' route's timeout. Unbounded, 20 reads of
+up to a send's timeout each outlasted the lookup, whose timeout was then charged to the bot.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -66,6 +71,14 @@ class WebhookReads:
         # The webhook's messages read through it, and those passed over once the reads ran out.
         self.read = 0
         self.unread = 0
+        # The seconds all reads may take (`within`; None: each read only its request's timeout).
+        self.budget: float | None = None
+        self.spent = 0.0
+
+    def within(self, seconds: float) -> None:
+        """Let this lookup's reads take `seconds` in all: a read still going past them fails
+        as a timeout of the webhooks' route."""
+        self.budget = seconds
 
     @property
     def webhook_id(self) -> int:
@@ -82,12 +95,31 @@ class WebhookReads:
             return None
         self.read += 1
         what = f"read of webhook {self.hook.id}'s message {message.id}"
+        left = None if self.budget is None else self.budget - self.spent
+        if left is not None and left <= 0:
+            raise _webhooks(
+                TransientDeliveryError(
+                    f"{what}: the reads took the {self.budget:g} s the lookup gives them"
+                )
+            )
+        clock = asyncio.get_running_loop().time
+        began = clock()
         try:
-            raw = await self.rest.message(self.hook, message.id, thread_id=thread_id)
+            async with asyncio.timeout(left) as share:
+                raw = await self.rest.message(self.hook, message.id, thread_id=thread_id)
         except DeliveryError:
             raise  # a bucket's wait (`DeferredDeliveryError`): this lookup's alone
-        except (discord.HTTPException, aiohttp.ClientError, TimeoutError, OSError) as exc:
+        except TimeoutError as exc:
+            error = translate_error(exc, what)
+            if share.expired():
+                error = TransientDeliveryError(
+                    f"{what}: the {self.read} reads took the {self.budget:g} s the lookup gives them"
+                )
+            raise _webhooks(error) from exc
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as exc:
             raise _webhooks(translate_error(exc, what)) from exc
+        finally:
+            self.spent += clock() - began
         if raw is None:
             return None
         try:
