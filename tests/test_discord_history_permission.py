@@ -8,7 +8,14 @@ is taken as shown), and a webhook channel, which needs nothing of the bot, is as
 bot is not in (sent again, the log says it may show twice).
 
 A discord.py client connected to the fake gateway, whose server (`FakeGuild`) comes in a
-GUILD_CREATE; the real outbox and Discord adapters over HTTP against the fake REST API."""
+GUILD_CREATE; the real outbox and Discord adapters over HTTP against the fake REST API.
+
+A new gateway session empties discord.py's guild cache at READY, which names each server
+unavailable until its GUILD_CREATE comes (held back here: `FakeDiscord.guild_held`). A lookup in
+between found no channel in the cache and read the history: empty without the permission, so
+"not posted", and the card was sent again. Such a channel cannot be checked yet
+(`GuildsPending`): the row waits a few seconds, using no attempt, and is checked once the
+server is in."""
 
 from __future__ import annotations
 
@@ -31,7 +38,7 @@ from test_digest_notices_after_cards import TUESDAY, DiscordDigest
 from test_discord_garbled_posts import World
 
 from bot.adapters.discord.bot import intents
-from bot.adapters.discord.channel_access import history_hidden
+from bot.adapters.discord.channel_access import GUILDS_WAIT, GuildsPending, history_hidden
 from bot.runner import digests
 from bot.store import channels as channel_store
 
@@ -194,3 +201,50 @@ async def test_a_lost_heading_without_read_message_history_is_not_posted_again(
     said = "\n".join(r.getMessage() for r in caplog.records)
     assert "Read Message History" in said
     world.db.close()
+
+
+async def test_a_card_looked_for_before_its_server_came_in_is_not_sent_again(
+    discord_gateway: FakeDiscord,
+    guild: FakeGuild,
+    session: Any,
+) -> None:
+    no_history_here(guild)
+    discord_gateway.guild_held = True
+    async with connected() as client:  # ready once discord.py stops waiting for the server
+        [server] = client.guilds
+        assert server.unavailable and client.get_channel(CHANNEL) is None
+        with pytest.raises(GuildsPending) as pending:
+            history_hidden(client, CHANNEL)
+        assert pending.value.retry_after == GUILDS_WAIT
+
+        world = World(discord_gateway, client, session, "bot")
+        discord_gateway.fail_next("POST", BOT_POST, 502, BAD_GATEWAY, landed=True)
+        await world.outbox.drain()
+        world.now += timedelta(hours=1)
+        await world.outbox.drain()  # the lookup: cannot check yet
+        [row] = world.rows("story")
+        assert row.state == "sending" and "have not come in" in (row.last_error or "")
+        assert row.attempts == 0  # the wait uses no attempt
+        assert discord_gateway.calls("GET", HISTORY) == []  # no read that could only say "none"
+
+        await discord_gateway.release_guild()
+        async with asyncio.timeout(5):
+            while client.get_channel(CHANNEL) is None:
+                await asyncio.sleep(0.01)
+        assert history_hidden(client, CHANNEL)
+        await world.drain_hours(12)
+    # Then checked as any channel without the permission: failed, never posted twice.
+    assert len(world.cards()) == 1
+    assert len(discord_gateway.calls("POST", BOT_POST)) == 1
+    [row] = world.rows("story")
+    assert row.state == "failed" and "Read Message History" in (row.last_error or "")
+
+
+async def test_a_channel_of_no_server_is_read_as_before_once_every_server_is_in(
+    discord_gateway: FakeDiscord,
+    guild: FakeGuild,
+) -> None:
+    # A server the bot is not in (a webhook's channel) is no reason to wait.
+    async with connected() as client:
+        assert not client.guilds[0].unavailable
+        assert not history_hidden(client, 42)

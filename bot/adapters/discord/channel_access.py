@@ -11,6 +11,10 @@ reply names the parent, where the command does what was meant.
 
 Also whether the bot may read a channel's history (`history_hidden`), which the lookups for a
 post whose answer was lost need: worked out from the guild cache, as no interaction is there.
+A new gateway session empties that cache at READY, which names each server unavailable until its
+GUILD_CREATE comes: a channel not found then may be one of theirs, so the lookup cannot check
+yet (`GuildsPending`) and the row is checked again shortly, rather than its history read as
+before, where an empty one, the permission missing, would be taken for "not posted".
 """
 
 from __future__ import annotations
@@ -18,6 +22,12 @@ from __future__ import annotations
 from typing import Any
 
 import discord
+
+from bot.delivery.adapter import DeferredDeliveryError
+
+# How long a lookup waits for the servers READY named to come in (GUILD_CREATE follows READY
+# within seconds; discord.py itself waits 2 s for each before it says it is ready).
+GUILDS_WAIT = 5.0
 
 # What a channel's posts need: to see the channel, send a message and show a card (an embed).
 _NEEDED = (
@@ -56,15 +66,31 @@ def _listed(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+class GuildsPending(DeferredDeliveryError):
+    """The guild cache may not hold the channel yet: a server READY named is still unavailable
+    (its GUILD_CREATE not in, or Discord's outage of it). Whether the bot may read the channel's
+    history cannot be told yet; the row is checked again after `GUILDS_WAIT`, using no attempt
+    (and, still pending two days on, given up as stale, never sent again blind)."""
+
+
 def history_hidden(client: discord.Client, channel_id: int) -> bool:
     """Whether the bot sees `channel_id` but may not read its history (no Read Message History):
     Discord then answers history with no messages rather than an error. Worked out from the
     guild cache the `guilds` intent fills (the server's roles, the bot's roles, the channel's
     overwrites; Administrator and the server's owner may do everything), as discord.py's
-    `permissions_for` does. False when the cache cannot tell (no gateway yet, a channel it does
-    not hold): history is read as before. False too without View Channel, which Discord refuses
-    history for (403), an answer the lookups already take as such."""
+    `permissions_for` does. Raises `GuildsPending` for a channel the cache does not hold while a
+    server is unavailable in it. False when the cache cannot tell otherwise (no gateway at all,
+    a channel of no server it holds: a server the bot is not in): history is read as before.
+    False too without View Channel, which Discord refuses history for (403), an answer the
+    lookups already take as such."""
     found = client.get_channel(channel_id)
+    if found is None and (pending := sum(guild.unavailable for guild in client.guilds)):
+        raise GuildsPending(
+            f"cannot check channel {channel_id} yet: {pending} of the bot's servers have not "
+            "come in since the gateway's new session (no GUILD_CREATE yet), and the channel may "
+            "be in one",
+            retry_after=GUILDS_WAIT,
+        )
     if not isinstance(found, discord.abc.GuildChannel):
         return False
     me = found.guild.me

@@ -14,7 +14,10 @@ from the guild cache (`channel_access.history_hidden`): in the bot's own channel
 check" (`errors.HistoryHidden`: the row is checked again with backoff and, that never working,
 fails visibly rather than posting twice, as Slack's `CANNOT_READ_ERRORS` do); in a webhook
 channel, which needs nothing of the bot, it is as a server the bot is not in: the post is sent
-again, and the log says it may show twice.
+again, and the log says it may show twice. While a server READY named has not come in yet (a new
+gateway session), a channel the cache does not hold cannot be checked yet either
+(`channel_access.GuildsPending`): the row is checked again shortly, its history never read as
+"not posted" meanwhile.
 """
 
 from __future__ import annotations
@@ -55,7 +58,8 @@ async def find_posted(
 ) -> PostedMessage | None:
     """The post `nonce` (a card of `story_id`, or an update of the card `parent`) in `channel`,
     made by the bot or, given `webhook`, by that webhook (its messages read through it); None if
-    it is not there. Raises `HistoryHidden` when the bot may not read the channel's history."""
+    it is not there. Raises `HistoryHidden` when the bot may not read the channel's history,
+    `GuildsPending` when the guild cache cannot tell yet."""
     wanted = discord_nonce(nonce)
     me = bot.client.user.id if bot.client.user else None
     what = "card" if kind == "story" else kind

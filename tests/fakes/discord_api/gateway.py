@@ -1,6 +1,7 @@
 """The fake's gateway: just enough to connect, identify, be ready (with the fake's server, when
-it has one: `guild.FakeGuild`), resume and receive events, and to drop, refuse (`gateway_down`)
-or close at IDENTIFY (`close_at_identify`)."""
+it has one: `guild.FakeGuild`, its GUILD_CREATE held back with `guild_held` until
+`release_guild`), resume and receive events, and to drop, refuse (`gateway_down`) or close at
+IDENTIFY (`close_at_identify`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class Gateway:
     gateway_down: bool
     resumed: int
     guild: FakeGuild | None
+    guild_held: bool
 
     def close_at_identify(self, code: int | None) -> None:
         self.identify_close_code = code
@@ -33,6 +35,12 @@ class Gateway:
         """Close every gateway websocket with `code` (4000: a drop discord.py resumes from)."""
         for ws in list(self._sockets):
             await ws.close(code=code)
+
+    async def release_guild(self) -> None:
+        """Send the GUILD_CREATE `guild_held` held back, and no longer hold it."""
+        self.guild_held = False
+        if self.guild is not None:
+            await self.push("GUILD_CREATE", self.guild.guild_create())
 
     async def push(self, event: str, data: Any) -> None:
         """Send a gateway event (e.g. INTERACTION_CREATE) to every connected client."""
@@ -70,7 +78,7 @@ class Gateway:
                     "application": {"id": str(APP_ID), "flags": 0},
                 }
                 await self._dispatch(ws, "READY", ready)
-                if self.guild is not None:
+                if self.guild is not None and not self.guild_held:
                     await self._dispatch(ws, "GUILD_CREATE", self.guild.guild_create())
             elif frame["op"] == 6:
                 self.resumed += 1

@@ -61,6 +61,8 @@ class FakeDiscord(Messages, Gateway, Interactions):
     resumed: int = 0
     # The server's roles and overwrites (`guild.FakeGuild`): None lets the bot do everything.
     guild: FakeGuild | None = None
+    # READY names the server, but its GUILD_CREATE waits for `release_guild` (a slow one).
+    guild_held: bool = False
     # The app has the privileged Message Content intent: history shows every message whole.
     # Off, as the README has it, history blanks the text of messages the app did not send.
     message_content: bool = False
