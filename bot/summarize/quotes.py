@@ -19,12 +19,13 @@ from bot.summarize.clause_ends import (
     in_comma_list,
     lacks_main_clause,
     list_comma,
-    lone_subordinate,
-    needs_next,
 )
-from bot.summarize.clauses import MID_CUT_ENDINGS, clause_prefixes, clean_cut, leans_on_context
+from bot.summarize.clauses import clause_prefixes, clean_cut, leans_on_context
 from bot.summarize.finite_verbs import has_verb, is_clause
 from bot.summarize.grounding import ELLIPSIS, POSSESSIVE_RE, figures, is_verbatim
+from bot.summarize.quote_cuts import PHRASE_OPENERS as PHRASE_OPENERS
+from bot.summarize.quote_cuts import dangles as dangles
+from bot.summarize.quote_cuts import inner_open, phrase_end
 from bot.summarize.quote_marks import has_open_quote, open_quotes, stray_closings
 from bot.summarize.told import Told, quote_sentences
 
@@ -193,7 +194,7 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
         cut = start + QUOTE_MAX_WORDS < len(words)
         if cut:
             rest = words[start + len(window) :]
-            ended = _clause_end(window, first - start, rest) or _phrase_end(
+            ended = _clause_end(window, first - start, rest) or phrase_end(
                 window, first - start, rest
             )
             if not ended:
@@ -250,62 +251,12 @@ def _unpaired(text: str) -> bool:
     double closing mark that closes none ("... to build,” the council said" cut from its
     opening). A straight mark right after a digit is an inch mark ('the new 6.1" model'),
     not a quotation's."""
-    if _inner_open(text.replace(ELLIPSIS, " ").strip()):
+    if inner_open(text.replace(ELLIPSIS, " ").strip()):
         return True
     return bool(stray_closings(text))
 
 
-def _inner_open(text: str) -> list[int]:
-    """Where quotations still open at the end of `text` start, but for one opening the text."""
-    return [i for i in open_quotes(text) if i > 0]
-
-
 _OPENS_ASIDE = [[w] for w in "but and or so yet while because although though".split()]
-# Words that open a phrase of their own: a cut just before one ends the phrase before it ("...
-# confirms what we knew | from the very start"), where a cut anywhere else may end inside one.
-PHRASE_OPENERS = frozenset(
-    """
-    of in on at for with by from to into onto over under after before during since until about
-    against between among through across near amid despite without within and or but that which
-    who whom whose where when while as than because although though if whether down up past
-    above below along beside toward towards off behind beyond around throughout
-    """.split()
-)
-# A phrase-cut quote shorter than this says too little to be worth its ellipses.
-_PHRASE_QUOTE_MIN_WORDS = 10
-# "... told the paper that he learned…": a report cut this few words after its verb says nothing.
-_REPORT_MIN_WORDS = 5
-_REPORTING = frozenset("said says told tells that".split())
-
-
-def _phrase_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]:
-    """`window` ended where a phrase ends (before a preposition, conjunction or relative), when
-    no clause boundary serves: not on a function word, not inside a name or a quotation, and
-    only if what is left is a main clause that says something; [] when no such end exists."""
-    after = [*window, *rest[:2]]
-    low = max(first + 1, _PHRASE_QUOTE_MIN_WORDS)
-    for end in range(len(window), low - 1, -1):
-        last, nxt = window[end - 1], after[end] if end < len(after) else ""
-        if nxt.casefold() not in PHRASE_OPENERS or dangles(last) or last[-1:] in ",;:":
-            continue
-        if last[:1].isupper() and after[end + 1 : end + 2] and after[end + 1][:1].isupper():
-            continue  # "the University | of Pell": inside a name
-        if needs_next(window[:end], nxt):
-            continue  # "... has been hosted | by 21 cities", "... much larger | than ..."
-        head = " ".join(window[:end])
-        if len(head.rsplit(", ", 1)[-1].split()) <= 2:
-            continue  # "..., poured | in from Lyon": a comma's clause cut before it says anything
-        if _inner_open(head) or not is_clause(head) or lacks_main_clause(head):
-            continue
-        if lone_subordinate(head):
-            continue  # "In the century since the fair was first held | in Tolberg ..."
-        reported = [i for i, w in enumerate(window[:end]) if w.casefold() in _REPORTING]
-        if reported and end - reported[-1] - 1 < _REPORT_MIN_WORDS:
-            continue
-        return window[:end]
-    return []
-
-
 # A word ending like this closes a clause: the next one may open a quote.
 _CLAUSE_END = (",", ";", ":")
 _DASHES = frozenset("—–-")
@@ -355,14 +306,6 @@ def teaser_quote(sentence: str) -> str:
     return f"{head}{ELLIPSIS}"
 
 
-def dangles(word: str) -> bool:
-    """Whether a phrase cannot end on `word`: a function word, or a possessive ("Holt's",
-    "the moorings'") whose noun the cut took."""
-    if word.endswith(("'s", "’s", "s'", "s’")):
-        return True
-    return word.casefold().strip(",;:—–-\"“”'‘’(") in _DANGLING
-
-
 def _open_clause(words: list[str]) -> bool:
     """Whether `words` end in a that/whether/if clause with no verb yet ("... found that the
     harbour"): the teaser was cut before it said what was found."""
@@ -373,15 +316,3 @@ def _open_clause(words: list[str]) -> bool:
 
 
 _OPENS_CLAUSE = frozenset("that whether if".split())
-# A quote's window is cut to a few words around what its outlet adds, and shown as that
-# outlet's words: besides `MID_CUT_ENDINGS` it may not end on a subject pronoun, a subordinator,
-# a quantifier or an adverb that leads on ("... the council said it", "... because", "... more
-# than some", "... and then"): a longer phrase may end on them, a quoted fragment rarely does.
-_QUOTE_ENDINGS = frozenset(
-    """
-    no over under after before between against during including such very more most less least
-    some any each every he she it they we i you due because while when where if whether although
-    though so then also just only
-    """.split()
-)
-_DANGLING = MID_CUT_ENDINGS | _QUOTE_ENDINGS
