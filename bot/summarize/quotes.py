@@ -303,6 +303,10 @@ def teaser_quote(sentence: str) -> str:
     head = " ".join(words).rstrip(",;:—–-\"“‘'( ")
     if len(words) < _TEASER_MIN_WORDS or not is_clause(head) or _open_clause(words):
         return ""
+    # "Rates, or the share of owners who are behind on...": the verb is the relative clause's.
+    before, relative, rest = head.rpartition(" who ")
+    if relative and "," not in rest and not is_clause(before):
+        return ""
     return f"{head}{ELLIPSIS}"
 
 
