@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["registrable_domain"]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=2)
 def _suffix_list(private: bool) -> PublicSuffixList:
     from publicsuffixlist import PublicSuffixList
 

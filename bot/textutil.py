@@ -112,7 +112,7 @@ def fold(text: str) -> str:
     return _fold_cached(text) if len(text) <= 200 else _fold(text)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _fold_cached(text: str) -> str:
     return _fold(text)
 

@@ -107,7 +107,7 @@ class ZoneError(ValueError):
         super().__init__(f"{self.typed or 'That'} {problem}")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def zones_by_folded_name() -> dict[str, str]:
     # Read from disk once (~30 ms); no two zones differ only in case.
     return {zone.casefold(): zone for zone in available_timezones()}
@@ -219,7 +219,7 @@ def _city_key(name: str) -> str:
     return " ".join(fold(last.replace("_", " ").replace("-", " ")).casefold().split())
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _zones_by_city() -> dict[str, list[str]]:
     cities: dict[str, list[str]] = {}
     for zone in sorted(available_timezones()):

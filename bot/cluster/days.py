@@ -273,7 +273,7 @@ def _causes(tokens: tuple[str, ...], ents: Collection[str]) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _rare(term: str) -> bool:
     """Is `term` distinctive in news at large, by the shipped background's IDF? (Every term is,
     without one: then wraps sharing a common word join as they did before this rule.)"""

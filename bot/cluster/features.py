@@ -64,7 +64,7 @@ class FeatureWeights:
     max_terms: int = 80  # keep only the strongest terms: bounds cost, drops noise
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=4096)
 def stem(word: str) -> str:
     """Snowball stem of a folded word, so 'proposals' meets 'proposal' (cached: words repeat)."""
     if len(word) <= 3 or _is_number(word):

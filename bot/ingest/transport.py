@@ -26,7 +26,7 @@ if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def ssl_context() -> ssl.SSLContext:
     # Loading the CA bundle costs ~0.1 s; one verified context serves every fetcher.
     return httpx.create_ssl_context(trust_env=False)

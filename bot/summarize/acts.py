@@ -223,7 +223,7 @@ def _main_verb_at(words: list[str]) -> list[int]:
     return found
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def decisive_verbs(text: str) -> tuple[list[str], list[int], tuple[Group | None, ...]]:
     """`text`'s main clause as tokens, where its main verbs (`main_verbs`) stand in them, and
     each verb's group when it is decisive in its sense there (`decisive_group`), else None."""
@@ -235,7 +235,7 @@ def decisive_verbs(text: str) -> tuple[list[str], list[int], tuple[Group | None,
 
 # Every repeat and support check asks `two_facts` of a pair, so one text meets hundreds of
 # others: its own reading is kept, not worked out again for each pair.
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _decisive_acts(text: str) -> tuple[tuple[str, Group], ...]:
     """`text`'s decisive main verbs (stemmed) with their groups; none when its main clause is
     negated ("did not approve" may tell its opposite's fact, and decides nothing)."""

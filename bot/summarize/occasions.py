@@ -118,7 +118,7 @@ _DAY_AFTER_RE = r"\s+(\d{1,2})(?:st|nd|rd|th)?\b"
 _DAY_BEFORE_RE = r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _occasion(text: str) -> _Occasion:
     """The dates `text` gives its act and its reports (`reports.report_split`), each read in
     their own clauses (`_act_clauses`), and the sides its verbs take."""

@@ -211,7 +211,7 @@ def _reading(text: str) -> _Reading:
     return kept if kept is not None else _kept_big_reading(text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _kept_reading(text: str) -> _Reading | None:
     """The reading of `text`, or None (kept in its place, costing nothing) for one too big to
     keep, read afresh each time it is asked."""

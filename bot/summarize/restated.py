@@ -87,7 +87,7 @@ def _significant_digits(figure: str) -> int:
     return len(digits if "." in figure else digits.rstrip("0"))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
     if not any("-" in s for s in stems):
         return stems
@@ -116,7 +116,7 @@ _CORE_MIN_STEMS = 3
 SAME_CORE_SHARE = 0.8
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def core_claim(text: str) -> str:
     """`text` up to its first clause break or conjunction after `_CORE_MIN_WORDS` words: the
     subject, verb and object that say what happened ("Peru's Congress voted to impeach the
@@ -135,7 +135,7 @@ _DERIVED_ENDINGS = ("ili", "li", "ur", "i", "e")
 _IRREGULAR_ROOTS = {"death": "die", "dead": "die"}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def stem_root(word_stem: str) -> str:
     """A stem with a derivational ending cut, so "closed" and "closure" compare as one word."""
     if word_stem in _IRREGULAR_ROOTS:
@@ -211,7 +211,7 @@ _SPEECH_STEMS = frozenset(
 )
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _quoted_stems(text: str) -> frozenset[str]:
     # The outermost quotations hold every word of those nested in them: reading each nested
     # one again cost the square of the depth (30,000 marks nested took over 20 s).
@@ -284,12 +284,12 @@ def _verbs_told(core: str, other_text: str) -> bool:
     return verbs <= roots(frozenset(content_stems(other_text)))
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _core_stems(core: str) -> frozenset[str]:
     return roots(undated(frozenset(content_stems(core))))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def _title_case(text: str) -> bool:
     """Whether every content word of `text` is capitalised, as in a headline in title case."""
     words = [w for w in map(_bare_word, text.split()) if w[:1].isalpha()]
@@ -311,7 +311,7 @@ def _core_names(core: str) -> frozenset[str]:
     return names
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def bare_core(text: str) -> str:
     """`core_claim` of `text`, with an aside after its subject left out: "The festival, the
     region's biggest holiday, is being celebrated" is "The festival is being celebrated", where
@@ -322,7 +322,7 @@ def bare_core(text: str) -> str:
     return core_claim(text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=256)
 def _lower_stems(text: str) -> frozenset[str]:
     """Stems of the words written in lower case, read past an opening bracket or quotation mark
     ("(Kristen" is a name): what a sentence says happened, not who."""
@@ -343,7 +343,7 @@ _DATING_STEMS = frozenset(
 )
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def undated(stems: frozenset[str]) -> frozenset[str]:
     """`stems` without dates, times and figures (see `_DATING_STEMS`)."""
     return frozenset(s for s in stems if s not in _DATING_STEMS and not s[:1].isdigit())

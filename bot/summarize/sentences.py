@@ -80,7 +80,7 @@ def stem(word: str) -> str:
     return _cached_stem(word)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def _cached_stem(word: str) -> str:
     return _STEMMER.stemWord(word.strip("'’.-"))
 
@@ -99,19 +99,19 @@ def token_stems(token: str) -> tuple[str, ...]:
     lines ask it of every word of every sentence, which in the sentences' cache pushed out the
     sentences the other checks ask again. A token longer than `MAX_KEPT_TOKEN` is stemmed afresh:
     text without spaces (Chinese, Japanese) is one token a sentence, up to 60,000 characters, and
-    65,536 of them kept would take gigabytes."""
+    8,192 of them kept would take half a gigabyte."""
     if len(token) > MAX_KEPT_TOKEN:
         return tuple(stem(w) for w in content_words(token))
     return _cached_token_stems(token)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _cached_token_stems(token: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(token))
 
 
 # The same sentences are stemmed by the scorer, the grounding check and the angle finder.
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _cached_content_stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(text))
 

@@ -155,7 +155,7 @@ def _speaks(unquoted: str) -> bool:
     return bool(SPEECH_VERB_RE.search(unquoted) or _MORE_SPEECH_RE.search(unquoted))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def _unquoted(text: str) -> str:
     """`text` with each quotation, marks and all, replaced by a dash: what the outlet says
     around the quoted words."""
@@ -171,7 +171,7 @@ def _unquoted(text: str) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=256)
 def _speaker_words(
     text: str, plain: bool = False
 ) -> tuple[list[Name], list[frozenset[str]], frozenset[str]]:
@@ -251,7 +251,7 @@ def _names_only(quote: str) -> bool:
     return bool(words) and all(w[:1].isupper() for w in words)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _original_quotations(text: str) -> tuple[str, ...]:
     """The quotations `_quotations` reads, as written: those nested at most _QUOTATION_DEPTH
     deep, so a quotation within a quotation ("'called it “deeply flawed”'") is still one to
@@ -267,7 +267,7 @@ def _original_quotations(text: str) -> tuple[str, ...]:
 _QUOTATION_DEPTH = 3
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def _quotations(text: str) -> tuple[tuple[str, ...], ...]:
     """Each quotation's words, case-folded."""
     return tuple(

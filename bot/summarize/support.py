@@ -110,7 +110,7 @@ class Claim:
 
 # Clauses are only read for the few sentences that pass the word and figure checks, so they are
 # worked out on demand rather than for every sentence of every story.
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     """Per negated clause, the content stems its negation reaches: from the word before the
     negation ("killed no one", "have not arrested") to the clause's end. Words earlier in the
@@ -127,7 +127,7 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     return tuple(scopes)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=256)
 def _word_stems(text: str) -> frozenset[str]:
     """Content stems of `text`'s words written in lower case: a name keeps its capital wherever
     it stands. A capitalised first word may be either ("Fire", "Iran") and is left out; the
@@ -154,12 +154,12 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1024)
 def claim(text: str) -> Claim:
     return Claim(text, frozenset(content_stems(text)), figures(text))
 
 
-_counts = lru_cache(maxsize=16384)(claim_counts)
+_counts = lru_cache(maxsize=256)(claim_counts)
 
 
 @dataclass(slots=True)

@@ -52,9 +52,10 @@ def story_key(articles: Sequence[Article], headline: str | None) -> bytes:
 # Parsed queries kept: each story read asks every followed query, so a cache smaller than the
 # queries in use would miss on every one of them, every story (at 1,100 queries, 1,024 kept: a
 # story read cost five times as much). A parsed query takes about 1.5 KiB, 19 KiB at the longest
-# (`MAX_QUERY_CHARS`): only as many are kept as distinct queries are asked, 12 MiB for 8,192
-# typical ones.
-PARSED_QUERIES = 8192
+# (`MAX_QUERY_CHARS`): 2,048 typical ones take 3 MiB, 11 MiB at a sentence each, within the
+# ceiling docs/DEPLOY.md states for all caches. Past 2,048 followed queries story reads cost
+# more CPU, not more memory.
+PARSED_QUERIES = 2048
 
 
 @lru_cache(maxsize=PARSED_QUERIES)

@@ -284,10 +284,10 @@ class TopicQuery:
         return self.describe()
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=512)
 def _parse_cached(query: str) -> TopicQuery:
-    # The digest stage re-parses each channel topic for every story; a parsed query is
-    # immutable, so sharing it is safe (errors are not cached and are raised afresh).
+    # Queries parsed outside `answers.parsed` (which keeps the followed ones for the digest):
+    # a parsed query is immutable, so sharing it is safe (errors are raised afresh each time).
     return TopicQuery(source_text=query, root=_Parser(query).parse())
 
 
