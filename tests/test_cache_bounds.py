@@ -81,6 +81,7 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.timezones.zones_by_folded_name": (1, 110_000),
     "bot.timezones._zones_by_city": (1, 110_000),
     "bot.ingest.transport.ssl_context": (1, 750_000),
+    "bot.ingest.transport._pool_replaceable": (1, 200),
 }
 
 

@@ -81,7 +81,7 @@ def rebinding_guard() -> bool:
     return not _lost
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)
 def _pool_replaceable() -> bool:
     probe = httpx.AsyncHTTPTransport(verify=ssl_context(), trust_env=False)
     return isinstance(getattr(probe, "_pool", None), httpcore.AsyncConnectionPool)
