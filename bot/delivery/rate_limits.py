@@ -35,7 +35,8 @@ limit while the part waits, each refused in turn. No
 channel is paused and the route is not marked down (no `/healthz` problem): being asked to slow
 down is no outage, but the holds in force are listed in `/healthz` (`rate_limits`: route,
 call, until), so a long one shows. The holds live in memory; after a restart a held row is
-simply due at its stored time. Which call an adapter method makes is the outbox's knowledge,
+simply due at its stored time. After the wall clock steps back, the holds and the rows' waits
+end as much earlier (`pull_back`, `bot.runner.clock_waits`). Which call an adapter method makes is the outbox's knowledge,
 not the adapter's: the adapter only says "rate limited, for so long".
 """
 
@@ -91,6 +92,11 @@ class RateLimits:
         """The holds in force: (route, call, until), soonest over first."""
         held = [(route, call, until) for (route, call), until in self._until.items() if until > now]
         return sorted(held, key=lambda hold: (hold[2], hold[0], hold[1]))
+
+    def pull_back(self, step: timedelta, now: datetime) -> None:
+        """The wall clock stepped back by `step` (`bot.runner.clock_watch`): each hold, a
+        Retry-After counted from the clock before it, ends as much earlier (never before now)."""
+        self._until = {key: max(now, until - step) for key, until in self._until.items()}
 
     def hold(self, route: str, call: str, exc: RateLimitedDeliveryError, now: datetime) -> datetime:
         """Record the refusal; returns when the call may be made again. Said once per episode,

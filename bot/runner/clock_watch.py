@@ -18,7 +18,18 @@ asyncio task, not a scheduler job: the scheduler is what stalls). On a backward 
 - a feed whose stored next poll lies further ahead than its interval, its backoff, its RSS
   `<ttl>` or a server's Retry-After could have put it (`poll_allowance`) is brought back by J
   (never before now, never further ahead than that allowance). A feed polled since the step
-  has a next poll within its allowance and is left alone.
+  has a next poll within its allowance and is left alone. A polling pass in flight at the step
+  computes its feeds' next polls from the wall time it read before it, and writes them after:
+  the feeds are brought back on every look until each pass that was in flight has finished;
+- the outbox's waits measured from a wall time (`bot.runner.clock_waits`): a 429's hold on a
+  route, rows waiting out a retry, a Retry-After or an update's interval, and the poller's
+  in-memory holds, brought back by J (never before now). Quiet-hours holds are wall times of
+  day and stay.
+
+What the step changes in the database waits for another process's write lock at most
+`loop_waits.STEP_WAIT_SECONDS` (`brief_lock_wait`), never the connection's 30 s on the event
+loop; while it cannot be done the step stays pending and is done on a later look, so a look that
+met the lock loses nothing.
 
 Digest jobs are left to the wall clock, as cron runs them: a slot is a time of day, and a slot
 already posted before the step is not posted again when the wall clock passes it a second time
@@ -32,8 +43,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -41,7 +53,8 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot.ingest.errors import is_internal_error
 from bot.ingest.policy import MAX_BACKOFF, MAX_INTERVAL, MAX_RETRY_AFTER, MIN_INTERVAL
-from bot.store.database import iso, parse_iso, transaction, utcnow
+from bot.store.database import is_busy, iso, parse_iso, transaction, utcnow
+from bot.store.loop_waits import brief_lock_wait
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +69,12 @@ JITTER_SLACK = timedelta(seconds=90)
 TTL_CEILING = timedelta(hours=24)
 # How a failure whose server may have sent a Retry-After reads (`bot.ingest.fetcher`).
 ASKED_TO_WAIT = ("HTTP 429", "HTTP 503")
+
+# Undoes a step for waits held in memory (`RateLimits`, `Poller.held`): (step, now).
+InMemoryWaits = Callable[[timedelta, datetime], None]
+# Undoes a step for waits stored in the database (`clock_waits.pull_waits_back`): (db, now,
+# step), returning how many were moved.
+StoredWaits = Callable[[sqlite_utils.Database, datetime, timedelta], int]
 
 
 class ClockWatch:
@@ -82,6 +101,17 @@ class ClockWatch:
         self.threshold = threshold
         self.task: asyncio.Task[None] | None = None
         self._last: tuple[datetime, float] | None = None
+        # The polling passes under way (`Poller.tasks`): one in flight at a step writes its
+        # feeds' next polls from the clock before it.
+        self.passes: Callable[[], Collection[asyncio.Task[None]]] = frozenset
+        self.in_memory: list[InMemoryWaits] = []
+        self.stored: list[StoredWaits] = []
+        # What a step left to do in the database: the steps not yet taken off the stored waits,
+        # the feeds' next polls to bring back (by the steps since the first still pending) and
+        # the passes that were in flight at a step and may still write on the old clock.
+        self._waits_step: timedelta | None = None
+        self._polls_step: timedelta | None = None
+        self._settling: set[asyncio.Task[None]] = set()
 
     def start(self, stopping: asyncio.Event) -> None:
         """Watch until `stopping` is set (the service's stop)."""
@@ -101,29 +131,65 @@ class ClockWatch:
 
     def check(self) -> timedelta | None:
         """Compare the clocks' progress since the last look; on a backward step larger than the
-        threshold, undo it for the fixed jobs and the feeds' next polls. Returns the step."""
+        threshold, undo it for the fixed jobs, the feeds' next polls and the outbox's waits, and
+        do what an earlier step left pending. Returns the step."""
         wall, mono = self.wall(), self.monotonic()
         last, self._last = self._last, (wall, mono)
-        if last is None:
-            return None
+        step = None if last is None else self._step(last, wall, mono)
+        if step is not None:
+            moved = self._pull_jobs_back(step, wall)
+            for undo in self.in_memory:
+                undo(step, wall)
+            self._waits_step = (self._waits_step or timedelta(0)) + step
+            self._polls_step = (self._polls_step or timedelta(0)) + step
+            self._settling.update(self.passes())
+            log.warning(
+                "the system clock went back %s: the jobs (%s), the feeds' next polls and the"
+                " outbox's waits brought back as if it had not",
+                _duration(step),
+                ", ".join(moved) or "none",
+                extra={"event": "clock_stepped_back", "seconds": step.total_seconds()},
+            )
+        self._settle(wall)
+        return step
+
+    def _step(self, last: tuple[datetime, float], wall: datetime, mono: float) -> timedelta | None:
         # How far the wall clock fell behind the monotonic one: a step back (or a slew, too
         # small to count). A wall clock that gained (a suspend: the monotonic clock stops) is
         # negative here and left to the scheduler.
         behind = (mono - last[1]) - (wall - last[0]).total_seconds()
         if behind <= self.threshold:
             return None
-        step = timedelta(seconds=round(behind, 3))
-        moved = self._pull_jobs_back(step, wall)
-        polls = pull_polls_back(self.db, now=wall, step=step)
-        log.warning(
-            "the system clock went back %s: jobs brought back as if it had not (%s), %d feed(s)'"
-            " next poll brought back",
-            _duration(step),
-            ", ".join(moved) or "none",
-            polls,
-            extra={"event": "clock_stepped_back", "seconds": step.total_seconds()},
-        )
-        return step
+        return timedelta(seconds=round(behind, 3))
+
+    def _settle(self, now: datetime) -> None:
+        """Do in the database what the steps left pending, each part kept pending until done.
+        Another process holding the write lock (a `newsdigest poll`, a prune) is waited for
+        only briefly: the loop runs everything else, and the next look tries again."""
+        if self._waits_step is None and self._polls_step is None:
+            return
+        try:
+            with brief_lock_wait(self.db.conn):
+                if self._waits_step is not None:
+                    waits = sum(undo(self.db, now, self._waits_step) for undo in self.stored)
+                    self._waits_step = None
+                    if waits:
+                        log.info(
+                            "%d of the outbox's waits brought back for the clock's step", waits
+                        )
+                if self._polls_step is not None:
+                    # Read first: a pass that ended before this pull wrote before it.
+                    running = {task for task in self._settling if not task.done()}
+                    polls = pull_polls_back(self.db, now=now, step=self._polls_step)
+                    self._settling = running
+                    if not running:
+                        self._polls_step = None
+                    if polls:
+                        log.info("%d feed(s)' next poll brought back for the clock's step", polls)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            log.info("the database is busy: the clock's step is undone on a later look")
 
     def _pull_jobs_back(self, step: timedelta, now: datetime) -> list[str]:
         moved: list[str] = []

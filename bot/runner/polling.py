@@ -219,6 +219,11 @@ class Poller:
                 extra={"event": "database_takes_writes"},
             )
 
+    def pull_held_back(self, step: timedelta, now: datetime) -> None:
+        """The wall clock stepped back by `step` (`bot.runner.clock_watch`): each held feed's
+        next poll, set on the clock before it, comes as much earlier (never before now)."""
+        self.held = {feed_id: max(now, at - step) for feed_id, at in self.held.items()}
+
     def _jitter(self, results: list[FeedResult]) -> None:
         db = self.core.db
         with transaction(db):

@@ -47,6 +47,7 @@ from bot.runner.changes import (
     resume_soon,
     resumed_caught_up,
 )
+from bot.runner.clock_waits import undo_waits
 from bot.runner.clock_watch import ClockWatch
 from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
@@ -137,6 +138,7 @@ class Service:
         self.schedule_changes = ScheduleChanges()
         self.outbox.on_pause = self.schedule_changes.saw_paused
         self.poller = Poller(core, self.on_poll_pass, clock=clock, fetcher=fetcher)
+        undo_waits(self.clock_watch, self.outbox, self.poller)
         self.elsewhere = ChangesElsewhere(self.db, origin=core.origin)
         self.pruner = Pruner(
             self.db,

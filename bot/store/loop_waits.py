@@ -17,6 +17,9 @@ Bookkeeping the work does beside its purpose (the LLM's token budget) is written
 `uncounted()`: not what the person asked to change, so it neither stops a re-run nor makes a
 busy reply say "partly done".
 
+`brief_lock_wait(conn)` is the short wait alone, for work that can simply be done again on a
+later turn of its own (the clock watch's, `bot.runner.clock_watch`).
+
 Why not a worker thread with a connection of its own: a command awaits the runner's hooks,
 which belong to the loop (`post_digest`, `on_channel_change`, the outbox's kick), and shares the
 core's objects (the summariser and its LLM budget), which write through the loop's connection.
@@ -95,6 +98,19 @@ def uncounted(conn: sqlite3.Connection) -> Iterator[None]:
     finally:
         if run is not None:
             run.tally.changes -= conn.total_changes - before
+
+
+@contextmanager
+def brief_lock_wait(conn: sqlite3.Connection) -> Iterator[None]:
+    """Statements in the block wait at most `STEP_WAIT_SECONDS` for another connection's write
+    lock, then raise SQLite's "database is locked": for work on the loop that can simply be
+    done on a later turn (`bot.runner.clock_watch`)."""
+    normal = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+    conn.execute(f"PRAGMA busy_timeout = {int(STEP_WAIT_SECONDS * 1000)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {normal}")
 
 
 class DatabaseBusyError(Exception):
