@@ -215,7 +215,8 @@ def test_next_polls_set_on_the_old_clock_come_back_within_their_allowance(
     daily = feed("daily", timedelta(hours=23), interval=86400)
     # Failing three times in a row: its backoff may reach 4 minutes.
     failing = feed("failing", timedelta(seconds=230), consecutive_failures=3, last_error="HTTP 500")
-    # A server's Retry-After of three days is honoured, less the step.
+    # A server's Retry-After of three days: within the week one may ask, so left as stored (a
+    # feed is only brought back once further ahead than any wait it could have been given).
     asked = feed("asked", timedelta(days=3), consecutive_failures=1, last_error="HTTP 429 Too Many")
     # An hour's interval, stored from a clock a day ahead: back to within its allowance.
     far = feed("far", timedelta(days=1), interval=3600)
