@@ -13,15 +13,18 @@ from typing import Any
 import sqlite_utils
 from fakes.slack_api import FakeSlackAPI
 from fakes.slack_outbox import T0
-from fakes.stories import add_channel
+from fakes.stories import add_channel, add_story
 from test_slack_rate_limits import World, instant
 
 from bot.delivery.rate_limits import POST
-from bot.runner.clock_waits import undo_waits
+from bot.runner.clock_waits import pull_waits_back, undo_waits
 from bot.runner.clock_watch import ClockWatch
 from bot.runner.jobs import FIXED_JOBS, make_scheduler
 from bot.runner.polling import Poller
+from bot.store import alerts as alert_store
+from bot.store import card_refreshes
 from bot.store import deliveries as store
+from bot.store.database import parse_iso
 
 RETRY_AFTER = 60
 STEP = 3600
@@ -77,3 +80,28 @@ async def test_a_429_just_before_an_hours_step_back_holds_the_posts_a_minute(
         assert world.row(held).state == "pending"
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_card_edits_and_notices_come_back_quiet_hours_holds_stay(db: sqlite_utils.Database) -> None:
+    quiet = add_channel(db, "C9", mode="instant", quiet_hours="08:00-12:00")
+    plain = add_channel(db, "C1", mode="instant")
+    noon = T0.replace(hour=12)
+    add_story(db, "e1", ["A", "B"], now=T0)
+    # A card edit put off by its platform, a notice waiting out a retry, a notice held for the
+    # channel's quiet hours: all stored on the clock before the step.
+    card_refreshes.enqueue(db, "e1", plain.id, now=T0, not_before=T0 + timedelta(minutes=2))
+    retried = alert_store.queue_alert(db, plain.id, "k1", "a notice", now=T0)
+    held = alert_store.queue_alert(db, quiet.id, "k2", "a quiet notice", now=T0)
+    assert retried is not None and held is not None
+    alert_store.set_alert_state(
+        db, retried, "pending", now=T0, next_attempt_at=T0 + timedelta(minutes=5)
+    )
+    alert_store.set_alert_state(db, held, "pending", now=T0, next_attempt_at=noon)
+    now = T0 - timedelta(seconds=STEP)
+
+    assert pull_waits_back(db, now, timedelta(seconds=STEP)) == 2
+    [edit] = [r for r in store.in_state(db, "pending") if r.kind == card_refreshes.REFRESH]
+    assert edit.next_attempt_at == now + timedelta(minutes=2)
+    alerts = dict(db.execute("SELECT id, next_attempt_at FROM alerts").fetchall())
+    assert parse_iso(alerts[retried]) == now + timedelta(minutes=5)
+    assert parse_iso(alerts[held]) == noon

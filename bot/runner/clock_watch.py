@@ -137,12 +137,13 @@ class ClockWatch:
         last, self._last = self._last, (wall, mono)
         step = None if last is None else self._step(last, wall, mono)
         if step is not None:
-            moved = self._pull_jobs_back(step, wall)
-            for undo in self.in_memory:
-                undo(step, wall)
+            # Pending first: whatever fails below, a later look still does the database's part.
             self._waits_step = (self._waits_step or timedelta(0)) + step
             self._polls_step = (self._polls_step or timedelta(0)) + step
             self._settling.update(self.passes())
+            moved = self._pull_jobs_back(step, wall)
+            for undo in self.in_memory:
+                undo(step, wall)
             log.warning(
                 "the system clock went back %s: the jobs (%s), the feeds' next polls and the"
                 " outbox's waits brought back as if it had not",
