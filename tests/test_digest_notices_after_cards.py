@@ -22,6 +22,7 @@ from fakes.stories import add_channel, add_story, make_card_source
 from test_discord_garbled_posts import ROUTES
 from test_outbox_deferred_order import bucket_429
 
+from bot.adapters.discord.errors import SEND_TIMEOUT
 from bot.delivery.adapter import DeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
@@ -56,11 +57,20 @@ class DiscordDigest(DiscordChannel):
     """One Discord digest channel (the bot's, or a webhook's) on a real database file."""
 
     def __init__(
-        self, tmp_path: Path, fake: FakeDiscord, client: discord.Client, session: Any, route: str
+        self,
+        tmp_path: Path,
+        fake: FakeDiscord,
+        client: discord.Client,
+        session: Any,
+        route: str,
+        *,
+        send_timeout: float = SEND_TIMEOUT,
     ) -> None:
         db = open_database(tmp_path / "nd.db")
         card_source = make_card_source(db, TUESDAY)
-        super().__init__(db, card_source, fake, client, session, route, now=MONDAY)
+        super().__init__(
+            db, card_source, fake, client, session, route, now=MONDAY, send_timeout=send_timeout
+        )
 
     def real_time_passed(self) -> None:
         """The buckets keep the event loop's clock: as they stand once the wait passed."""

@@ -13,6 +13,7 @@ Discord adapters over HTTP against it on 127.0.0.1."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from datetime import timedelta
 from typing import Any
@@ -22,10 +23,15 @@ import discord
 import pytest
 from fakes.discord_api import BOT_ID, FakeDiscord
 from fakes.discord_channel import CHANNEL, HOOK_POST, WEBHOOK_ID
+from fakes.stories import add_story
+from test_digest_notices_after_cards import TUESDAY, DiscordDigest
 from test_discord_garbled_posts import World
 
+from bot.adapters.discord import webhook as webhook_module
 from bot.adapters.discord.errors import BOT_ROUTE, WEBHOOK_ROUTE
 from bot.adapters.discord.webhook_reads import WEBHOOK_READS
+from bot.delivery.adapter import DeliveryError
+from bot.runner import digests
 
 BAD_GATEWAY = {"message": "Bad Gateway"}
 HOOK_READ = rf"/webhooks/{WEBHOOK_ID}/[^/]+/messages/\d+"
@@ -190,3 +196,56 @@ async def test_slow_reads_through_the_webhook_fail_on_the_webhooks_route_within_
     # Discord quick again: found, never sent twice.
     await world.drain_hours(2)
     assert len(world.cards()) == 6 and world.rows("story")[0].state == "sent"
+
+
+async def test_slow_reads_for_a_lost_digest_heading_fail_on_the_webhooks_route_within_the_lookup(
+    tmp_path: Any,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A webhook channel's digest heading whose answer was lost is looked for as a notice's
+    piece is (`notice_lookup.find_piece`), whose reads through the webhook had no share of the
+    lookup's time: slow ones outlasted it, and its timeout was the bot's route's. They get
+    half of it now, as a card's reads do, and past it fail on the webhooks' route."""
+    send_timeout = 0.5
+    world = DiscordDigest(
+        tmp_path, discord_api, discord_client, session, "webhook", send_timeout=send_timeout
+    )
+    world.now = TUESDAY
+    # Discord's ids carry the time it made the message: made now, as by the real one.
+    discord_api._ids = itertools.count(discord.utils.time_snowflake(TUESDAY))
+    notes = [f"Harbour note {n}" for n in range(5)]
+    for note in notes:  # the webhook's, since the digest was queued: each read in turn
+        discord_api.add_message(CHANNEL, webhook_id=str(WEBHOOK_ID), content=note)
+    for story in ("s1", "s2"):
+        add_story(world.db, story, ["A", "B"], now=TUESDAY - timedelta(hours=1))
+    digests.enqueue_digest(world.db, world.channel, now=TUESDAY, scheduled_for=TUESDAY)
+    discord_api.fail_next("POST", HOOK_POST, 502, BAD_GATEWAY, landed=True)
+    # The heading's read and the five others', 0.3 s each (answered "{}"): 1.8 s, past the
+    # lookup's 1 s.
+    for _ in range(6):
+        discord_api.hang_next("GET", HOOK_READ, 0.3, landed=True)
+    looked: list[BaseException] = []
+    find_piece = webhook_module.find_piece
+
+    async def spied(*args: Any, **kwargs: Any) -> str | bool | None:
+        try:
+            return await find_piece(*args, **kwargs)
+        except BaseException as exc:
+            looked.append(exc)
+            raise
+
+    monkeypatch.setattr(webhook_module, "find_piece", spied)
+    with caplog.at_level(logging.WARNING):
+        await world.outbox.drain()
+    [error] = looked
+    assert isinstance(error, DeliveryError) and error.route == WEBHOOK_ROUTE
+    assert "reads took the 0.5 s the lookup gives them" in str(error)
+    said = "\n".join(r.getMessage() for r in caplog.records)
+    assert "digest heading for" in said and "looking for it failed: " in said
+    assert BOT_ROUTE not in world.outbox.outages
+    # Nobody could tell, so its cards went out as under it: the heading shows once.
+    assert world.shown(0) == [*notes, "heading", "card", "card"]

@@ -122,10 +122,15 @@ async def find_piece(
                     break  # enough: older ones need no read
         return seen
 
+    # The webhook's reads get half the lookup's time, as a card's do (`post_lookup`): slow ones
+    # fail on the webhooks' route before the whole times out as the bot's.
+    budget = 2 * bot.send_timeout
+    if webhook is not None:
+        webhook.within(budget / 2)
     async with delivering(f"history of {channel.key}", bot=True):
         await bot.rest.wait_for_global()
         try:
-            seen = await asyncio.wait_for(count(), 2 * bot.send_timeout)
+            seen = await asyncio.wait_for(count(), budget)
         except discord.Forbidden as exc:
             # A server the bot is not in says nothing about the channel: "cannot tell".
             log.warning("%s: the bot cannot read the channel: %s", channel.key, exc)
