@@ -114,9 +114,10 @@ def test_thousands_of_names_glued_into_one_word_are_weighed_quickly() -> None:
     # the outlet's whole text, about 25 s of CPU for one angle of a 60,000-character entry.
     names = "/".join(f"Q{a}{b}{c}" for a in "abcdefghij" for b in "abcdefghij" for c in "abcdefgh")
     articles = _lead_and_other(f"The town board approved a new library. {names * 7}")
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     angles, _ = build_angles(articles, [a.source for a in articles], "Valley Ledger")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert all(len(a.line.split()) <= LINE_MAX_WORDS + _FRAMING_MAX_WORDS for a in angles)
 
 

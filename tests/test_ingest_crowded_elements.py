@@ -82,10 +82,11 @@ def test_escaped_markup_full_of_attributes_is_text_and_parses() -> None:
 def test_the_scan_is_linear_where_the_parsers_are_not() -> None:
     # 200,000 attributes: fastfeedparser alone would take minutes; the scan well under a second.
     body = _rss(item=_attributes(200_000))
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     with pytest.raises(FeedParseError):
         parse_feed(body)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 async def test_a_poll_of_a_crowded_feed_fails_with_backoff_and_leaves_the_loop_free(
@@ -97,6 +98,7 @@ async def test_a_poll_of_a_crowded_feed_fails_with_backoff_and_leaves_the_loop_f
         poll_feeds(db, PollingConfig(allow_private_networks=True), now=NOW)
     )
     gaps = []
+    # Wall time: what is measured is how long other tasks waited for the loop.
     last = time.perf_counter()
     while not polled.done():
         await asyncio.sleep(0.01)
@@ -130,9 +132,10 @@ def test_an_entry_body_crowded_with_attributes_is_read_as_text_in_linear_time(
         f'<div><p class="lede" {attributes}>Sailings move an hour later.</p><p>From May.</p></div>'
     )
     escaped = body.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     (entry,) = parse_feed(_rss().replace(b"Sailings move an hour later.", escaped.encode())).entries
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert entry.text == "Sailings move an hour later.\nFrom May."
 
 

@@ -96,6 +96,7 @@ def test_counting_entries_in_a_hostile_document_takes_linear_time() -> None:
         b"<x:" * 500_000,
         b"<item>" * 500_000,
     ):
-        started = time.perf_counter()
+        # CPU time, not wall time: other processes on a loaded machine do not count.
+        started = time.process_time()
         cut_entry_starts(body)
-        assert time.perf_counter() - started < 2.0
+        assert time.process_time() - started < 2.0

@@ -95,10 +95,11 @@ def test_no_root_to_speak_of(body: bytes) -> None:
     ids=["comments", "pis", "cdata", "doctypes", "strays", "angles", "quoted-attributes"],
 )
 def test_hostile_openers_take_linear_time(body: bytes) -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     missing_end(body)
     # Quadratic scanning of a megabyte would take minutes; linear takes milliseconds.
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def _items(n: int) -> bytes:
@@ -147,9 +148,10 @@ def test_a_long_prologue_is_given_up_on_quickly(part: bytes) -> None:
     # Ten megabytes of prologue parts cost a loop turn each: seconds of every poll, before the
     # scan was capped. Past the cap no root is looked for, so no cut is said.
     body = part * (10_000_000 // len(part)) + HEAD + _items(1)
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     assert missing_end(body) is None
-    assert time.perf_counter() - started < 0.5
+    assert time.process_time() - started < 0.5
 
 
 def test_a_whole_feed_after_a_long_licence_comment_is_still_checked() -> None:

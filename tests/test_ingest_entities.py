@@ -93,9 +93,10 @@ def test_utf16_documents_are_not_rewritten() -> None:
 
 def test_unclosed_sections_stay_linear() -> None:
     hostile = b"<rss>" + b"<!--<![CDATA[ & " * 200_000
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     repair_entities(hostile)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 async def test_polled_link_keeps_its_query(db: sqlite_utils.Database, server: FeedServer) -> None:

@@ -93,6 +93,7 @@ async def test_a_huge_plain_title_is_stored_capped_and_polls_quickly(
     server.route("/f", Reply(body=build(HUGE, "Plain description."), content_type=content_type))
     feed_store.add_feed(db, server.url("/f"))
 
+    # Wall time: the poll waits on a feed server over HTTP, a wait CPU time does not count.
     started = time.perf_counter()
     report = await poll_feeds(db, POLLING)
     seconds = time.perf_counter() - started

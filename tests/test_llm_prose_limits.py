@@ -11,18 +11,20 @@ from bot.summarize.llm_prose import MAX_PROSE_CHARS, ProseRejected, check_prose
 
 
 def test_a_long_dotted_run_is_rejected_for_its_length_not_after_minutes() -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     with pytest.raises(ProseRejected, match="characters"):
         check_prose("The bridge reopened " + "a." * 500_000, [])
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_a_dotted_run_under_the_limit_is_read_in_linear_time() -> None:
     # Every letter after a "." began a possible URL scheme and scanned to the run's end.
     text = ("a." * MAX_PROSE_CHARS)[: MAX_PROSE_CHARS - 1]
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     check_prose(text, [])
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 @pytest.mark.parametrize(

@@ -28,22 +28,25 @@ def _outline(url: str, extra: int, spelling: str = "xmlUrl") -> str:
 
 
 def test_an_outline_crowded_with_attributes_is_refused_naming_it() -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     with pytest.raises(OpmlError, match=r"one <outline> element carries 20,002 attributes"):
         read_opml(_opml(_outline("https://harbour.example/rss", 20_000)))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 1.5
 
 
 def test_outlines_at_the_limit_are_read_in_linear_time_in_any_case_of_names() -> None:
     # 998 padding attributes, a text and an xmlUrl: the most one outline may carry. Walking
-    # `attrib.items()` for each of the five names looked up took 13 s for these 300.
+    # `attrib.items()` for each of the five names looked up took 13 s for these 300 (3.8 s of
+    # CPU: the bound is on CPU time, so it sits well under that, the fixed code taking 0.2 s).
     outlines = [
         _outline(f"https://harbour.example/{n}", 998, "XMLURL" if n % 2 else "xmlUrl")
         for n in range(300)
     ]
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     feeds = read_opml(_opml(*outlines)).feeds
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 1.5
     assert [f.url for f in feeds] == [f"https://harbour.example/{n}" for n in range(300)]
     assert {f.title for f in feeds} == {"Harbour notes"}
 

@@ -91,8 +91,9 @@ _HOSTILE = [
 
 @pytest.mark.parametrize("text", _HOSTILE, ids=range(len(_HOSTILE)))
 def test_hostile_titles_and_leads_make_a_slug_fast(text: str) -> None:
-    start = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    start = time.process_time()
     _slug(text)
     make_slug([Article(id="1", source="Desk", title="Harbour ferry", text=text)], lambda s: False)
     # A generous bound for a slow shared machine: this ran for minutes, now milliseconds.
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0

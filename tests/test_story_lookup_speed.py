@@ -100,6 +100,7 @@ async def test_story_lookup_runs_off_the_event_loop(tmp_path: Path) -> None:
     rng = random.Random(3)
     long_query = " ".join(_word(rng) for _ in range(60))
     for query in ("harbr fire", long_query):
+        # Wall time, as the loop's ticks are: what is measured is how long the loop waited.
         started = time.perf_counter()
         async with LoopTicks() as ticks:
             reply = await Commands(core).dispatch("story", query, CTX)

@@ -305,10 +305,11 @@ def test_a_long_token_without_spaces_is_read_in_linear_time() -> None:
 
     from bot.summarize.quantities import quantities
 
-    start = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    start = time.process_time()
     quantities("a" * 200_000)
     quantities("x://" * 50_000)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
     assert [q.value for q in quantities("See https://x.example/2024/12 where 12 people died.")] == [
         12
     ]

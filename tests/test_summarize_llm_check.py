@@ -329,6 +329,7 @@ def test_a_quote_deep_in_a_long_clause_is_checked_in_linear_time() -> None:
     from bot.summarize.llm_check import _check_quote
 
     home = "word " * 12_000 + "the pier will reopen on Friday."
-    start = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    start = time.process_time()
     _check_quote("the pier will reopen on Friday", [home], "Reopens Friday.")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0

@@ -57,10 +57,11 @@ def test_a_phrase_of_common_words_is_matched_fast() -> None:
     doc.tokens  # noqa: B018 - built once per story, not what is timed
     phrases = " OR ".join('"' + "the " * 11 + f'x{i}"' for i in range(15))
     query = TopicQuery.parse(phrases)
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
     assert not query.matches(doc)
     assert TopicQuery.parse('"' + "the " * 12 + '"').matches(doc)
-    assert time.perf_counter() - started < 0.3  # 1.7 s before the phrase was anchored
+    assert time.process_time() - started < 0.3  # 1.7 s before the phrase was anchored
 
 
 def test_the_error_shows_the_part_of_a_long_query_around_the_problem() -> None:
