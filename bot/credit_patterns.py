@@ -98,11 +98,21 @@ AGENCY_SLASH = (
 )
 _PICTURE_WORD = r"(?:photo(?:graph)?|image|picture|frame grab|video image|handout photo)"
 _GIVEN_BY = r"(?:provided|released|taken|made available|obtained|distributed|supplied) by"
+# A word between "this" and the picture: a date's or a kind's ("In this June 3, 2019, photo"),
+# never a verb, which makes it prose about a picture ("This is a combat picture, pure and ...").
+_BEFORE_PICTURE = r"(?:(?!(?:is|was|are|were|it[’']s|that[’']s)\b)[\w.'’-]+,? )"
+# A sentence giving its words to a speaker at its end is reporting, whatever it opens on: "This
+# photo shows how far the water rose, the mayor said on Monday."
+_NOT_ATTRIBUTED = (
+    r"(?!.*,\s(?:[\w'’-]+\s){1,4}(?:said|says|say|told|added|wrote|explained|noted)\b[^,]{0,40}$"
+    r"|.*\baccording to\b)"
+)
 WIRE_CAPTION = (
-    rf"(?:in )?this (?:[\w.'’-]+,? ){{0,6}}?(?:file )?{_PICTURE_WORD}"
+    rf"{_NOT_ATTRIBUTED}(?:"
+    rf"(?:in )?this {_BEFORE_PICTURE}{{0,6}}?(?:file )?{_PICTURE_WORD}"
     rf"(?:,\s|\s+{_GIVEN_BY}\s|\s+(?:provided|released) (?:on|via)\s)"
-    rf"|this (?:[\w.'’-]+,? ){{0,6}}?(?:file )?{_PICTURE_WORD},?\s+(?:{_GIVEN_BY}\s.{{1,80}}?\s)?"
-    r"shows\s"
+    rf"|this {_BEFORE_PICTURE}{{0,6}}?(?:file )?{_PICTURE_WORD},?\s+(?:{_GIVEN_BY}\s.{{1,80}}?\s)?"
+    r"shows\s)"
 )
 # A caption's or a credit's opening: a picture label, a credit label before a credit, "Credit
 # Doug Mills/The New York Times", an agency's credit, an archive photo's "FILE - ...".

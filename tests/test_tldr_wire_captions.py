@@ -52,6 +52,12 @@ def test_a_site_s_caption_or_embed_is_no_bullet(caption: str) -> None:
         "AP photos show the quay flooded on Monday.",
         "PORT ELLIS (Reuters) - The harbour board closed the quay on Monday.",
         "The ferry ran aground on Monday, the agency said (Reuters).",
+        # A verb before the picture word makes it prose about a picture, and a sentence giving
+        # its words to a speaker is reporting, however it opens.
+        "This is a storm picture, plain and simple, shot from the deck by the crew.",
+        "This was a photo, the skipper admits, that he never meant to publish.",
+        "This photo shows how high the tide rose, the harbour master said on Monday.",
+        "In this image, the damage to the quay is clear, engineers said.",
     ],
 )
 def test_reporting_sharing_their_words_stays(news: str) -> None:
