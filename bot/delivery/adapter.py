@@ -206,7 +206,7 @@ class ChatAdapter(Protocol):
     And `async retract_heading(channel, ref) -> None`, when the platform can delete a heading
     `begin_digest` posted and named (`ref`): called once the drain is done with the channel if
     none of the heading's cards, or one alone, is left in the outbox
-    (`digest_heading.settle_heading`); and `async revise_heading(channel, ref, count, at) ->
+    (`digest_heading_settle.settle_headings`); and `async revise_heading(channel, ref, count, at) ->
     None`, when it can edit one to the `count` (two or more) left; each raises the
     `DeliveryError` tree, and is called once.
 

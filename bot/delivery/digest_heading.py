@@ -38,14 +38,13 @@ way (the channel switched to instant, the cards expired) can leave a later diges
 shows twice only when its record is lost (a crash between its post and its record, the
 database refusing to write or read the record: logged) or a lookup missed it though it had
 landed (the platform's clock more than `LOOKUP_CLOCK_SKEW` behind ours).
-A heading the drain posted some of whose cards are no longer in the outbox once it is done with
-the channel miscounts them: a switch to digest mode (instant and back while the digest went out)
-landing while the heading's request was in flight, or while its cards waited their pace, returns
-them to the digest pool, as the switch's reply says, and the next digest heads them
-(`settle_heading`). Over two or more left it is edited to their count (the adapter's
-`revise_heading`); over none, or one (a digest of one card has no heading), it is deleted (the
-adapter's `retract_heading`), and its record keeps only its message, as the lookups' bound:
-no row is counted as shown under it any more.
+A heading some of whose cards will not show miscounts them: a switch to digest mode (instant and
+back) returns the cards still waiting to the digest pool, as the switch's reply says, and the
+next digest heads them, whether it lands while the heading's request is in flight, while its
+cards wait their pace, or drains later while they are held back (a 429, a route down); a card
+given up (failed) never shows either. Each drain ends by settling such headings
+(`bot.delivery.digest_heading_settle`): over two or more left it is edited to their count, over
+none or one it is deleted.
 Every card stays a top-level message of its own, so each story's updates still thread under it.
 """
 
@@ -54,7 +53,6 @@ from __future__ import annotations
 import inspect
 import logging
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -69,7 +67,6 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import POST, put_off_posts, wait_over
-from bot.render.text import CHAT_HEADED_CARDS
 from bot.store import deliveries as store
 from bot.store import digest_headings as heading_store
 from bot.store.channels import ChannelRow
@@ -106,10 +103,19 @@ class Headings:
         return all(row.nonce in last[0] or row.id in last[0] for row in rows)
 
     def posted(
-        self, channel_pk: int, rows: list[DeliveryRow], now: datetime, ref: str | None = None
+        self,
+        channel_pk: int,
+        rows: list[DeliveryRow],
+        now: datetime,
+        ref: str | None = None,
+        at: datetime | None = None,
     ) -> None:
+        counted = [row.nonce for row in rows]
         try:
-            heading_store.record(self.db, channel_pk, [row.nonce for row in rows], now, ref)
+            # Cards that left while its request was in flight are counted by the message but
+            # not kept: the drain's end settles it (`digest_heading_settle`).
+            showing = heading_store.still_showing(self.db, channel_pk, counted)
+            heading_store.record(self.db, channel_pk, showing, now, ref, at, len(set(counted)))
         except sqlite3.Error as exc:
             # The heading is out: its cards go on under it now. Failing the drain here would
             # hold them back, to be headed again by the next one.
@@ -126,17 +132,7 @@ class Headings:
         return frozenset() if ref is None else frozenset({ref})
 
 
-@dataclass(frozen=True, slots=True)
-class PostedHeading:
-    """A heading this drain posted, or found it had: its message, and the rows it counted."""
-
-    ref: str
-    nonces: tuple[str, ...]
-    # The digest's time it gives (`digest_time`), which an edit of its count keeps.
-    at: datetime
-
-
-Opened = tuple[dict[int, Prepared | None], datetime | None, PostedHeading | None]
+Opened = tuple[dict[int, Prepared | None], datetime | None]
 
 
 async def open_digest(
@@ -149,11 +145,10 @@ async def open_digest(
     """Prepare the new stories among `rows` (a digest channel's, due now) and head the cards
     that will go out, if the adapter shows a heading; {} when it does not, and every row is
     prepared as it comes up, as on any other channel. Also, when the heading was put off by a
-    rate limit of the channel's own, until when the channel's cards wait (they were put off);
-    and the heading posted, when the platform named its message (for `settle_heading`)."""
+    rate limit of the channel's own, until when the channel's cards wait (they were put off)."""
     begin = getattr(adapter, "begin_digest", None)
     if begin is None:
-        return {}, None, None
+        return {}, None
     ready: dict[int, Prepared | None] = {}
     for row in rows:
         if row.kind == "story":
@@ -170,12 +165,11 @@ async def open_digest(
     # Cards a heading of ours already shows, posted before the drain that held them back.
     headed = [r for r in rows if r.id in going]
     if not going or outbox.headings.shown(channel.id, headed):
-        return ready, None, None
+        return ready, None
     at = digest_time(headed, now)
     posted = begin(channel, len(going), at)
     if not inspect.isawaitable(posted):
-        return ready, None, None  # the console's: printed
-    shown: PostedHeading | None = None
+        return ready, None  # the console's: printed
     for attempt in (1, 2):
         if attempt == 2:
             posted = begin(channel, len(going), at)
@@ -187,14 +181,14 @@ async def open_digest(
             # out under a heading of their own then.
             route = outbox.route_of(channel)
             outbox.rate_limits.hold(route, POST, exc, outbox.clock())
-            return ready, None, None
+            return ready, None
         except DeferredDeliveryError as exc:
             # The channel's own limit (a Discord bucket's): the same, for this channel
             # alone. Its cards wait out the Retry-After, to go out under their heading then.
             until = wait_over(outbox.clock(), exc.retry_after)
             put_off_posts(outbox, rows[0], until)
             log.info("digest heading for %s put off: %s", channel.key, exc)
-            return ready, until, None
+            return ready, until
         except DeliveryError as exc:
             if not (isinstance(exc, TransientDeliveryError) and exc.maybe_sent):
                 # Refused before it was processed: nothing shows, and it heads no cards.
@@ -204,8 +198,7 @@ async def open_digest(
                 outbox, channel, adapter, len(going), at, exc, since=now, again=attempt == 1
             ):
                 ref = landed if isinstance(landed, str) else None
-                outbox.headings.posted(channel.id, headed, now, ref)
-                shown = _posted(ref, headed, at)
+                outbox.headings.posted(channel.id, headed, now, ref, at)
             elif attempt == 1:
                 continue  # looked for and not there: posted again, once
             posted = True  # a request was made
@@ -213,122 +206,17 @@ async def open_digest(
             if posted:
                 # Slack's and Discord's say which message it is: a later lookup passes over it.
                 ref = posted if isinstance(posted, str) else None
-                outbox.headings.posted(channel.id, headed, now, ref)
-                shown = _posted(ref, headed, at)
+                outbox.headings.posted(channel.id, headed, now, ref, at)
         break
     if posted:
         # A chat post: the first card keeps the channel's pace after it.
         await outbox.pace_channel(channel.id)
-    return ready, None, shown
-
-
-def _posted(ref: str | None, rows: list[DeliveryRow], at: datetime) -> PostedHeading | None:
-    return None if ref is None else PostedHeading(ref, tuple(row.nonce for row in rows), at)
+    return ready, None
 
 
 def _still_pending(outbox: Outbox, row_id: int) -> bool:
     row = store.get(outbox.db, row_id)
     return row is not None and row.state == "pending"
-
-
-async def settle_heading(
-    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: PostedHeading
-) -> None:
-    """The drain is done with the channel: a heading it posted some of whose cards left the
-    outbox unposted (returned to the digest pool by a switch to digest mode landing while the
-    heading's request was in flight or its cards waited their pace; merged away) no longer
-    says what follows it. Still in the outbox: sent, being sent, held back or given up. With
-    two or more left it is edited to their count (the adapter's `revise_heading`): "5 stories"
-    over 3 reads as 2 lost. With none left it heads nothing, and with one it heads what a
-    digest of one card never has (no heading, `CHAT_HEADED_CARDS`): it is deleted (the
-    adapter's `retract_heading`), the record kept only as a bound for later lookups
-    (`bot.store.digest_headings.retracted`). The switch's reply says the returned cards wait
-    for the next digest, which heads them. Each call is made once: failing, it is logged and
-    the heading stays as it was; nothing retries it."""
-    try:
-        left = heading_store.cards_left(outbox.db, channel.id, heading.nonces)
-    except sqlite3.Error as exc:
-        log.warning("digest heading in %s not checked against its cards: %s", channel.key, exc)
-        return
-    if len(left) >= len(heading.nonces):
-        return
-    if len(left) < CHAT_HEADED_CARDS:
-        await _retract(outbox, adapter, channel, heading, len(left))
-    else:
-        await _revise(outbox, adapter, channel, heading, left)
-
-
-async def _retract(
-    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: PostedHeading, left: int
-) -> None:
-    retract = getattr(adapter, "retract_heading", None)
-    if retract is None:
-        log.warning(
-            "digest heading for %s heads %d card(s), and cannot be deleted", channel.key, left
-        )
-        return
-    try:
-        await retract(channel, heading.ref)
-    except DeliveryError as exc:
-        log.warning(
-            "digest heading for %s heads %d card(s) (the others went back to the digest pool), "
-            "and deleting it failed: %s",
-            channel.key,
-            left,
-            exc,
-        )
-        return
-    log.info(
-        "digest heading for %s deleted: %d of its %d cards went back to the digest pool unposted",
-        channel.key,
-        len(heading.nonces) - left,
-        len(heading.nonces),
-    )
-    try:
-        heading_store.retracted(outbox.db, channel.id, heading.ref)
-    except sqlite3.Error as exc:
-        log.warning("digest heading in %s deleted, but not so recorded: %s", channel.key, exc)
-
-
-async def _revise(
-    outbox: Outbox,
-    adapter: ChatAdapter,
-    channel: ChannelRow,
-    heading: PostedHeading,
-    left: list[str],
-) -> None:
-    revise = getattr(adapter, "revise_heading", None)
-    if revise is None:
-        log.warning(
-            "digest heading for %s counts %d cards over %d, and cannot be edited",
-            channel.key,
-            len(heading.nonces),
-            len(left),
-        )
-        return
-    try:
-        await revise(channel, heading.ref, len(left), heading.at)
-    except DeliveryError as exc:
-        log.warning(
-            "digest heading for %s counts %d cards over %d (the others went back to the digest "
-            "pool), and editing it failed: %s",
-            channel.key,
-            len(heading.nonces),
-            len(left),
-            exc,
-        )
-        return
-    log.info(
-        "digest heading for %s edited to %d stories: %d of its cards went back to the digest "
-        "pool unposted",
-        channel.key,
-        len(left),
-        len(heading.nonces) - len(left),
-    )
-    try:
-        heading_store.recounted(outbox.db, channel.id, heading.ref, left)
-    except sqlite3.Error as exc:
-        log.warning("digest heading in %s edited, but not so recorded: %s", channel.key, exc)
 
 
 async def _landed(

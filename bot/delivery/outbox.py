@@ -47,11 +47,10 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import ChatAdapter, delivery_route
 from bot.delivery.digest_heading import (
     Headings,
-    PostedHeading,
     close_digest,
     open_digest,
-    settle_heading,
 )
+from bot.delivery.digest_heading_settle import settle_headings
 from bot.delivery.failures import retry_route
 from bot.delivery.notices import held_by, notice_first, send_alerts
 from bot.delivery.outages import Outages
@@ -238,6 +237,9 @@ class Outbox:
                         pk,
                         exc_info=result,
                     )
+            # After every channel: a heading posted by this drain or an earlier one, some of
+            # whose cards went back to the pool or were given up meanwhile.
+            await settle_headings(self)
             await send_alerts(self, report)
             return report
 
@@ -267,7 +269,6 @@ class Outbox:
         # heading on a platform that shows one, which is closed after them (`digest_heading`).
         ready: dict[int, Prepared | None] = {}
         headed: tuple[ChatAdapter, ChannelRow] | None = None
-        heading: PostedHeading | None = None
         # The places (`place_of`: the channel, a story's thread) one of whose posts was put off
         # for a limit of its own (a Discord bucket's 429): their later posts were put off as
         # long (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
@@ -305,7 +306,7 @@ class Outbox:
                     return
                 if headed is None and row.kind == "story" and channel.mode == "digest":
                     headed = sender[0], channel
-                    ready, heading_put_off, heading = await open_digest(
+                    ready, heading_put_off = await open_digest(
                         self, channel, sender[0], rows[index:], report
                     )
                     if heading_put_off is not None:
@@ -323,8 +324,6 @@ class Outbox:
                 later = await send_one(self, channel, sender, row, prepared, report)
                 if later is not None and (place := place_of(row)) is not None:
                     put_off.add(place)
-            if headed is not None and heading is not None:
-                await settle_heading(self, *headed, heading)
         finally:
             if headed is not None:
                 close_digest(*headed)

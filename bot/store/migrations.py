@@ -314,6 +314,12 @@ def _m047_pause_before_config(db: sqlite_utils.Database) -> None:
     _add_column(db, "channels", "paused_before_config", "TEXT")
 
 
+def _m048_heading_counts(db: sqlite_utils.Database) -> None:
+    from bot.store.digest_headings import add_shown_count  # it imports bot.store.database
+
+    add_shown_count(db)
+
+
 def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
     # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
     # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
@@ -388,4 +394,9 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         _m046_instant_posts_in_flight,
     ),
     (47, "a channel's pause outlives its removal from the config file", _m047_pause_before_config),
+    (
+        48,
+        "a digest heading keeps its count in step with the cards that will show",
+        _m048_heading_counts,
+    ),
 ]

@@ -146,13 +146,13 @@ class DiscordAdapter:
 
     async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
         """Delete a digest heading (`begin_digest`'s message) left over no card or a lone one
-        (`bot.delivery.digest_heading.settle_heading`), through the route that posted it."""
+        (`bot.delivery.digest_heading_settle.settle_headings`), through the route that posted it."""
         with self._watching():
             await self._for(channel).delete_message(channel, ref)
 
     async def revise_heading(self, channel: ChannelRow, ref: str, count: int, at: datetime) -> None:
         """Edit a digest heading (`begin_digest`'s message) to the `count` cards left under it
-        (`bot.delivery.digest_heading.settle_heading`), through the route that posted it."""
+        (`bot.delivery.digest_heading_settle.settle_headings`), through the route that posted it."""
         if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return
         with self._watching():

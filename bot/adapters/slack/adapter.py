@@ -265,7 +265,7 @@ class SlackAdapter:
 
     async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
         """chat.delete of a digest heading (`begin_digest`'s ts) left over no card or a lone one
-        (`bot.delivery.digest_heading.settle_heading`). Raises the DeliveryError tree."""
+        (`bot.delivery.digest_heading_settle.settle_headings`). Raises the DeliveryError tree."""
         try:
             conversation = await self._conversation(channel, "chat.delete")
             await self.client.chat_delete(channel=conversation, ts=ref)
@@ -274,7 +274,7 @@ class SlackAdapter:
 
     async def revise_heading(self, channel: ChannelRow, ref: str, count: int, at: datetime) -> None:
         """chat.update of a digest heading (`begin_digest`'s ts) to the `count` cards left under
-        it (`bot.delivery.digest_heading.settle_heading`). Raises the DeliveryError tree."""
+        it (`bot.delivery.digest_heading_settle.settle_headings`). Raises the DeliveryError tree."""
         if (text := chat_digest_heading(count, at, channel.timezone)) is None:
             return
         message = SlackMessage(text=slack_escape(text), blocks=[header(text)])

@@ -1,0 +1,139 @@
+"""A digest heading whose count is more than the cards that will show under it, settled at the end
+of every drain (`settle_headings`), whichever drain that is: the one that posted it, or a later one
+(its cards held back by a 429 or a route down, then returned to the digest pool by a switch to
+instant mode and back; given up).
+
+Which cards still show is kept in the database, not worked out by the drain that posted the
+heading: a trigger on `deliveries` (`bot.store.digest_headings.add_shown_count`) takes a card
+out of its heading's rows when its row is deleted unsent (returned to the pool, merged away, its
+story gone) or given up (failed: it never shows in the channel). Only the channel's last heading
+is on record, so an earlier digest's is never touched once a newer one is posted.
+
+With two or more cards left the heading is edited to their count (the adapter's
+`revise_heading`, keeping the digest's time it gave): "5 stories" over 3 reads as 2 lost. With
+none left it heads nothing, and with one it heads what a digest of one card never has (no
+heading, `CHAT_HEADED_CARDS`): it is deleted (the adapter's `retract_heading`), and its record
+keeps only its message, as the lookups' bound. Each change is settled once: an edit or deletion
+refused is logged and not tried again, but for one refused for a rate limit, tried at a later
+drain; one whose channel is paused, or whose route is down, waits for a drain that can reach it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import TYPE_CHECKING
+
+from bot.delivery.adapter import (
+    ChatAdapter,
+    DeferredDeliveryError,
+    DeliveryError,
+    RateLimitedDeliveryError,
+)
+from bot.render.text import CHAT_HEADED_CARDS
+from bot.store import channels as channel_store
+from bot.store import digest_headings as heading_store
+from bot.store.channels import ChannelRow
+from bot.store.digest_headings import Unsettled
+
+if TYPE_CHECKING:
+    from bot.delivery.outbox import Outbox
+
+log = logging.getLogger(__name__)
+
+
+async def settle_headings(outbox: Outbox) -> None:
+    """Edit or delete every channel's last heading that counts cards which will not show."""
+    try:
+        found = heading_store.unsettled(outbox.db)
+    except sqlite3.Error as exc:
+        log.warning("digest headings not checked against their cards: %s", exc)
+        return
+    for heading in found:
+        channel = channel_store.get_channel_by_pk(outbox.db, heading.channel_pk)
+        if channel is None or channel.paused_reason:
+            continue
+        sender = outbox.sender(channel, outbox.clock())
+        if sender is None:
+            continue
+        try:
+            if heading.left < CHAT_HEADED_CARDS:
+                await _retract(outbox, sender[0], channel, heading)
+            else:
+                await _revise(outbox, sender[0], channel, heading)
+        except sqlite3.Error as exc:
+            log.warning("digest heading in %s settled, but not so recorded: %s", channel.key, exc)
+
+
+async def _retract(
+    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: Unsettled
+) -> None:
+    retract = getattr(adapter, "retract_heading", None)
+    if retract is None:
+        log.warning(
+            "digest heading for %s heads %d card(s), and cannot be deleted",
+            channel.key,
+            heading.left,
+        )
+    else:
+        try:
+            await retract(channel, heading.message_ref)
+        except (RateLimitedDeliveryError, DeferredDeliveryError) as exc:
+            log.info("deleting the digest heading for %s put off: %s", channel.key, exc)
+            return
+        except DeliveryError as exc:
+            log.warning(
+                "digest heading for %s heads %d card(s) (the others will not show), "
+                "and deleting it failed: %s",
+                channel.key,
+                heading.left,
+                exc,
+            )
+        else:
+            log.info(
+                "digest heading for %s deleted: %d of its %d cards will not show "
+                "(back in the digest pool, or given up)",
+                channel.key,
+                heading.shown - heading.left,
+                heading.shown,
+            )
+            heading_store.retracted(outbox.db, channel.id, heading.message_ref)
+            return
+    heading_store.recounted(outbox.db, channel.id, heading.message_ref, heading.left)
+
+
+async def _revise(
+    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: Unsettled
+) -> None:
+    revise = getattr(adapter, "revise_heading", None)
+    if revise is None:
+        log.warning(
+            "digest heading for %s counts %d cards over %d, and cannot be edited",
+            channel.key,
+            heading.shown,
+            heading.left,
+        )
+    else:
+        try:
+            await revise(channel, heading.message_ref, heading.left, heading.digest_at)
+        except (RateLimitedDeliveryError, DeferredDeliveryError) as exc:
+            log.info("editing the digest heading for %s put off: %s", channel.key, exc)
+            return
+        except DeliveryError as exc:
+            log.warning(
+                "digest heading for %s counts %d cards over %d (the others will not show), "
+                "and editing it failed: %s",
+                channel.key,
+                heading.shown,
+                heading.left,
+                exc,
+            )
+        else:
+            log.info(
+                "digest heading for %s edited to %d stories: %d of its cards will not show "
+                "(back in the digest pool, or given up)",
+                channel.key,
+                heading.left,
+                heading.shown - heading.left,
+            )
+    heading_store.recounted(outbox.db, channel.id, heading.message_ref, heading.left)
