@@ -373,17 +373,26 @@ def failed_since(db: sqlite_utils.Database, since: datetime) -> dict[str, int]:
     those rows alone. A row failed by its last attempt or as stale counts once; one dropped on
     purpose (`DROPPED_ON_PURPOSE`) does not."""
     found = {"posts": 0, "card_edits": 0}
-    # Named: without statistics SQLite rates `deliveries_state`'s (state=?) above a range on
-    # the partial index, and would read every failed row ever kept.
-    sql = (
-        "SELECT kind = 'refresh', COUNT(*) FROM deliveries INDEXED BY deliveries_failed"
-        " WHERE state = 'failed' AND updated_at >= ?"
-        f" AND last_error NOT IN ({', '.join('?' * len(DROPPED_ON_PURPOSE))})"
-        " AND last_error NOT LIKE 'merged into %' GROUP BY 1"
-    )
+    sql = f"SELECT kind = 'refresh', COUNT(*) {_FAILED_SINCE} GROUP BY 1"
     for edits, n in db.execute(sql, [iso(since), *DROPPED_ON_PURPOSE]):
         found["card_edits" if edits else "posts"] += n
     return found
+
+
+def failed_posts_by_channel(db: sqlite_utils.Database, since: datetime) -> dict[int, int]:
+    """Posts (not card edits) failed at `since` or later, by channel pk, counted as
+    `failed_since` counts them (`newsdigest status`)."""
+    sql = f"SELECT channel_pk, COUNT(*) {_FAILED_SINCE} AND kind != 'refresh' GROUP BY 1"
+    return {pk: n for pk, n in db.execute(sql, [iso(since), *DROPPED_ON_PURPOSE])}
+
+
+# Named: without statistics SQLite rates `deliveries_state`'s (state=?) above a range on the
+# partial index, and would read every failed row ever kept.
+_FAILED_SINCE = (
+    "FROM deliveries INDEXED BY deliveries_failed WHERE state = 'failed' AND updated_at >= ?"
+    f" AND last_error NOT IN ({', '.join('?' * len(DROPPED_ON_PURPOSE))})"
+    " AND last_error NOT LIKE 'merged into %'"
+)
 
 
 def counts(db: sqlite_utils.Database) -> dict[str, int]:

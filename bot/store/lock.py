@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -125,3 +126,43 @@ def _read_pid(path: Path) -> int | None:
         pid = int(text)
         return pid if pid > 0 else None
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    """Whether a `newsdigest run` holds the database's lock now (`held`; None when it cannot be
+    told: no locks on this file system, a lock file this user may not open), and its pid."""
+
+    path: Path
+    held: bool | None
+    pid: int | None = None
+
+
+def lock_holder(database: str) -> LockHolder:
+    """Probe the lock without taking it for good and without writing: the lock file opened
+    read-only, never created (a `status` on another host's copy, or a read-only mount, must
+    leave no file behind) and never given this process's pid. No lock file: no `run` ever held
+    this database here. A `run` starting in the very instant of the probe could be refused, as
+    by `MigrationGuard`'s probe; the shared lock is held for a few microseconds."""
+    path = lock_path(database)
+    if database == ":memory:" or not path.exists():
+        return LockHolder(path, False if database != ":memory:" else None)
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return LockHolder(path, None, _read_pid(path))
+    try:
+        if fcntl is None:  # Windows: its lock is on a byte the holder's descriptor keeps
+            os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBRLCK, 1)
+            os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES, errno.EDEADLK):
+            return LockHolder(path, True, _read_pid(path))
+        return LockHolder(path, None, _read_pid(path))
+    finally:
+        os.close(fd)  # releases the probe's lock, if it got one
+    return LockHolder(path, False)

@@ -351,9 +351,13 @@ def recent_stories(
     return [StoryRow.from_row(r) for r in rows]
 
 
+# A story still open to new articles: not merged away, updated since the window began.
+_ACTIVE = "+merged_into IS NULL AND article_count > 0 AND last_updated >= ?"  # see recent_stories
+
+
 def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]:
     rows = db["stories"].rows_where(
-        "+merged_into IS NULL AND article_count > 0 AND last_updated >= ?",  # see recent_stories
+        _ACTIVE,
         [iso(since)],
         # The clusterer restores stories in this order at start; ties on first_seen keep the
         # creation order they had when the read went by stories_merged_into (rowid within a key),
@@ -361,3 +365,19 @@ def active_stories(db: sqlite_utils.Database, since: datetime) -> list[StoryRow]
         order_by="first_seen, rowid",
     )
     return [StoryRow.from_row(r) for r in rows]
+
+
+def count_active(db: sqlite_utils.Database, since: datetime) -> int:
+    """How many stories `active_stories` would return (`newsdigest status`'s open stories)."""
+    return int(
+        db.execute(f"SELECT COUNT(*) FROM stories WHERE {_ACTIVE}", [iso(since)]).fetchone()[0]
+    )
+
+
+def newest_story(db: sqlite_utils.Database) -> StoryRow | None:
+    """The live story first seen last (`newsdigest status`)."""
+    rows = db["stories"].rows_where(
+        "merged_into IS NULL AND article_count > 0", order_by="first_seen DESC, rowid DESC", limit=1
+    )
+    found = next(iter(rows), None)
+    return StoryRow.from_row(found) if found else None
