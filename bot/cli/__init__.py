@@ -44,6 +44,7 @@ from bot.cli.eval import eval_group
 from bot.cli.feeds import feeds_group
 from bot.cli.poll import poll_command
 from bot.cli.prune import prune_command
+from bot.cli.status import status_command
 from bot.cli.stories import digest_command, stories_command, story_command
 from bot.cli.topics import topics_group
 from bot.runner.logs import CliFormatter, quiet_http_clients
@@ -112,6 +113,7 @@ cli.add_command(digest_command)
 cli.add_command(eval_group)
 cli.add_command(prune_command)
 cli.add_command(backup_command)
+cli.add_command(status_command)
 cli.add_command(config_group)
 
 

@@ -1,0 +1,181 @@
+"""What `newsdigest status` reports, read from the database file and its lock, as one JSON-ready
+dict whose keys are stable (scripts and monitors read `status --json`; `bot.cli.status` draws the
+same dict as text).
+
+Only reads: the file is opened as `backup` opens it (`open_to_copy`: neither migrated nor
+written, whatever version wrote it), and `run`'s lock is probed without being taken
+(`bot.store.lock.lock_holder`). A file an older version wrote is read section by section: what its
+schema lacks is reported as unavailable, the rest as usual."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from bot.feed_status import feed_status
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import deliveries as delivery_store
+from bot.store import digest_headings, service_state
+from bot.store import feeds as feed_store
+from bot.store import stories as story_store
+from bot.store.database import applied_migrations, iso, parse_iso
+from bot.store.lock import lock_holder
+from bot.store.migrations import MIGRATIONS
+
+# The failing and disabled feeds named one by one; the rest only counted.
+WORST_FEEDS = 5
+RECENT = timedelta(hours=24)
+LATEST_SCHEMA = max(version for version, _, _ in MIGRATIONS)
+UPGRADE_HINT = "run `newsdigest run` or `newsdigest poll` once to upgrade"
+
+
+def read_status(
+    db: sqlite_utils.Database, path: str, *, now: datetime, story_window: timedelta
+) -> dict[str, Any]:
+    """Everything `status` shows. A section the schema cannot answer (an older version's file)
+    is `{"unavailable": "<why>"}`."""
+    schema = max(applied_migrations(db), default=0)
+    sections: dict[str, Callable[[], Any]] = {
+        "feeds": lambda: _feeds(db),
+        "stories": lambda: _stories(db, now, story_window),
+        "channels": lambda: _channels(db, now),
+    }
+    report: dict[str, Any] = {"database": _database(db, path, schema)}
+    for name, read in sections.items():
+        try:
+            report[name] = read()
+        except sqlite3.OperationalError as exc:  # a table or column a later migration adds
+            report[name] = {"unavailable": f"{exc} (schema {schema}: {UPGRADE_HINT})"}
+    report["service"] = _service(db, path)
+    return report
+
+
+def _database(db: sqlite_utils.Database, path: str, schema: int) -> dict[str, Any]:
+    last_prune: dict[str, Any] | None = None
+    with contextlib.suppress(sqlite3.OperationalError):  # no service_state table yet
+        last_prune = service_state.load(db, service_state.LAST_PRUNE)
+    return {
+        "path": os.path.abspath(path),
+        "size_bytes": _size(path),
+        "wal_bytes": _size(f"{path}-wal"),
+        "schema": schema,
+        "latest_schema": LATEST_SCHEMA,
+        # An older file: this version reads what it can; `run` or `poll` upgrades it.
+        "upgrade_needed": schema < LATEST_SCHEMA,
+        "last_prune": last_prune.get("at") if last_prune else None,
+        "last_pruned": last_prune.get("counts") if last_prune else None,
+    }
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _feeds(db: sqlite_utils.Database) -> dict[str, Any]:
+    feeds = feed_store.list_feeds(db)
+    # The one reading of a feed's state that `feeds list` and `/feeds list` show.
+    states = {feed.id: feed_status(feed) for feed in feeds}
+    failing = [f for f in feeds if states[f.id].alarm == "failing"]
+    disabled = [f for f in feeds if states[f.id].alarm == "disabled"]
+    never = [f for f in feeds if f.last_polled_at is None and states[f.id].alarm is None]
+    # The worst first: the longest run of failures, then the longest since a success.
+    failing.sort(key=lambda f: (-f.consecutive_failures, iso(f.last_success_at) or "", f.id))
+    last_poll = max((f.last_polled_at for f in feeds if f.last_polled_at), default=None)
+    return {
+        "total": len(feeds),
+        "ok": len(feeds) - len(failing) - len(disabled) - len(never),
+        "failing": len(failing),
+        "disabled": len(disabled),
+        "not_polled_yet": len(never),
+        # The last poll of any feed: when the last poll pass (the service's, a cron `poll`) ran.
+        "last_poll": iso(last_poll),
+        "worst_failing": [
+            {
+                "id": f.id,
+                "name": f.display_name,
+                "failures": f.consecutive_failures,
+                "error": f.last_error,
+                "last_success": iso(f.last_success_at),
+                "next_try": iso(f.next_poll_at),
+            }
+            for f in failing[:WORST_FEEDS]
+        ],
+        "disabled_feeds": [
+            {"id": f.id, "name": f.display_name, "reason": f.disabled_reason}
+            for f in disabled[:WORST_FEEDS]
+        ],
+    }
+
+
+def _stories(db: sqlite_utils.Database, now: datetime, window: timedelta) -> dict[str, Any]:
+    newest = story_store.newest_story(db)
+    live = db.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
+    recent = db.execute(
+        "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL AND article_count > 0"
+        " AND first_seen >= ?",
+        [iso(now - RECENT)],
+    ).fetchone()[0]
+    return {
+        "articles": article_store.count(db),
+        "stories": live,
+        # Still taking new articles: updated within the clustering window.
+        "open": story_store.count_active(db, now - window),
+        "last_24h": recent,
+        "newest": (
+            {"slug": newest.slug, "headline": newest.headline, "first_seen": iso(newest.first_seen)}
+            if newest
+            else None
+        ),
+    }
+
+
+def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
+    pending = channel_store.pending_posts(db)
+    failed = delivery_store.failed_posts_by_channel(db, now - RECENT)
+    found = []
+    for channel in channel_store.list_channels(db):
+        heading = digest_headings.last(db, channel.id)
+        found.append(
+            {
+                "channel": channel.key,
+                "platform": channel.platform,
+                "id": channel.channel_id,
+                "name": channel.name,
+                "mode": channel.mode,
+                "schedule": channel.schedule,
+                "timezone": channel.timezone,
+                "paused": channel.paused_reason,
+                "last_digest": iso(heading[1]) if heading else None,
+                "pending": pending.get(channel.id, 0),
+                "failed_last_24h": failed.get(channel.id, 0),
+            }
+        )
+    return found
+
+
+def _service(db: sqlite_utils.Database, path: str) -> dict[str, Any]:
+    holder = lock_holder(path)
+    probe = None
+    try:
+        # `/healthz` commits this row at each request (`bot.runner.status.write_problem`): the
+        # last time a health check reached a running service.
+        row = db.execute("SELECT written_at FROM write_probe WHERE id = 1").fetchone()
+        probe = parse_iso(row[0]) if row else None
+    except sqlite3.OperationalError:
+        pass
+    return {
+        "running": holder.held,
+        "pid": holder.pid if holder.held else None,
+        "lock_file": str(holder.path),
+        "last_health_check": iso(probe),
+    }
