@@ -46,6 +46,7 @@ COMMANDS: dict[str, list[str]] = {
     "newsdigest --help": ["-m", "bot", "--help"],
     "newsdigest feeds list": ["-m", "bot", "feeds", "list"],
     "newsdigest stories": ["-m", "bot", "stories"],
+    "newsdigest status": ["-m", "bot", "status"],
 }
 BASELINE = 'python -c "import click"'
 
