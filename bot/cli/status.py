@@ -142,9 +142,10 @@ def _channels(channels: list[dict[str, Any]]) -> list[str]:
         when = f"{c['mode']}, {clean(c['schedule'])} {clean(c['timezone'])}"
         paused = f"; paused: {clean(c['paused'])}" if c["paused"] else ""
         lines.append(f"{clean(c['channel'])}{name}: {when}{paused}")
+        failed = c["failed_last_24h"]
         lines.append(
             f"  last digest {_when(c['last_digest'])}; {c['pending']} pending, "
-            f"{c['failed_last_24h']} failed in the last 24 h"
+            f"{'?' if failed is None else failed} failed in the last 24 h"
         )
     return lines
 

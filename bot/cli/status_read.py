@@ -141,7 +141,10 @@ def _stories(db: sqlite_utils.Database, now: datetime, window: timedelta) -> dic
 
 def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
     pending = channel_store.pending_posts(db)
-    failed = delivery_store.failed_posts_by_channel(db, now - RECENT)
+    failed: dict[int, int] | None = None
+    # Read through migration 43's index: an older file's channels are listed without it.
+    with contextlib.suppress(sqlite3.OperationalError):
+        failed = delivery_store.failed_posts_by_channel(db, now - RECENT)
     found = []
     for channel in channel_store.list_channels(db):
         heading = digest_headings.last(db, channel.id)
@@ -157,7 +160,7 @@ def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
                 "paused": channel.paused_reason,
                 "last_digest": iso(heading[1]) if heading else None,
                 "pending": pending.get(channel.id, 0),
-                "failed_last_24h": failed.get(channel.id, 0),
+                "failed_last_24h": None if failed is None else failed.get(channel.id, 0),
             }
         )
     return found
