@@ -12,7 +12,6 @@ from typing import Any
 import click
 
 from bot.cli.context import CliContext, pass_cli
-from bot.cli.status_read import UPGRADE_HINT, read_status
 from bot.render.text import clean
 from bot.store.database import DatabaseOpenError, parse_iso, pending_migrations, utcnow
 from bot.textutil import plural
@@ -41,6 +40,9 @@ def status_command(cli: CliContext, as_json: bool) -> None:
     host. A database an older version wrote is shown as far as its schema
     allows; `newsdigest run` or `poll` upgrades it.
     """
+    # Here, not at the top: the other commands' start-up pays nothing for this one's readers.
+    from bot.cli.status_read import read_status
+
     config = cli.config
     path = config.database_path()
     db = cli.database_to_copy()  # a missing file is the usual clear error
@@ -82,6 +84,8 @@ def _unless_unavailable(section: Any, draw: Any) -> list[str]:
 
 
 def _database(d: dict[str, Any]) -> list[str]:
+    from bot.cli.status_read import UPGRADE_HINT
+
     schema = f"schema {d['schema']}"
     if d["upgrade_needed"]:
         schema += f" (this version's is {d['latest_schema']}: {UPGRADE_HINT})"
