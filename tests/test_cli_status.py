@@ -104,9 +104,12 @@ def test_the_demo_database_as_text_and_json(db_path: Path) -> None:
         "feeds     8 total: 7 ok, 1 failing, 0 disabled",
         f"          last poll {feeds['last_poll'][:10]} {feeds['last_poll'][11:16]} UTC",
     ]
-    assert lines[5].startswith(f"          failing #{broken['id']} ")
-    assert ": 1 failure, never succeeded, next try " in lines[5]
-    assert lines[6] == f"            {broken['error']}"
+    assert broken["state"] == f"1 failure: {broken['error']}"
+    next_try = f"{broken['next_try'][:10]} {broken['next_try'][11:16]} UTC"
+    assert lines[5] == (
+        f"          failing #{broken['id']} {broken['name']}: never succeeded, next try {next_try}"
+    )
+    assert lines[6] == f"            1 failure: {broken['error']}"
     assert lines[7] == "stories   31 articles, 13 stories (13 open, 13 new in the last 24 h)"
     assert lines[9:] == [
         "channels  console:team-news (#team-news): digest, 0 9 * * * UTC",
@@ -132,8 +135,15 @@ def test_disabled_feeds_paused_channels_prunes_and_health_checks(db_path: Path) 
     db.conn.close()
     when = f"{now:%Y-%m-%d %H:%M} UTC"
     report = _json()
+    name = report["feeds"]["disabled_feeds"][0]["name"]
     assert report["feeds"]["disabled_feeds"] == [
-        {"id": 1, "name": report["feeds"]["disabled_feeds"][0]["name"], "reason": "HTTP 410 Gone"}
+        {
+            "id": 1,
+            "name": name,
+            "reason": "HTTP 410 Gone",
+            # `feeds list`'s words, as bot.feed_status says them (its one poll worked).
+            "state": "disabled: HTTP 410 Gone",
+        }
     ]
     assert (report["feeds"]["ok"], report["feeds"]["disabled"]) == (6, 1)
     assert report["channels"][0]["paused"] == "archived in Slack"
@@ -143,9 +153,8 @@ def test_disabled_feeds_paused_channels_prunes_and_health_checks(db_path: Path) 
     lines = output.splitlines()
     assert f"          last prune {when} (2 stories deleted)" in lines
     assert "feeds     8 total: 6 ok, 1 failing, 1 disabled" in lines
-    name = report["feeds"]["disabled_feeds"][0]["name"]
     at = lines.index(f"          disabled #1 {name}")
-    assert lines[at + 1] == "            HTTP 410 Gone"
+    assert lines[at + 1] == f"            {report['feeds']['disabled_feeds'][0]['state']}"
     assert (
         "channels  console:team-news (#team-news): digest, 0 9 * * * UTC; paused: archived in Slack"
     ) in lines

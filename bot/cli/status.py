@@ -105,17 +105,19 @@ def _feeds(f: dict[str, Any]) -> list[str]:
     if f["not_polled_yet"]:
         counts += f", {f['not_polled_yet']} not polled yet"
     lines = [f"{f['total']} total: {counts}", f"last poll {_when(f['last_poll'])}"]
+    # Each named feed on a line, then its state in `feeds list`'s words (its error, why it was
+    # disabled, when it last worked) on the next: errors run long.
     for feed in f["worst_failing"]:
         success = feed["last_success"]
         since = f"last success {_when(success)}" if success else "never succeeded"
         lines.append(
-            f"failing #{feed['id']} {clean(feed['name'])}: {plural(feed['failures'], 'failure')}"
-            f", {since}, next try {_when(feed['next_try'])}"
+            f"failing #{feed['id']} {clean(feed['name'])}: {since}, "
+            f"next try {_when(feed['next_try'])}"
         )
-        lines += [f"  {clean(feed['error'])}"] if feed["error"] else []
+        lines.append(f"  {clean(feed['state'])}")
     for feed in f["disabled_feeds"]:
         lines.append(f"disabled #{feed['id']} {clean(feed['name'])}")
-        lines += [f"  {clean(feed['reason'])}"] if feed["reason"] else []
+        lines.append(f"  {clean(feed['state'])}")
     named = len(f["worst_failing"]) + len(f["disabled_feeds"])
     if f["failing"] + f["disabled"] > named:
         lines.append(

@@ -107,11 +107,18 @@ def _feeds(db: sqlite_utils.Database) -> dict[str, Any]:
                 "error": f.last_error,
                 "last_success": iso(f.last_success_at),
                 "next_try": iso(f.next_poll_at),
+                # `feeds list`'s words for it, whole: "2 failures: HTTP 503 (last success ...)".
+                "state": states[f.id].line(),
             }
             for f in failing[:WORST_FEEDS]
         ],
         "disabled_feeds": [
-            {"id": f.id, "name": f.display_name, "reason": f.disabled_reason}
+            {
+                "id": f.id,
+                "name": f.display_name,
+                "reason": f.disabled_reason,
+                "state": states[f.id].line(),
+            }
             for f in disabled[:WORST_FEEDS]
         ],
     }
