@@ -1,6 +1,6 @@
-"""The light commands (`--help`, `feeds list`, `stories`, `topics list`) start without the chat
-platforms, the scheduler, the fetcher, the clusterer or the summariser: importing those took
-most of a second of every command's start-up. Checked by what a command has imported when it
+"""The light commands (`--help`, `feeds list`, `stories`, `topics list`, `status`) start
+without the chat platforms, the scheduler, the fetcher, the clusterer or the summariser:
+importing those took most of a second of every command's start-up. Checked by what a command has imported when it
 ends, not by timing (bench/cli_startup.py measures the time)."""
 
 from __future__ import annotations
@@ -83,7 +83,16 @@ def _any_slug(db: Path) -> str:
 
 
 @pytest.mark.parametrize(
-    "args", [["--help"], ["feeds", "list"], ["stories"], ["topics", "list"]], ids=" ".join
+    "args",
+    [
+        ["--help"],
+        ["feeds", "list"],
+        ["stories"],
+        ["topics", "list"],
+        ["status"],
+        ["status", "--json"],
+    ],
+    ids=" ".join,
 )
 def test_light_commands_do_not_import_the_heavy_parts(env: dict[str, str], args: list[str]) -> None:
     assert loaded_by(env, *args) == []
