@@ -17,7 +17,7 @@ import pytest
 from fakes.chat_server import FakeChatServer
 from fakes.stories import add_channel, add_story
 
-from bot.store import deliveries as delivery_store
+from bot.store import delivery_counts
 from bot.store.database import open_database, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def assert_exactly_once(db_path: Path, server: FakeChatServer) -> None:
     assert all(n == 1 for n in counts.values()), f"posted twice: {counts}"
     assert set(counts) == {(c, s) for c in CHANNELS for s in STORIES}, "a story was lost"
     db = open_database(db_path)
-    assert delivery_store.counts(db) == {"pending": 0, "sending": 0, "sent": 12, "failed": 0}
+    assert delivery_counts.counts(db) == {"pending": 0, "sending": 0, "sent": 12, "failed": 0}
     db.close()
 
 

@@ -21,6 +21,7 @@ from bot.pipeline.digest import delivered_story_ids
 from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store.channels import ChannelRow
 from bot.store.database import transaction
 from bot.store.queued_posts import return_to_digest_pool
@@ -65,7 +66,7 @@ async def test_refused_on_its_last_try_after_the_switch_it_waits_for_the_digest(
     # Not posted, and not given up for the channel: its story is in the pool.
     assert store.get(db, row_id) is None and report.failed == 0
     assert "quay" not in delivered_story_ids(db, channel.id)
-    assert store.failed_since(db, T0 - timedelta(days=1)) == {"posts": 0, "card_edits": 0}
+    assert delivery_counts.failed_since(db, T0 - timedelta(days=1)) == {"posts": 0, "card_edits": 0}
     channel = channel_store.get_channel_by_pk(db, channel.id) or channel
     world.now += timedelta(hours=1)
     assert digests.enqueue_digest(db, channel, now=world.now, scheduled_for=world.now) == 1
@@ -106,4 +107,4 @@ async def test_given_up_stale_while_it_may_have_landed_it_stays_failed_and_count
     assert row.state == "failed" and (row.last_error or "").startswith("stale")
     assert report.failed == 1
     assert "quay" in delivered_story_ids(db, channel.id)
-    assert store.failed_since(db, world.now - timedelta(days=1))["posts"] == 1
+    assert delivery_counts.failed_since(db, world.now - timedelta(days=1))["posts"] == 1

@@ -17,6 +17,7 @@ from bot.pipeline.poll import PollReport
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import delivery_counts
 
 T0 = datetime(2024, 5, 6, 10, 0, tzinfo=UTC)
 
@@ -45,7 +46,7 @@ async def test_paused_channels_get_nothing_queued(tmp_path: Path) -> None:
     for channel in channel_store.list_channels(service.db):
         await service.run_digest(channel.id, scheduled_for=T0)
     await service.on_poll_pass(PassReport(poll=PollReport(), touched_stories={"s1"}))
-    assert delivery_store.counts(service.db)["pending"] == 0
+    assert delivery_counts.counts(service.db)["pending"] == 0
     service.core.close()
 
 

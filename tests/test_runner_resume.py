@@ -19,7 +19,7 @@ from bot.config import ChannelConfig
 from bot.pipeline.poll import PollReport
 from bot.runner.service import Service
 from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
+from bot.store import delivery_counts
 from bot.store.channels import ChannelRow
 
 T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
@@ -53,7 +53,7 @@ async def test_resuming_an_instant_channel_posts_what_qualified_during_the_pause
     clock.now = T0 + timedelta(minutes=5)
     add_story(service.db, "s1", ["Reuters", "BBC"], now=clock.now)
     await service.on_poll_pass(pass_touching("s1"))
-    assert delivery_store.counts(service.db)["pending"] == 0  # paused: nothing queued
+    assert delivery_counts.counts(service.db)["pending"] == 0  # paused: nothing queued
     clock.now = T0 + timedelta(minutes=35)
     reply = await resume(service, "C3")
     await service.outbox.drain()

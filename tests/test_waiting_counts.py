@@ -10,7 +10,7 @@ import sqlite_utils
 from _plans import plan_lines, table_scans
 from fakes.stories import add_channel, queue_story
 
-from bot.store import card_refreshes
+from bot.store import card_refreshes, delivery_counts
 from bot.store import deliveries as delivery_store
 from bot.store.channels import MUTED_ERROR
 
@@ -37,9 +37,9 @@ def _rows(db: sqlite_utils.Database) -> None:
 
 def test_only_the_unfinished_rows_are_counted(db: sqlite_utils.Database) -> None:
     _rows(db)
-    assert delivery_store.waiting_counts(db) == {"pending": 1, "sending": 1}
+    assert delivery_counts.waiting_counts(db) == {"pending": 1, "sending": 1}
     assert card_refreshes.waiting_counts(db) == {"pending": 1, "sending": 0}
-    for counts in (delivery_store.waiting_counts, card_refreshes.waiting_counts):
+    for counts in (delivery_counts.waiting_counts, card_refreshes.waiting_counts):
         plan = plan_lines(db, lambda f=counts: f(db), "FROM deliveries")
         assert not table_scans(plan)
         assert plan[0].startswith("SEARCH deliveries USING COVERING INDEX deliveries_unfinished")
@@ -57,19 +57,19 @@ def test_the_posts_and_card_edits_failed_lately_are_counted_by_index(
     delivery_store.mark_failed(db, edit, now=NOW, error="refused")
     db.execute("UPDATE deliveries SET kind = ? WHERE id = ?", [card_refreshes.REFRESH, edit])
     since = NOW - timedelta(hours=24)
-    assert delivery_store.failed_since(db, since) == {"posts": 1, "card_edits": 1}
-    plan = plan_lines(db, lambda: delivery_store.failed_since(db, since), "FROM deliveries")
+    assert delivery_counts.failed_since(db, since) == {"posts": 1, "card_edits": 1}
+    plan = plan_lines(db, lambda: delivery_counts.failed_since(db, since), "FROM deliveries")
     assert not table_scans(plan)
     assert plan[0].startswith("SEARCH deliveries USING "), plan
     assert "INDEX deliveries_failed (updated_at>?)" in plan[0], plan
 
 
 def test_posts_dropped_on_purpose_are_no_failure(db: sqlite_utils.Database) -> None:
-    assert MUTED_ERROR in delivery_store.DROPPED_ON_PURPOSE
+    assert MUTED_ERROR in delivery_counts.DROPPED_ON_PURPOSE
     channel = add_channel(db, "C1")
     rows = [queue_story(db, channel, f"s{n}", now=NOW) for n in range(4)]
     errors = [MUTED_ERROR, "merged into s9, already queued", "story no longer exists", "refused"]
     for row_id, error in zip(rows, errors, strict=True):
         delivery_store.mark_failed(db, row_id, now=NOW, error=error)
-    failed = delivery_store.failed_since(db, NOW - timedelta(hours=1))
+    failed = delivery_counts.failed_since(db, NOW - timedelta(hours=1))
     assert failed == {"posts": 1, "card_edits": 0}

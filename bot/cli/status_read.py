@@ -21,8 +21,7 @@ import sqlite_utils
 from bot.feed_status import feed_status
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
-from bot.store import digest_headings, service_state
+from bot.store import delivery_counts, digest_headings, service_state
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import applied_migrations, iso, parse_iso
@@ -151,7 +150,7 @@ def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
     failed: dict[int, int] | None = None
     # Read through migration 43's index: an older file's channels are listed without it.
     with contextlib.suppress(sqlite3.OperationalError):
-        failed = delivery_store.failed_posts_by_channel(db, now - RECENT)
+        failed = delivery_counts.failed_posts_by_channel(db, now - RECENT)
     found = []
     for channel in channel_store.list_channels(db):
         heading = digest_headings.last(db, channel.id)

@@ -32,9 +32,8 @@ import sqlite_utils
 from bot.ingest.errors import is_internal_error
 from bot.ingest.transport import rebinding_guard
 from bot.runner.console import STANDING_IN
-from bot.store import card_refreshes
+from bot.store import card_refreshes, delivery_counts
 from bot.store import channels as channel_store
-from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store.channels import PAUSED_IN_CHAT
 from bot.store.database import is_busy, iso, parse_iso, utcnow
@@ -67,7 +66,7 @@ def service_health(service: Service) -> dict[str, Any]:
     # a problem, or an intentional edit would keep the status "degraded" for good.
     removed = [c for c in channels if c.paused_reason == REMOVED_FROM_CONFIG]
     paused = [c for c in channels if c.paused_reason and c.paused_reason != REMOVED_FROM_CONFIG]
-    counts = delivery_store.waiting_counts(service.db)
+    counts = delivery_counts.waiting_counts(service.db)
     waiting = channel_store.pending_posts(service.db)
     held = sum(waiting.get(c.id, 0) for c in channels if c.paused_reason)
     last_ok = service.poller.last_success
@@ -164,7 +163,9 @@ def service_health(service: Service) -> dict[str, Any]:
         "card_edits": card_refreshes.waiting_counts(service.db),
         # The failure signal: posts and card edits given up (out of attempts, refused, stale)
         # in the last 24 hours, by when they failed. A monitor alerts when either grows.
-        "failed_last_24h": delivery_store.failed_since(service.db, service.clock() - FAILED_WINDOW),
+        "failed_last_24h": delivery_counts.failed_since(
+            service.db, service.clock() - FAILED_WINDOW
+        ),
         "paused_channels": [{"channel": c.key, "reason": c.paused_reason} for c in paused],
         "removed_channels": [c.key for c in removed],
         "platforms": sorted(service.outbox.adapters),

@@ -125,7 +125,7 @@ def _drop(db: sqlite_utils.Database, story_id: str, channel_pk: int) -> int:
 
 def waiting_counts(db: sqlite_utils.Database) -> dict[str, int]:
     """The card edits waiting or in flight, by state, for `/healthz` beside the posts
-    (`deliveries.waiting_counts`), read from the unfinished rows alone."""
+    (`delivery_counts.waiting_counts`), read from the unfinished rows alone."""
     found = dict.fromkeys(UNFINISHED, 0)
     sql = (
         f"SELECT state, COUNT(*) FROM deliveries WHERE {UNFINISHED_SQL} AND kind = ? GROUP BY state"

@@ -217,7 +217,7 @@ def refused(platform: str, paused_reason: str | None) -> bool:
 
 def pending_posts(db: sqlite_utils.Database) -> dict[int, int]:
     """Posts (stories and their updates) waiting or in flight, by channel pk; a card edit is no
-    post (`bot.store.deliveries.waiting_counts`)."""
+    post (`bot.store.delivery_counts.waiting_counts`)."""
     rows = db.execute(
         "SELECT channel_pk, COUNT(*) FROM deliveries WHERE kind != 'refresh'"
         " AND state IN ('pending', 'sending') GROUP BY channel_pk"

@@ -31,7 +31,7 @@ def m042_history_indexes(db: sqlite_utils.Database) -> None:
 
 
 # Migration 43: `/healthz`'s count of the posts and card edits that failed lately
-# (`deliveries.failed_since`), read from the failed rows of that time alone. A failed row's
+# (`delivery_counts.failed_since`), read from the failed rows of that time alone. A failed row's
 # `updated_at` is when it failed (`mark_failed`, `expire_stale`).
 FAILED_INDEX = (
     "CREATE INDEX IF NOT EXISTS deliveries_failed ON deliveries(updated_at, kind)"
