@@ -21,6 +21,7 @@ from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.delivery.adapter import ChatAdapter
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store import stories as story_store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database, transaction
@@ -91,7 +92,7 @@ def assert_sent_once_as(outbox: Outbox, channel: ChannelRow, message_ref: str) -
     row = store.story_post(outbox.db, "A", channel.id)
     assert row is not None and row.state == "sent" and row.message_ref == message_ref
     assert (row.source_count, sorted(row.outlets)) == (2, ["X", "Y"])
-    assert store.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
+    assert delivery_counts.counts(outbox.db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
     # The card was edited to the merged count at once; its reply came an hour after the post.
     assert [r.kind for r in store.in_state(outbox.db, "sent")] == ["story", "update", "refresh"]
 

@@ -12,6 +12,7 @@ from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, update_planner
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store.database import open_database
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
@@ -41,7 +42,7 @@ async def test_timeout_after_the_post_landed_is_not_resent() -> None:
     report = await outbox.drain()
     assert report.reconciled == 1
     assert len(chat.cards()) == 1
-    assert store.counts(db)["sent"] == 1
+    assert delivery_counts.counts(db)["sent"] == 1
 
 
 async def test_timeout_before_anything_landed_is_resent_after_the_check() -> None:
@@ -52,7 +53,7 @@ async def test_timeout_before_anything_landed_is_resent_after_the_check() -> Non
     assert not chat.cards()
     clock.now = T0 + timedelta(hours=2)
     await outbox.drain()
-    assert len(chat.cards()) == 1 and store.counts(db)["sent"] == 1
+    assert len(chat.cards()) == 1 and delivery_counts.counts(db)["sent"] == 1
 
 
 async def test_unexpected_exception_after_posting_is_not_resent() -> None:
@@ -62,7 +63,7 @@ async def test_unexpected_exception_after_posting_is_not_resent() -> None:
     await outbox.drain()
     clock.now = T0 + timedelta(hours=2)
     await outbox.drain()
-    assert len(chat.cards()) == 1 and store.counts(db)["sent"] == 1
+    assert len(chat.cards()) == 1 and delivery_counts.counts(db)["sent"] == 1
 
 
 async def test_interrupted_update_is_reconciled_in_the_thread() -> None:

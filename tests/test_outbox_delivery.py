@@ -16,6 +16,7 @@ from bot.render.literal import unmarked
 from bot.runner import digests, feed_alerts, update_planner
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store.database import open_database
 from bot.store.grown_posts import grown_posts
 
@@ -45,7 +46,7 @@ async def test_digest_posts_each_story_once(world) -> None:  # type: ignore[no-u
     assert digests.enqueue_digest(db, channel, now=T0 + timedelta(hours=1)) == 0
     await outbox.drain()
     assert len(chat.cards()) == 3
-    assert store.counts(db)["sent"] == 3
+    assert delivery_counts.counts(db)["sent"] == 3
 
 
 async def test_transient_errors_retry_with_backoff(world) -> None:  # type: ignore[no-untyped-def]
@@ -87,7 +88,7 @@ async def test_permanent_error_pauses_channel_and_keeps_rows(world) -> None:  # 
     assert report.paused == ["slack:C1"]
     paused = channel_store.get_channel_by_pk(db, channel.id)
     assert paused is not None and "channel_not_found" in (paused.paused_reason or "")
-    assert store.counts(db)["pending"] == 2
+    assert delivery_counts.counts(db)["pending"] == 2
     await outbox.drain()
     assert not chat.cards()
     channel_store.update_channel(db, channel.id, paused_reason=None)  # /watchlist resume
@@ -111,7 +112,7 @@ async def test_crash_leftover_reconciled_by_history(world) -> None:  # type: ign
     report = await outbox.drain()
     assert report.reconciled == 2
     assert sorted(m.story_id for m in chat.cards()) == ["s1", "s2"]
-    assert store.counts(db)["sent"] == 2
+    assert delivery_counts.counts(db)["sent"] == 2
 
 
 async def test_discord_style_resend_with_same_nonce(world) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from bot.delivery.adapter import AuthDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
-from bot.store import due_rows
+from bot.store import delivery_counts, due_rows
 from bot.store.database import transaction
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ async def test_a_refused_routes_backlog_does_not_hide_newer_rows(db: sqlite_util
     queue(db, [add_channel(db, "C1").id], "new", 1)
     await outbox.drain()
     assert [m.story_id for m in slack.cards()] == ["new-0"]
-    assert not discord.cards() and store.counts(db)["pending"] == 600
+    assert not discord.cards() and delivery_counts.counts(db)["pending"] == 600
 
 
 async def test_a_paused_channels_backlog_does_not_hide_newer_rows(
@@ -110,7 +110,7 @@ async def test_rows_that_cannot_be_sent_still_go_stale(db: sqlite_utils.Database
     channel_store.update_channel(db, paused.id, paused_reason="slack refused to post")
     clock.now = T0 + OutboxSettings().stale_after - timedelta(minutes=1)
     await outbox.drain()
-    assert store.counts(db)["pending"] == 6
+    assert delivery_counts.counts(db)["pending"] == 6
     clock.now = T0 + OutboxSettings().stale_after + timedelta(minutes=1)
     report = await outbox.drain()
     assert report.failed == 6

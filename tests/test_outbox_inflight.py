@@ -18,6 +18,7 @@ from bot.delivery.adapter import PostedMessage
 from bot.delivery.outbox import DrainReport, Outbox, OutboxSettings
 from bot.delivery.reconcile import reconcile
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
@@ -84,7 +85,7 @@ async def test_one_channel_failing_does_not_let_the_next_drain_resend_another(
     await outbox.drain()
     assert len(chat.cards("C2")) == 1
     assert len(chat.cards("C1")) == 1
-    assert store.counts(db)["sent"] == 2
+    assert delivery_counts.counts(db)["sent"] == 2
 
 
 async def test_reconcile_skips_a_row_this_process_is_sending(tmp_path: Path) -> None:
@@ -97,4 +98,4 @@ async def test_reconcile_skips_a_row_this_process_is_sending(tmp_path: Path) -> 
     chat.release.set()
     await drain
     await outbox.drain()
-    assert len(chat.cards("C2")) == 1 and store.counts(db)["sent"] == 2
+    assert len(chat.cards("C2")) == 1 and delivery_counts.counts(db)["sent"] == 2

@@ -12,6 +12,7 @@ from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store import stories as story_store
 from bot.store.database import open_database
 
@@ -36,7 +37,7 @@ async def test_merge_of_two_queued_stories_posts_once(world) -> None:  # type: i
     story_store.merge(db, "A", "B")
     await outbox.drain()
     assert [m.story_id for m in chat.cards()] == ["B"]
-    assert store.counts(db)["pending"] == 0
+    assert delivery_counts.counts(db)["pending"] == 0
 
 
 async def test_merge_after_absorbed_was_sent_keeps_that_post(world) -> None:  # type: ignore[no-untyped-def]

@@ -20,6 +20,7 @@ from bot.delivery.adapter import PostedMessage, TransientDeliveryError
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import update_planner
 from bot.store import deliveries as store
+from bot.store import delivery_counts
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database
 
@@ -118,7 +119,7 @@ async def test_an_update_whose_post_is_unsettled_waits_instead_of_being_dropped(
     await outbox.drain()
     [update] = chat.updates()
     assert update.new_outlets == ["B"]
-    assert store.counts(db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
+    assert delivery_counts.counts(db) == {"pending": 0, "sending": 0, "sent": 2, "failed": 0}
 
 
 async def test_a_failed_update_plan_does_not_stop_the_channel(
