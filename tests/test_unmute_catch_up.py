@@ -250,3 +250,28 @@ async def test_a_card_given_up_on_before_the_mute_stays_given_up(
     await room.outbox.drain()
     await room.poll("s1", [])
     assert slack_posts(slack_api) == ([], [])
+
+
+async def test_an_unmute_that_queues_a_catch_up_wakes_the_outbox_and_one_with_none_does_not(
+    slack_api: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """The catch-up goes out now, not at the outbox's next timed pass: the unmute wakes it. An
+    unmute that owes nothing leaves the outbox asleep."""
+    room = slack_room(slack_api, tmp_path)
+    await posted_card(room, slack_api)
+    kicks: list[int] = []
+    room.commands.kick_outbox = lambda: kicks.append(1)
+
+    assert (await room.watchlist("mute story-s1")).startswith("Muted story-s1")
+    assert (await room.watchlist("unmute story-s1")).endswith("updates again.")
+    assert kicks == []
+
+    assert (await room.watchlist("mute story-s1")).startswith("Muted story-s1")
+    await room.poll("s1", ["C"])  # held back by the mute
+    reply = await room.watchlist("unmute story-s1")
+    assert reply.endswith("starting with one update in its thread on what it missed while muted.")
+    assert kicks == [1]
+    assert store.in_state(room.db, "pending"), "the catch-up waits in the outbox for the kick"
+    await room.outbox.drain()
+    _, [update] = slack_posts(slack_api)
+    assert lead(update) == "*Update:* C joined. Now 3 sources tracking this story."

@@ -122,3 +122,25 @@ async def test_discord_undo_is_in_discords_syntax(core: NewsDigest) -> None:
     shown = await commands.dispatch("watchlist", "show", DISCORD)
     assert str(shown.lines[0]).endswith("undo: /watchlist unmute story:story-ferry)")
     assert channel_store.muted_story_ids(core.db, channel.id) == {"ferry"}
+
+
+async def test_unmute_of_a_reference_with_no_slug_in_it_unmutes_nothing(core: NewsDigest) -> None:
+    channel = add_channel(core.db, "C1")
+    channel_store.mute_story(core.db, channel.id, "ferry")
+    # "???" keeps no letter or digit of a slug: it must not count as the start of every slug,
+    # which would unmute the channel's only muted story.
+    reply = await Commands(core).dispatch("watchlist", "unmute ???", SLACK)
+    assert reply.text == "No muted story matches that. Muted here: story-ferry."
+    assert channel_store.muted_story_ids(core.db, channel.id) == {"ferry"}
+
+
+async def test_unmute_of_the_start_of_two_muted_slugs_asks_for_more(core: NewsDigest) -> None:
+    channel = add_channel(core.db, "C1")
+    channel_store.mute_story(core.db, channel.id, "harbour1")
+    channel_store.mute_story(core.db, channel.id, "harbour2")
+    reply = await Commands(core).dispatch("watchlist", "unmute story-harbour", SLACK)
+    assert reply.text == (
+        "That starts the slugs of 2 muted stories: story-harbour1, story-harbour2. "
+        "Give more of one."
+    )
+    assert channel_store.muted_story_ids(core.db, channel.id) == {"harbour1", "harbour2"}
