@@ -91,6 +91,29 @@ async def test_feeds_add_is_for_admins_only(core: NewsDigest) -> None:
     assert "Removed" in removed.text
 
 
+async def test_feeds_add_and_remove_say_so_when_admin_status_could_not_be_checked(
+    core: NewsDigest,
+) -> None:
+    """Slack did not answer whether the user is an admin: "Only admins can…" would tell a real
+    admin the bot's config changed, so the reply says what happened, and nothing changes."""
+    unknown = CommandContext(platform="slack", channel_id="C9", user_id="U2", admin_unknown=True)
+    commands = Commands(core)
+    added = await commands.dispatch("feeds", "add https://new.example/rss", unknown)
+    assert added.text == (
+        "I could not check whether you are an admin just now: Slack did not answer. "
+        "The feed was not added; please try again in a minute."
+    )
+    assert feed_store.get_feed(core.db, "https://new.example/rss") is None
+
+    await commands.dispatch("feeds", "add https://new.example/rss", ADMIN)
+    removed = await commands.dispatch("feeds", "remove https://new.example/rss", unknown)
+    assert removed.text == (
+        "I could not check whether you are an admin just now: Slack did not answer. "
+        "The feed was not removed; please try again in a minute."
+    )
+    assert feed_store.get_feed(core.db, "https://new.example/rss") is not None
+
+
 async def test_story_command(core: NewsDigest) -> None:
     await core.poll()
     commands = Commands(core)
