@@ -18,6 +18,8 @@ from fakes.slack_api import FakeSlackAPI
 from fakes.slack_outbox import RATE_LIMITED, T0, WAIT, SlackOutbox
 from fakes.stories import add_channel, grow_story, make_card_source
 
+from bot.delivery.adapter import RateLimitedDeliveryError
+from bot.delivery.rate_limits import POST, RateLimits
 from bot.store import alerts as alert_store
 from bot.store import card_refreshes, due_rows
 from bot.store import channels as channel_store
@@ -259,3 +261,19 @@ async def test_a_rate_limited_history_lookup_holds_the_checks_not_the_posts(
     assert [row.state for row in world.rows(crashed)] == ["sent", "sent"]
     assert world.posted_stories("C1") == ["s1"] and world.posted_stories("C2") == ["s2"]
     assert len(slack_api.calls_to("chat.postMessage")) == posts_before + 1
+
+
+def test_a_second_429_asking_a_shorter_wait_does_not_shorten_the_hold_in_force() -> None:
+    """A send already under way when the first 429 came gets its own 429 with a smaller
+    Retry-After (the platform counts down): the route stays held until the first wait ends."""
+    limits = RateLimits()
+    first = limits.hold("slack", POST, RateLimitedDeliveryError("429", retry_after=30), T0)
+    assert first == T0 + timedelta(seconds=30)
+    later = T0 + timedelta(seconds=5)
+    second = limits.hold("slack", POST, RateLimitedDeliveryError("429", retry_after=1), later)
+    assert second == T0 + timedelta(seconds=30)
+    assert limits.until("slack", POST, T0 + timedelta(seconds=29)) == T0 + timedelta(seconds=30)
+    # A longer one does push the hold out.
+    third = limits.hold("slack", POST, RateLimitedDeliveryError("429", retry_after=60), later)
+    assert third == later + timedelta(seconds=60)
+    assert limits.until("slack", POST, later + timedelta(seconds=60)) is None
