@@ -97,9 +97,55 @@ async def test_lost_update_is_resent() -> None:
     await outbox.drain()
     grow_story(db, "s1", ["C"], now=T0)
     update_planner.enqueue_updates(db, {"s1"}, now=T0, interval=timedelta(0))
-    store.claim(db, store.in_state(db, "pending")[0].id, T0)  # died before posting
+    claimed = store.claim(db, store.in_state(db, "pending")[0].id, T0)  # died before posting
+    assert claimed is not None
     await outbox.drain()
-    assert len(chat.updates()) == 1
+    # Looked for in the thread, not found, and resent under the nonce it was claimed with.
+    assert [lookup[:2] for lookup in chat.lookups] == [("update", claimed.nonce)]
+    (update,) = chat.updates()
+    assert update.nonce == claimed.nonce
+    row = store.get(db, claimed.id)
+    assert row is not None and row.state == "sent" and row.message_ref == update.ref
+
+
+async def test_a_leftover_that_used_its_last_attempt_is_given_up_not_resent() -> None:
+    """A send that died after its last allowed attempt, and is not found posted, is given up:
+    resending would make one attempt more than the setting allows."""
+    chat = FakeChatAdapter("slack")
+    db, clock, outbox = world(chat)
+    max_attempts = outbox.settings.max_attempts
+    pending = store.in_state(db, "pending")[0]
+    db.execute("UPDATE deliveries SET attempts = ? WHERE id = ?", [max_attempts - 1, pending.id])
+    claimed = store.claim(db, pending.id, T0)  # the last attempt, and the process died
+    assert claimed is not None and claimed.attempts == max_attempts
+    report = await outbox.drain()
+    assert report.reconciled == 1
+    assert chat.lookups and chat.lookups[-1][1] == claimed.nonce
+    assert not chat.cards()
+    row = store.get(db, claimed.id)
+    assert row is not None and row.state == "failed"
+    clock.now = T0 + timedelta(days=1)
+    await outbox.drain()
+    assert not chat.cards()
+
+
+async def test_a_leftover_claimed_without_its_card_found_posted_records_todays_card() -> None:
+    """A row claimed by a version that stored no card with the claim, then found posted: what
+    the channel was shown is unknown, and today's card (outlets A, B, C) is recorded."""
+    chat = FakeChatAdapter("slack")
+    db, _clock, outbox = world(chat)
+    grow_story(db, "s1", ["C"], now=T0)
+    row = store.claim(db, store.in_state(db, "pending")[0].id, T0)
+    assert row is not None
+    db.execute("UPDATE deliveries SET source_count = 0, outlets = NULL WHERE id = ?", [row.id])
+    built = make_card_source(db, T0)("s1", store_channel(db))
+    assert built is not None
+    posted = await chat.post_card(store_channel(db), built, nonce=row.nonce)
+    report = await outbox.drain()
+    assert report.reconciled == 1 and len(chat.cards()) == 1
+    sent = store.get(db, row.id)
+    assert sent is not None and sent.state == "sent" and sent.message_ref == posted.message_ref
+    assert (sent.source_count, sorted(sent.outlets)) == (3, ["A", "B", "C"])
 
 
 def store_channel(db):  # type: ignore[no-untyped-def]
