@@ -70,3 +70,20 @@ def test_a_story_too_small_for_the_channel_then_is_wholly_new() -> None:
     # A min-sources-1 channel could have had it at 08:00 with one source; one of 2 could not.
     assert new_sources(story, LAST, min_sources=1) == 2
     assert new_sources(story, LAST, min_sources=2) == 3
+
+
+def test_stories_equal_in_new_sources_and_newest_report_go_by_their_total(tmp_path: Path) -> None:
+    """Third key: the story more outlets carry comes first, whatever its id, so a preview and
+    the digest it previews pick the same cards."""
+    db = open_database(tmp_path / "nd.db")
+    channel = add_channel(db, "C1")
+    digest_runs.record_digest_run(db, channel.id, scheduled_for=LAST, now=LAST, stories=2)
+    earlier, since = LAST - timedelta(hours=1), LAST + timedelta(hours=2)
+    # Each gained one outlet since the last digest, at the same minute; 4 in all against 3.
+    add_story(db, "a-smaller", ["A", "B"], now=earlier)
+    grow_story(db, "a-smaller", ["C"], now=since)
+    add_story(db, "b-bigger", ["D", "E", "F"], now=earlier)
+    grow_story(db, "b-bigger", ["G"], now=since)
+    selection = digests.digest_selection(db, channel, now=NOON, default_size=1)
+    assert [c.story.id for c in selection.chosen] == ["b-bigger"]
+    assert [c.story.id for c in selection.overflow] == ["a-smaller"]
