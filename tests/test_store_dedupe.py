@@ -120,3 +120,23 @@ def test_a_rewrite_on_a_new_page_is_a_new_article(db: sqlite_utils.Database) -> 
         DAY1 + timedelta(days=1),
     )
     assert len(article_store.insert_new(db, [first, rewrite])) == 2
+
+
+def test_a_page_whose_stored_copy_linked_only_the_home_page_is_still_a_duplicate(
+    db: sqlite_utils.Database,
+) -> None:
+    """The other way round: the stored copy came with only the site's home page, the new one
+    with a page of its own and other text. Nothing tells them apart but the title, so the
+    cautious rule holds and the new item is the same article."""
+    title = "Water board approves mains renewal"
+    first = _row("w1", "https://courier.example/", title, STORY, DAY1)
+    assert len(article_store.insert_new(db, [first])) == 1
+    again = _row(
+        "w2",
+        "https://courier.example/news/water-mains",
+        title,
+        "Something else entirely.",
+        DAY1 + timedelta(hours=20),
+    )
+    assert article_store.insert_new(db, [again]) == []
+    assert article_store.count(db) == 1
