@@ -34,6 +34,8 @@ def test_good_urls(url: str) -> None:
         ("javascript:alert(1)", "only http"),
         ("https:///nohost", "no host"),
         ("https://user:pw@news.example/rss", "user name or password"),
+        # A password with no user name is still a secret kept in the stored URL.
+        ("https://:secret@news.example/rss", "user name or password"),
         ("http://<!channel>.example/", "not a valid host"),
         ("https://news.example/a b", "spaces"),
         ("http://[oops/feed", "not a valid URL"),
