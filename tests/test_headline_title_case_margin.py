@@ -47,3 +47,13 @@ def test_the_margin_is_measured_from_the_best_score() -> None:
     # Equal scores: the first, as before.
     plain = (1.0, "Harbour board approves second ferry pier plan", 3)
     assert best_title([plain, (1.0, "Ferry pier plan approved by the harbour board", 4)])[2] == 3
+
+
+def test_a_title_under_five_words_is_no_title_case_and_keeps_its_win() -> None:
+    """Four capitalised words may be names or a short headline in any style: only a title of five
+    words or more, all capitalised, counts as Title Case and gives a near tie away."""
+    near = 1.0 - TITLE_CASE_MARGIN / 2
+    short = (1.0, "Harbour Board Approves Pier", 0)
+    assert best_title([short, (near, "Harbour board approves pier", 1)])[2] == 0
+    five = (1.0, "Harbour Board Approves Ferry Pier", 0)
+    assert best_title([five, (near, "Harbour board approves ferry pier", 1)])[2] == 1
