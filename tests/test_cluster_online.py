@@ -105,11 +105,20 @@ def test_stories_leave_the_active_window_as_the_stream_moves_on():
 
 
 def test_undated_articles_and_max_active_cap():
-    c = OnlineClusterer(ClusterSettings(max_active=2))
-    items = event_articles(dated=False)
-    for _, a in items:
-        c.add(a)
-    assert len(c.active_story_ids()) <= 2
+    # Undated input has no clock to close stories by: past the cap, the story least recently
+    # joined is closed, and a later report of its event opens a new one.
+    counter = itertools.count(1)
+    c = OnlineClusterer(ClusterSettings(max_active=2), id_factory=lambda: f"s{next(counter)}")
+    items = {a.id: a for _, a in event_articles(dated=False)}
+    added = {}
+    for article_id in ("volcano-0", "volcano-1", "chipmaker-0", "volcano-2", "marathon-0"):
+        added[article_id] = c.add(items[article_id])
+    assert {added[i].story_id for i in ("volcano-0", "volcano-1", "volcano-2")} == {"s1"}
+    # The chipmaker story was opened after the volcano one but joined less recently: it goes.
+    assert c.active_story_ids() == ["s1", "s3"]
+    again = c.add(items["chipmaker-1"])
+    assert again.created and again.story_id == "s4"
+    assert c.active_story_ids() == ["s3", "s4"]
 
 
 def test_restore_reopens_a_story_under_its_stored_id():

@@ -62,7 +62,11 @@ def test_the_discord_example_declares_the_topic_its_channel_follows(
 
 
 def test_the_shipped_config_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _load(tmp_path, SHIPPED.read_text("utf-8"), monkeypatch)
+    config = _load(tmp_path, SHIPPED.read_text("utf-8"), monkeypatch)
+    # As shipped it only names the database: every feed, topic and channel is an example left
+    # commented out for the operator to choose.
+    assert config.database == "../newsdigest.db"
+    assert (config.feeds, config.topics, config.channels) == ([], [], [])
 
 
 def uncommented(text: str) -> str:

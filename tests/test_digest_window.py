@@ -125,7 +125,8 @@ def test_no_overflow_notice_when_everything_fits() -> None:
     db = open_database(":memory:")
     channel = add_channel(db, "C1")
     stories_aged(db, {"a": 1, "b": 2})
-    digests.enqueue_digest(db, channel, now=MONDAY)
+    assert digests.enqueue_digest(db, channel, now=MONDAY) == 2
+    assert queued(db) == ["a", "b"]
     assert db.execute("SELECT COUNT(*) FROM alerts").fetchone()[0] == 0
 
 

@@ -84,7 +84,9 @@ def test_a_server_down_for_good_is_disabled_however_often_poll_all_runs() -> Non
             break
         state.consecutive_failures, state.next_poll_at = out.consecutive_failures, out.next_poll_at
         now += timedelta(minutes=30)
-    assert out.disabled_reason is not None
+    # Disabled by counting: the tenth failure counted, whatever the runs that came early.
+    assert out.consecutive_failures == 10
+    assert out.disabled_reason == "disabled after 10 consecutive failures; last error: HTTP 503"
 
 
 def test_an_early_poll_that_fails_otherwise_counts() -> None:

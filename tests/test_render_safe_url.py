@@ -82,7 +82,11 @@ def test_safe_url_keeps_public_addresses_and_names(url: str) -> None:
 
 
 def test_safe_url_keeps_visible_unicode() -> None:
-    assert safe_url("https://bücher.example/straße") is not None
+    # The host in the ASCII form a browser resolves; the path, query and fragment as written.
+    assert safe_url("https://bücher.example/straße") == "https://xn--bcher-kva.example/straße"
+    assert safe_url("https://bücher.example/straße?q=ü#é") == (
+        "https://xn--bcher-kva.example/straße?q=ü#é"
+    )
 
 
 def test_clean_strips_control_and_bidi_characters() -> None:

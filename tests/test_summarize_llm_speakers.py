@@ -182,7 +182,12 @@ def test_titles_and_pronouns_are_no_name() -> None:
     ],
 )
 def test_a_shared_title_party_or_nationality_is_no_shared_speaker(source: str, bullet: str) -> None:
-    assert misattributed(bullet, [source]) is not None
+    # The quote the bullet gives the wrong speaker is the one named.
+    quote = bullet.split('"')[1]
+    assert misattributed(bullet, [source]) == quote
+    # The speaker the source names may say it.
+    said = source.split(" said ")[0]
+    assert misattributed(f'{said} said "{quote}" on Monday.', [source]) is None
 
 
 @pytest.mark.parametrize(

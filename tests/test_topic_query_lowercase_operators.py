@@ -51,25 +51,28 @@ def test_a_typed_query_refuses_what_reads_as_something_else(query: str, says: st
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "found", "missed"),
     [
-        "chip OR semiconductor",
-        '"salt or pepper"',
-        "“to be or not to be”",
-        "or chip",  # no term before it: only a word
-        "chip or",  # nor after it
-        "NOT crypto",
-        "-not chip",  # the word "not" left out
-        "chip and semiconductor",
-        "rock 'n' roll",
-        "O'Brien don't",
-        "the '90s students' union",
-        "Macron's 'plan'",
-        "Not Forgotten",  # a title: "Not" with a capital, and a capitalised word after it
+        ("chip OR semiconductor", "semiconductor plant opens", "crypto prices fall"),
+        ('"salt or pepper"', "salt or pepper debate", "salt and pepper"),
+        ("“to be or not to be”", "to be or not to be, he said", "to be announced"),
+        ("or chip", "chip or not", "chip news"),  # no term before it: only a word
+        ("chip or", "or a chip", "chip news"),  # nor after it
+        ("NOT crypto", "chip news", "crypto chip"),
+        ("-not chip", "crypto chip", "not a chip"),  # the word "not" left out
+        ("chip and semiconductor", "semiconductor and chip", "chip and crypto"),
+        ("rock 'n' roll", "rock n roll revival", "rock and roll revival"),
+        ("O'Brien don't", "O'Brien says don't", "OBrien dont"),
+        ("the '90s students' union", "the 90s students union", "students union"),
+        ("Macron's 'plan'", "Macron's plan", "Macron plan"),
+        # A title: "Not" with a capital, and a capitalised word after it.
+        ("Not Forgotten", "Not Forgotten, a film", "forgotten"),
     ],
 )
-def test_a_typed_query_keeps_what_means_what_it_says(query: str) -> None:
-    TopicQuery.parse_typed(query)
+def test_a_typed_query_keeps_what_means_what_it_says(query: str, found: str, missed: str) -> None:
+    parsed = TopicQuery.parse_typed(query)
+    assert parsed.matches(StoryDoc(text=found))
+    assert not parsed.matches(StoryDoc(text=missed))
 
 
 def test_a_quoted_phrase_with_or_finds_it_as_written() -> None:
