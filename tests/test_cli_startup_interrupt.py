@@ -58,6 +58,7 @@ def test_ctrl_c_handling_is_python_s_own_once_started() -> None:
     result = subprocess.run(
         [sys.executable, "-c", child],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        preexec_fn=_default_sigint,
         capture_output=True,
         text=True,
         timeout=60,

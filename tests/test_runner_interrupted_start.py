@@ -57,12 +57,20 @@ def run_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _default_sigint() -> None:
+    # A suite run as a background job of a non-interactive shell (nohup, `&`, some CI runners)
+    # hands its children an ignored SIGINT, which the bot rightly keeps ignoring; these tests
+    # are about a run started from a terminal, where Ctrl-C has its default action.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_run(tmp_path: Path, script: list[str]) -> subprocess.Popen[str]:
     config = tmp_path / "nd.toml"
     config.write_text('[[channels]]\nplatform = "console"\nid = "team"\n', encoding="utf-8")
     return subprocess.Popen(
         [sys.executable, *script, "--config", str(config), "run"],
         env=run_env(tmp_path),
+        preexec_fn=_default_sigint,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
