@@ -198,7 +198,12 @@ def test_parallel_threads_cannot_overspend_the_budget(endpoint: str) -> None:
 
 def test_spend_is_settled_by_outcome(endpoint: str) -> None:
     budget = TokenBudget(10**6)
-    writer_for = lambda url: LLMWriter(_settings(url, timeout=0.5), budget)  # noqa: E731
+
+    def writer_for(url: str, timeout: float = 30.0) -> LLMWriter:
+        # Generous where the answer must arrive: a starved machine must not turn a round trip
+        # the test counts on into "no answer before the deadline".
+        return LLMWriter(_settings(url, timeout=timeout), budget)
+
     story = harbor_bridge_story()
     base = summarize(story)
     # Answered: what the server reports, not the estimate.
@@ -218,7 +223,7 @@ def test_spend_is_settled_by_outcome(endpoint: str) -> None:
     writer_for("http://127.0.0.1:9/v1").rewrite(story, outlet_names(story), base)
     writer_for("127.0.0.1:9/v1").rewrite(story, outlet_names(story), base)
     FakeCompletions.status, FakeCompletions.delay = 200, 1.0
-    writer_for(endpoint).rewrite(story, outlet_names(story), base)
+    writer_for(endpoint, timeout=0.5).rewrite(story, outlet_names(story), base)
     assert budget.used() == 1274
 
 
