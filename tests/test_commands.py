@@ -281,3 +281,17 @@ async def test_follow_with_spaces_follows_the_hyphenated_topic_like_discord(
     reply = await Commands(core).dispatch("follow", "Machine Learning", CTX)
     assert reply.text == "This channel now follows machine-learning." + SIGNED_UP
     assert channel_store.get_topic(core.db, "machine") is None
+
+
+async def test_a_feed_url_of_2048_characters_is_the_longest_added_in_chat(core: NewsDigest) -> None:
+    commands = Commands(core)
+    base = "https://long.example/"
+    longest, over = base + "a" * (2048 - len(base)), base + "b" * (2049 - len(base))
+    added = await commands.dispatch("feeds", f"add {longest}", ADMIN)
+    assert added.text.startswith("Added feed #"), added.text
+    assert feed_store.get_feed(core.db, longest) is not None
+    refused = await commands.dispatch("feeds", f"add {over}", ADMIN)
+    assert refused.text == (
+        "Not added: that URL is 2,049 characters long; a feed URL added in chat is at most 2,048."
+    )
+    assert feed_store.get_feed(core.db, over) is None

@@ -76,3 +76,10 @@ def test_opml_import_skips_a_malformed_url_and_keeps_going(
     assert result.exit_code == 0, result.output
     listed = CliRunner().invoke(cli, ["feeds", "list"]).output
     assert "a.example" in listed and "c.example" in listed
+
+
+def test_a_host_label_of_63_characters_is_the_longest_dns_allows() -> None:
+    longest = "https://" + "a" * 63 + ".example/rss"
+    assert check_feed_url(longest) == longest
+    with pytest.raises(FeedUrlError, match="a label of 64 characters: DNS allows 63"):
+        check_feed_url("https://" + "a" * 64 + ".example/rss")

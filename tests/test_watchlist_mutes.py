@@ -144,3 +144,20 @@ async def test_unmute_of_the_start_of_two_muted_slugs_asks_for_more(core: NewsDi
         "Give more of one."
     )
     assert channel_store.muted_story_ids(core.db, channel.id) == {"harbour1", "harbour2"}
+
+
+async def test_the_muted_listing_cuts_only_a_headline_longer_than_80_characters(
+    core: NewsDigest,
+) -> None:
+    channel = add_channel(core.db, "C1")
+    now = utcnow() - timedelta(hours=1)
+    fits, over = "F" * 80, "O" * 81
+    for story_id, headline in (("fits", fits), ("over", over)):
+        with transaction(core.db):
+            story_store.create_story(core.db, story_id, f"story-{story_id}", headline, now)
+        channel_store.mute_story(core.db, channel.id, story_id)
+    shown = " ".join(
+        str(line) for line in (await Commands(core).dispatch("watchlist", "", SLACK)).lines
+    )
+    assert f"({fits};" in shown
+    assert f"({'O' * 79}…;" in shown and over not in shown
