@@ -301,8 +301,10 @@ def test_wire_copies_back_a_bullet_once_when_choosing_the_core() -> None:
 def test_the_core_is_chosen_among_leads_and_ties_keep_reading_order() -> None:
     lead = _bullet("Lead.", "Post")
     quoted = _bullet("A quote two outlets carry.", "Post", "Courier")
-    # A later sentence is not promoted over a lead, however many outlets carry it.
+    # A later sentence is not promoted over a lead, however many outlets carry it; not even
+    # an article's second sentence.
     assert core_first([lead, quoted], [0, 2]) == [lead, quoted]
+    assert core_first([lead, quoted], [0, 1]) == [lead, quoted]
     other = _bullet("Another lead.", "Courier")
     assert core_first([lead, other], [0, 0]) == [lead, other]
     backed = _bullet("A backed lead.", "Gazette", "Herald")
