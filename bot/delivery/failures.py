@@ -12,6 +12,7 @@ growing backoff, and only `OutboxSettings.stale_after` ends it (for every kind o
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -73,6 +74,37 @@ def give_up_unsent(
         return
     report.failed += 1
     log.error("delivery %d gave up after %d attempts: %s", row.id, attempts, error)
+
+
+# A lookup put off this long (each wait short, but again and again) is worth the operator's eye:
+# the channel's later posts wait behind it.
+LONG_LOOKUP_WAIT = timedelta(minutes=5)
+# Rows whose lookup is being put off, per outbox: when the first wait began (None once warned).
+_put_off: weakref.WeakKeyDictionary[Outbox, dict[int, datetime | None]] = (
+    weakref.WeakKeyDictionary()
+)
+_PUT_OFF_ROWS = 1024
+
+
+def _long_wait(outbox: Outbox, row: DeliveryRow, now: datetime, error: str) -> None:
+    """Warn once when `row`'s lookup has been put off for over `LONG_LOOKUP_WAIT`."""
+    rows = _put_off.setdefault(outbox, {})
+    if row.id not in rows:
+        if len(rows) >= _PUT_OFF_ROWS:
+            rows.clear()  # rows long since checked or dropped; the rest start counting again
+        rows[row.id] = now
+        return
+    since = rows[row.id]
+    if since is not None and now - since > LONG_LOOKUP_WAIT:
+        rows[row.id] = None
+        log.warning(
+            "delivery %d to channel %d has waited %.0f min to be checked, and its channel's "
+            "later posts with it: %s",
+            row.id,
+            row.channel_pk,
+            (now - since).total_seconds() / 60,
+            error,
+        )
 
 
 def defer(
@@ -268,6 +300,7 @@ def lookup_failed(
             later = wait_over(now, exc.retry_after)
             store.hold_sending(outbox.db, row.id, now=now, check_at=later, error=error)
             put_off_posts(outbox, row, later)
+            _long_wait(outbox, row, now, error)
             return
         route = exc.route or outbox.route_of(channel)
 

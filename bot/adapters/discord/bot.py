@@ -18,6 +18,7 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
+from bot.adapters.discord.channel_access import note_ready
 from bot.adapters.discord.errors import (
     AUTHENTICATION_FAILED,
     BOT_ROUTE,
@@ -76,6 +77,7 @@ class DiscordBot(discord.Client):
         self.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def on_ready(self) -> None:
+        note_ready(self)
         guilds = ", ".join(g.name for g in self.guilds) or "no servers yet"
         log.info("Discord connected as %s (%s)", self.user, guilds)
 

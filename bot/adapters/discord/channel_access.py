@@ -14,11 +14,18 @@ post whose answer was lost need: worked out from the guild cache, as no interact
 A new gateway session empties that cache at READY, which names each server unavailable until its
 GUILD_CREATE comes: a channel not found then may be one of theirs, so the lookup cannot check
 yet (`GuildsPending`) and the row is checked again shortly, rather than its history read as
-before, where an empty one, the permission missing, would be taken for "not posted".
+before, where an empty one, the permission missing, would be taken for "not posted". Only in
+the session's first `READY_WINDOW` seconds: a server still unavailable after that is Discord's
+outage of it, which may last for hours, and one such server must not hold back channels of
+every other (or of no server the bot is in, a webhook channel's usual case, or a deleted one).
+A webhook channel's lookup never waits: it resends when it cannot tell (`post_lookup`).
 """
 
 from __future__ import annotations
 
+import time
+import weakref
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -28,6 +35,19 @@ from bot.delivery.adapter import DeferredDeliveryError
 # How long a lookup waits for the servers READY named to come in (GUILD_CREATE follows READY
 # within seconds; discord.py itself waits 2 s for each before it says it is ready).
 GUILDS_WAIT = 5.0
+
+# How long after a gateway session's READY a channel the cache lacks may be one of a server
+# still coming in. GUILD_CREATEs follow within seconds; later, an unavailable server is down.
+READY_WINDOW = 60.0
+
+# Monotonic seconds, a module attribute so tests can move time on.
+_clock: Callable[[], float] = time.monotonic
+
+# Per client: the gateway session seen last and when it started (READY, from `note_ready`, or
+# the first lookup that saw the session, for a client that does not call it).
+_sessions: weakref.WeakKeyDictionary[discord.Client, tuple[str | None, float]] = (
+    weakref.WeakKeyDictionary()
+)
 
 # What a channel's posts need: to see the channel, send a message and show a card (an embed).
 _NEEDED = (
@@ -68,23 +88,48 @@ def _listed(names: list[str]) -> str:
 
 class GuildsPending(DeferredDeliveryError):
     """The guild cache may not hold the channel yet: a server READY named is still unavailable
-    (its GUILD_CREATE not in, or Discord's outage of it). Whether the bot may read the channel's
-    history cannot be told yet; the row is checked again after `GUILDS_WAIT`, using no attempt
-    (and, still pending two days on, given up as stale, never sent again blind)."""
+    within `READY_WINDOW` of READY (its GUILD_CREATE not in yet). Whether the bot may read the
+    channel's history cannot be told yet; the row is checked again after `GUILDS_WAIT`, using
+    no attempt."""
 
 
-def history_hidden(client: discord.Client, channel_id: int) -> bool:
+def note_ready(client: discord.Client) -> None:
+    """Record that `client`'s gateway session became ready now (its `on_ready`)."""
+    _sessions[client] = (_session_id(client), _clock())
+
+
+def _session_id(client: discord.Client) -> str | None:
+    ws = getattr(client, "ws", None)
+    return getattr(ws, "session_id", None)
+
+
+def _starting(client: discord.Client) -> bool:
+    """Whether `client`'s gateway session began less than `READY_WINDOW` ago."""
+    session = _session_id(client)
+    seen = _sessions.get(client)
+    if seen is None or seen[0] != session:
+        seen = _sessions[client] = (session, _clock())
+    return _clock() - seen[1] < READY_WINDOW
+
+
+def history_hidden(client: discord.Client, channel_id: int, *, webhook: bool = False) -> bool:
     """Whether the bot sees `channel_id` but may not read its history (no Read Message History):
     Discord then answers history with no messages rather than an error. Worked out from the
     guild cache the `guilds` intent fills (the server's roles, the bot's roles, the channel's
     overwrites; Administrator and the server's owner may do everything), as discord.py's
     `permissions_for` does. Raises `GuildsPending` for a channel the cache does not hold while a
-    server is unavailable in it. False when the cache cannot tell otherwise (no gateway at all,
+    server is unavailable, in the session's first `READY_WINDOW` seconds and not for a
+    `webhook` channel's lookup (which resends when it cannot tell). False when the cache cannot tell otherwise (no gateway at all,
     a channel of no server it holds: a server the bot is not in): history is read as before.
     False too without View Channel, which Discord refuses history for (403), an answer the
     lookups already take as such."""
     found = client.get_channel(channel_id)
-    if found is None and (pending := sum(guild.unavailable for guild in client.guilds)):
+    if (
+        found is None
+        and not webhook
+        and (pending := sum(guild.unavailable for guild in client.guilds))
+        and _starting(client)
+    ):
         raise GuildsPending(
             f"cannot check channel {channel_id} yet: {pending} of the bot's servers have not "
             "come in since the gateway's new session (no GUILD_CREATE yet), and the channel may "

@@ -76,7 +76,7 @@ async def find_piece(
     needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
     oldest = since - LOOKUP_CLOCK_SKEW
     channel_id = snowflake(channel.channel_id, "channel")
-    if history_hidden(bot.client, channel_id):
+    if history_hidden(bot.client, channel_id, webhook=webhook is not None):
         if webhook is not None:
             log.warning(
                 "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "

@@ -15,9 +15,9 @@ check" (`errors.HistoryHidden`: the row is checked again with backoff and, that 
 fails visibly rather than posting twice, as Slack's `CANNOT_READ_ERRORS` do); in a webhook
 channel, which needs nothing of the bot, it is as a server the bot is not in: the post is sent
 again, and the log says it may show twice. While a server READY named has not come in yet (a new
-gateway session), a channel the cache does not hold cannot be checked yet either
-(`channel_access.GuildsPending`): the row is checked again shortly, its history never read as
-"not posted" meanwhile.
+gateway session's first minute), a channel the cache does not hold cannot be checked yet either
+(`channel_access.GuildsPending`): the bot's own channel's row is checked again shortly, its
+history never read as "not posted" meanwhile; a webhook channel's is read as before.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ async def find_posted(
     wanted = discord_nonce(nonce)
     me = bot.client.user.id if bot.client.user else None
     what = "card" if kind == "story" else kind
-    if history_hidden(bot.client, snowflake(channel.channel_id, "channel")):
+    channel_id = snowflake(channel.channel_id, "channel")
+    if history_hidden(bot.client, channel_id, webhook=webhook is not None):
         if webhook is not None:
             log.warning(
                 "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
