@@ -23,8 +23,8 @@ to parse when their GUIDs are tried as dates. But expat calls Python for every e
 0.6 us each, where the parser reads one for a fraction of that: 9 MB of 1,100 items with 2,000
 tags apiece took 3 to 4 times their whole parse to read. So a document of more than
 `_TAGS_PER_ENTRY` "<" an entry (start and end tags; those in CDATA sections, comments and
-instructions are text, not counted) is left whole: its markup, not its dates, is what its parse
-costs. 5,000 undated items of 17 children cost 0.20 s read and cut against 0.37 s parsed
+instructions are text, not counted) is left whole, its markup, not its dates, being what its
+parse costs; or, past `MAX_UNCUT_ENTRIES` entries, trimmed unread (`trim_uncut`, below). 5,000 undated items of 17 children cost 0.20 s read and cut against 0.37 s parsed
 whole; at 50 children (106 "<" an item) the two are even. Dated items the parser dates fast, and
 reading them costs up to twice their whole parse (0.16 s against 0.13 s at 50 children, 0.12 s
 against 0.06 s at 10), so a document whose entries are mostly dated (`_DATED_SHARE`, counted by
@@ -128,7 +128,12 @@ def keep_newest_entries(body: bytes, limit: int) -> EntryCut | None:
     `limit` entries, or when the choice is better left to the parser (see the module
     docstring). `body` is in an ASCII-compatible encoding (`decoding.to_utf8`). A document of
     more than `MAX_UNCUT_ENTRIES` entries the cut cannot read is trimmed (`trim_uncut`)."""
-    if b"\x00" in body[:4] or not _worth_reading(body, limit):
+    if b"\x00" in body[:4]:
+        return None
+    worth = _worth_reading(body, limit)
+    if worth == _TRIM:
+        return trim_uncut(body, limit, f'more than {_TAGS_PER_ENTRY} "<" an entry')
+    if not worth:
         return None
     try:
         return _cut(body, limit)
@@ -258,7 +263,15 @@ def keep_newest_items(items: list[Any], limit: int) -> list[Any]:
     return [items[index] for index in sorted(index for _, _, index in keyed[:limit])]
 
 
-def _worth_reading(body: bytes, limit: int) -> bool:
+# `_worth_reading`'s answer for a document of too much markup to read and too many entries to
+# parse whole: trimmed unread (`trim_uncut`).
+_TRIM = "trim"
+
+
+def _worth_reading(body: bytes, limit: int) -> bool | str:
+    """Whether `body` is read and cut (True), left whole (False), or, of more markup an entry
+    than is worth reading but more than `MAX_UNCUT_ENTRIES` entries, trimmed unread (`_TRIM`):
+    the count is checked before the markup, or a feed of both would be parsed whole."""
     # Every entry start tag holds one of these; so do end tags of prefixed names, and <items>:
     # an upper bound, taken with `count`, which reads 10 MB in about a millisecond.
     starts = sum(body.count(mark) for mark in (b"<item", b"<entry", b":item", b":entry"))
@@ -268,7 +281,7 @@ def _worth_reading(body: bytes, limit: int) -> bool:
     # HTML in CDATA is one run of text to expat, however many tags it holds; so is a comment's
     # or instruction's text. A well-formed document's other "<"s all open tags.
     if tags > most and tags - _section_tags(body, tags - most) > most:
-        return False
+        return _TRIM if starts > MAX_UNCUT_ENTRIES else False
     # Mostly dated, the parser dates them fast, and reading them costs more than it saves
     # (5,000 items of 10 children: 0.12 s read and cut against 0.06 s parsed whole). Counted
     # last and lazily: each count of 8 MB costs about 5 ms.
