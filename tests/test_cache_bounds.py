@@ -65,10 +65,13 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.summarize.llm_acts._sentences": (64, 24000),
     "bot.summarize.llm_acts._sentence_stems": (64, 16000),
     "bot.summarize.llm_acts._source_acts": (64, 4000),
-    # Followed topic queries: every one is asked of every story, so all in use must fit.
-    "bot.topics.answers.parsed": (2048, 5500),
+    # Topic queries asked outside the followed set: the followed ones, every one asked of every
+    # story, are kept by `_askable` below however many (past 2,048 an LRU missed on each).
+    "bot.topics.answers._parsed": (2048, 5500),
     "bot.topics.query._parse_cached": (512, 5200),
-    "bot.topics.answers._askable": (16, 16000),
+    # A set of followed queries and the mapping to their parsed queries (twice the set alone);
+    # the parsed queries are the followed ones', shared by every set that holds them.
+    "bot.topics.answers._askable": (16, 32000),
     # Small, fixed argument sets: loaded once, counted whole.
     "bot.cron._fires_two_days_running": (256, 300),
     "bot.ingest.decoding._libxml2_reads": (32, 1000),
