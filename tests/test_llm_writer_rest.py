@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -144,3 +145,31 @@ async def test_healthz_names_a_refused_setup_as_a_problem(endpoint: str, tmp_pat
     assert health["status"] == "degraded"
     problem = [p for p in health["problems"] if p.startswith("llm: 127.0.0.1")]
     assert problem and "setup" in problem[0] and "HTTP 400" in problem[0]
+
+
+def test_a_call_let_out_while_closed_gives_back_no_other_calls_try() -> None:
+    # A card let out while the breaker was closed; before its booking fails (the database
+    # busy), the breaker opens and another card takes the half-open try. Giving back the first
+    # card's permit freed that try, and a third card went out beside it: two tries at once.
+    now = [0.0]
+    summarizer = _summarizer("http://127.0.0.1:9")
+    writer = summarizer._writer
+    assert writer is not None
+    breaker = writer.breaker = Breaker(clock=lambda: now[0])
+    taken: list[object] = []
+
+    def busy(estimate: int) -> str | None:
+        for _ in range(THRESHOLD):
+            breaker.failure("HTTP 503")  # other cards' calls fail meanwhile
+        now[0] = FIRST_COOL_DOWN
+        taken.append(breaker.allow())  # another card takes the try
+        raise sqlite3.OperationalError("database is locked")
+
+    writer.budget.reserve = busy  # type: ignore[method-assign]
+    with pytest.raises(sqlite3.OperationalError):
+        summarizer.summarize(harbor_bridge_story(), story="harbor-bridge")
+    [trial] = taken
+    assert trial is not None
+    assert not breaker.allow(), "a second try went out while the first was in flight"
+    breaker.release(trial)  # the try itself never went out: due again
+    assert breaker.allow()

@@ -33,7 +33,7 @@ import httpx
 
 from bot.models import Article, Summary
 from bot.outlets import outlet_names
-from bot.summarize.llm_breaker import Breaker
+from bot.summarize.llm_breaker import Breaker, Permit
 from bot.summarize.llm_budget import TokenBudget, small_budget_warning
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.llm_http import (
@@ -168,9 +168,11 @@ class LLMWriter:
         articles = without_steering(articles)
         return estimate_tokens(build_messages(articles, outlet_names(articles)))
 
-    def _start(self, estimate: int, story: str) -> str | None:
-        """The day the call's estimate is booked on, if the breaker and the budget let it go out."""
-        if not self.breaker.allow():
+    def _start(self, estimate: int, story: str) -> tuple[str, Permit] | None:
+        """The day the call's estimate is booked on and the breaker's permit, if the breaker and
+        the budget let it go out."""
+        permit = self.breaker.allow()
+        if permit is None:
             log.debug(
                 "LLM endpoint %s resting after failures; %s gets the extractive summary",
                 self.host,
@@ -183,12 +185,13 @@ class LLMWriter:
             # The booking met another connection's write lock (a chat command waits only
             # briefly, and is run again): the call never goes out, so a half-open try taken
             # above must not stay taken, or the endpoint is never asked again until a restart.
-            self.breaker.release()
+            self.breaker.release(permit)
             raise
         if day is None:
-            self.breaker.release()
+            self.breaker.release(permit)
             self._refused(estimate, story)
-        return day
+            return None
+        return day, permit
 
     def _refused(self, estimate: int, story: str) -> None:
         if estimate > self.budget.daily_limit:
@@ -311,8 +314,8 @@ class LLMWriter:
         """The call on `articles`, its estimate booked, if the breaker and the budget let it go."""
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        day = self._start(estimate, story)
-        return None if day is None else _Call(messages, estimate, day)
+        started = self._start(estimate, story)
+        return None if started is None else _Call(messages, estimate, *started)
 
     @contextmanager
     def _settling(self, call: _Call, story: str) -> Iterator[None]:
@@ -325,7 +328,7 @@ class LLMWriter:
             self._failed(call.day, call.estimate, exc, call.exchange, story)
         except BaseException:
             # Cancelled (a shutdown) or a bug: a half-open try must not stay taken for good.
-            self.breaker.release()
+            self.breaker.release(call.permit)
             raise
         else:
             self.breaker.success()
@@ -336,11 +339,12 @@ class LLMWriter:
 @dataclass(slots=True)
 class _Call:
     """A call booked on the budget: its prompt, the estimate booked and the day it is booked on,
-    its exchange, and the endpoint's answer once fetched."""
+    the breaker's permit, its exchange, and the endpoint's answer once fetched."""
 
     messages: list[dict[str, str]]
     estimate: int
     day: str
+    permit: Permit
     exchange: Exchange = field(default_factory=Exchange)
     payload: Any = None
     fetched: bool = False

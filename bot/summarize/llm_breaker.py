@@ -16,6 +16,11 @@ Failures of calls let out before the breaker opened (concurrent cards) land whil
 they neither open it again nor lengthen it, or 7 cards against a down endpoint escalated the
 cool-down five times over (30 s to 480 s) in one burst.
 
+A call `allow`ed gets a `Permit` saying whether it took the half-open try; a call that never
+went out gives its permit back (`release`), which frees the try only if that permit is the try's:
+a call let out while the breaker was closed, whose booking failed after another call took the
+try, must not let a second try out beside it.
+
 Shared by every thread and the event loop of one process, hence the lock.
 """
 
@@ -36,12 +41,25 @@ CONFIG_COOL_DOWN = 600.0
 MAX_CONFIG_COOL_DOWN = 6 * 3600.0
 
 
+class Permit:
+    """A call `Breaker.allow` let out; `trial` when it is the half-open try."""
+
+    __slots__ = ("trial",)
+
+    def __init__(self, trial: bool) -> None:
+        self.trial = trial
+
+
+# Every call let out while the breaker is closed holds this one: none of them is a try.
+_CLOSED = Permit(False)
+
+
 @dataclass(slots=True)
 class _State:
     failures: int = 0  # consecutive
     opened: int = 0  # times opened since the last success, which sets the cool-down
     open_until: float | None = None
-    probing: bool = False  # the one half-open call is in flight
+    trial: Permit | None = None  # the one half-open call in flight
     config: bool = False  # opened by a configuration failure (a 4xx), not an unwell endpoint
 
 
@@ -52,25 +70,29 @@ class Breaker:
         self._state = _State()
         self.last_failure: str | None = None
 
-    def allow(self) -> bool:
-        """Whether a call may go out now; past a cool-down, only one until it reports back."""
+    def allow(self) -> Permit | None:
+        """A permit if a call may go out now (past a cool-down, only one until it reports back:
+        the permit's `trial`); None if not."""
         with self._lock:
             state = self._state
             if state.open_until is None:
-                return True
-            if self._clock() < state.open_until or state.probing:
-                return False
-            state.probing = True
-            return True
+                return _CLOSED
+            if self._clock() < state.open_until or state.trial is not None:
+                return None
+            state.trial = Permit(True)
+            return state.trial
 
     def success(self) -> None:
         with self._lock:
             self._state = _State()
 
-    def release(self) -> None:
-        """A call `allow`ed that never went out (the budget refused it): the probe is still due."""
+    def release(self, permit: Permit) -> None:
+        """A call `allow`ed with `permit` never went out (the budget refused it, or its booking
+        failed): if it held the half-open try, the try is still due. Any other call's permit
+        frees nothing, as the try in flight is another call's."""
         with self._lock:
-            self._state.probing = False
+            if permit.trial and self._state.trial is permit:
+                self._state.trial = None
 
     def failure(self, reason: str, retry_after: float | None = None) -> bool:
         """Count a failure; True when it opened the breaker (for one log line saying so)."""
@@ -78,8 +100,8 @@ class Breaker:
             state = self._state
             self.last_failure = reason
             state.failures += 1
-            probe_failed = state.probing
-            state.probing = False
+            probe_failed = state.trial is not None
+            state.trial = None
             if state.open_until is not None and not probe_failed:
                 # A call let out before the opening: already counted in this opening's cause.
                 if retry_after is not None:
@@ -102,8 +124,8 @@ class Breaker:
         with self._lock:
             state = self._state
             self.last_failure = reason
-            probe_failed = state.probing
-            state.probing = False
+            probe_failed = state.trial is not None
+            state.trial = None
             if state.open_until is not None and state.config and not probe_failed:
                 return False
             opened = state.opened if state.config else 0
@@ -124,7 +146,7 @@ class Breaker:
             now = self._clock()
             if state.open_until is None:
                 name = "closed"
-            elif state.probing or now >= state.open_until:
+            elif state.trial is not None or now >= state.open_until:
                 name = "half-open"
             else:
                 name = "open"
