@@ -85,6 +85,7 @@ WEBHOOK_FIX = (
 )
 UNKNOWN_MESSAGE = 10008
 UNKNOWN_CHANNEL = 10003
+UNKNOWN_INTERACTION = 10062  # expired (3 s to answer) or answered already
 THREAD_EXISTS = 160004
 WRONG_CHANNEL_TYPE = 50024  # e.g. starting a thread on a message that is in a thread
 # Gateway close code: the token sent in IDENTIFY (or RESUME) was refused.

@@ -20,6 +20,7 @@ import discord
 from bot.adapters.discord.channel_access import cannot_post
 from bot.adapters.discord.embeds import card_embeds
 from bot.adapters.discord.errors import GARBLED, PLATFORM, garbled, maybe_posted
+from bot.adapters.discord.errors import UNKNOWN_INTERACTION as EXPIRED
 from bot.adapters.discord.escape import (
     bot_text,
     code_span,
@@ -241,7 +242,10 @@ class CommandRunner:
         """`work`'s reply, and how the interaction was deferred (None: it was not) when the work
         outlasted `defer_after`: the loop stays free while it waits for the database
         (`bot.store.loop_waits`), so the deferral goes out within Discord's 3 s. None when the
-        deferral failed (the interaction expired, 10062): nobody can be answered."""
+        interaction had expired (10062 at the deferral): nobody can be answered. Any other
+        failure to defer (a 5xx, a lost connection or answer) may have come after the deferral
+        landed: the reply is tried as the deferred one; failing too, the command's error
+        handler says so, as before."""
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if done:
@@ -249,6 +253,9 @@ class CommandRunner:
         try:
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         except Exception as exc:
+            if not (isinstance(exc, discord.NotFound) and exc.code == EXPIRED):
+                log.warning("Discord interaction for %s: deferring it failed (%s)", what, exc)
+                return await task, ephemeral
             # The work is carried to its end, not left running unwatched (its failure never
             # retrieved) nor cut short between two of its writes; one line says what became of
             # it, as no reply can.
