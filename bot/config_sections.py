@@ -14,6 +14,7 @@ from bot.config_values import (
     boolean,
     opt_str,
     parse_duration,
+    parse_span,
     positive_int,
     positive_seconds,
     reject_unknown,
@@ -28,6 +29,9 @@ DEFAULT_RETENTION_DAYS = 180
 class PollingConfig:
     default_interval: int = DEFAULT_POLL_INTERVAL
     max_failures: int = 10
+    # Seconds a feed fails, from its first failure in a row, before it is disabled (and then
+    # tried once a day): `max_failures` polls in a row are needed too (bot.ingest.policy).
+    disable_after: int = 7 * 86400
     per_host_limit: int = 2
     total_limit: int = 20
     timeout: float = 20.0
@@ -67,6 +71,7 @@ def parse_polling(raw: dict[str, Any]) -> PollingConfig:
         {
             "default_interval",
             "max_failures",
+            "disable_after",
             "per_host_limit",
             "total_limit",
             "timeout",
@@ -80,6 +85,10 @@ def parse_polling(raw: dict[str, Any]) -> PollingConfig:
     p = PollingConfig()
     if "default_interval" in raw:
         p.default_interval = parse_duration(raw["default_interval"], "polling.default_interval")
+    if "disable_after" in raw:
+        p.disable_after = parse_span(
+            raw["disable_after"], "polling.disable_after", least=3600, most=365 * 86400
+        )
     for name in ("max_failures", "per_host_limit", "total_limit", "max_bytes", "max_new_entries"):
         if name in raw:
             setattr(p, name, positive_int(raw[name], f"polling.{name}"))

@@ -46,6 +46,25 @@ class ConfigError(ValueError):
 
 def parse_duration(value: Any, key: str) -> int:
     """Seconds from an int (seconds) or a string like '90s', '15m', '2h', '1d'."""
+    seconds = _seconds(value, key)
+    if seconds < MIN_INTERVAL:
+        raise ConfigError(key, "must be at least 60 seconds (be polite to feed servers)")
+    if seconds > MAX_INTERVAL:
+        raise ConfigError(key, f"{value!r} is longer than the 7-day maximum")
+    return seconds
+
+
+def parse_span(value: Any, key: str, *, least: int, most: int) -> int:
+    """Seconds, written as `parse_duration` reads them, from `least` to `most`."""
+    seconds = _seconds(value, key)
+    if not least <= seconds <= most:
+        raise ConfigError(
+            key, f"expected a duration from '{least // 3600}h' to '{most // 86400}d', got {value!r}"
+        )
+    return seconds
+
+
+def _seconds(value: Any, key: str) -> int:
     if isinstance(value, bool):
         raise ConfigError(key, f"expected a duration like '15m', got {value!r}")
     if isinstance(value, int):
@@ -53,14 +72,10 @@ def parse_duration(value: Any, key: str) -> int:
     elif isinstance(value, str) and (m := _DURATION_RE.match(value)):
         digits = m.group(1)
         # int() refuses strings of thousands of digits; anything that long is over the cap anyway.
-        count = int(digits) if len(digits) <= 18 else MAX_INTERVAL + 1
+        count = int(digits) if len(digits) <= 18 else 10**18
         seconds = count * _DURATION_UNITS[m.group(2)]
     else:
         raise ConfigError(key, f"expected a duration like '15m' or seconds, got {value!r}")
-    if seconds < MIN_INTERVAL:
-        raise ConfigError(key, "must be at least 60 seconds (be polite to feed servers)")
-    if seconds > MAX_INTERVAL:
-        raise ConfigError(key, f"{value!r} is longer than the 7-day maximum")
     return seconds
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from bot.ingest.errors import is_internal_error
+from bot.ingest.errors import is_internal_error, retried_daily
 from bot.store.feeds import FeedRow
 from bot.textutil import plural
 
@@ -44,15 +44,31 @@ class FeedStatus:
     def line(self, detail_limit: int | None = None) -> str:
         """Status and detail as one line, the detail and `since` cut to `detail_limit`
         characters: the detail is cut, `since` kept."""
+        if not self.detail:
+            return self.status + self.since  # "ok: not modified (last new entry ...)"
         limit = None if detail_limit is None else max(1, detail_limit - len(self.since))
         detail = cut(self.detail, limit) + self.since
-        return f"{self.status}{self.separator}{detail}" if detail else self.status
+        return f"{self.status}{self.separator}{detail}"
 
 
-def feed_status(feed: FeedRow) -> FeedStatus:
-    since = ""
+def feed_status(feed: FeedRow, last_new: datetime | None = None) -> FeedStatus:
+    """The feed's state in words. `last_new`, when given, is when it last brought a new entry
+    (`bot.store.feeds.last_new_entries`), said after its state: "ok: not modified" for a month
+    reads otherwise as a feed that works."""
+    marks = []
     if feed.last_success_at and feed.last_success_at != feed.last_polled_at:
-        since = f" (last success {when(feed.last_success_at)} UTC)"
+        marks.append(f"last success {when(feed.last_success_at)} UTC")
+    if last_new is not None:
+        marks.append(f"last new entry {when(last_new)} UTC")
+    tried = (
+        retried_daily(feed.disabled_reason)
+        if feed.disabled_reason
+        else feed.consecutive_failures > 0
+    )
+    if feed.next_poll_at and tried:
+        # Backing off, a server's Retry-After, or a disabled feed's daily retry: when to look.
+        marks.append(f"next try {when(feed.next_poll_at)} UTC")
+    since = f" ({'; '.join(marks)})" if marks else ""
     if feed.disabled_reason:
         return FeedStatus("disabled", feed.disabled_reason, "disabled", since)
     if is_internal_error(feed.last_error):
@@ -66,10 +82,10 @@ def feed_status(feed: FeedRow) -> FeedStatus:
     if feed.last_polled_at is None:
         return FeedStatus("not polled yet")
     if feed.last_outcome == "re-enabled":
-        return FeedStatus("re-enabled")
+        return FeedStatus("re-enabled", "", None, since)
     # A poll before the outcome was kept says only that it worked.
     outcome = f"ok: {feed.last_outcome}" if feed.last_outcome else "ok"
-    return FeedStatus(outcome, feed.last_note or "")
+    return FeedStatus(outcome, feed.last_note or "", None, since)
 
 
 def when(moment: datetime | None) -> str:

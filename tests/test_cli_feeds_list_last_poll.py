@@ -68,7 +68,9 @@ def test_piped_list_shows_each_feeds_last_poll(config: Path, tmp_path: Path) -> 
         assert runner.invoke(cli, ["poll", "--all"]).exit_code == 0
         second = runner.invoke(cli, ["feeds", "list"]).output
     assert polled_at is not None
-    assert f"{polled_at:%Y-%m-%d %H:%M} │ ok: 2 new │" in _row(first, urls[0])
+    # With when it last brought a new entry: that poll.
+    at = f"{polled_at:%Y-%m-%d %H:%M}"
+    assert f"{at} │ ok: 2 new (last new entry {at} UTC) │" in _row(first, urls[0])
     assert f"ok: nothing new; {OLD_NOTE}" in _row(first, urls[1])
     assert "1 failure: HTTP 503 Service Unavailable" in _row(first, urls[2])
     # The next poll's outcome replaces it: a 304; the old entry, said again since it is all the

@@ -19,7 +19,8 @@ from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
-POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, max_failures=3)
+# disable_after 0: the count alone disables, which is what these tests count to.
+POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, max_failures=3, disable_after=0)
 
 
 async def test_a_redirect_to_an_impossible_port_is_the_feeds_error(server: FeedServer) -> None:

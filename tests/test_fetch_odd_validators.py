@@ -68,14 +68,16 @@ def test_a_forced_poll_inside_a_servers_wait_is_no_new_failure() -> None:
     early = apply_fetch_result(state, busy, now, max_failures=3)
     assert early.consecutive_failures == 2 and early.disabled_reason is None
     assert early.next_poll_at == due  # not pushed back: the first poll once due counts
-    late = apply_fetch_result(state, busy, due + timedelta(minutes=1), max_failures=3)
+    late = apply_fetch_result(
+        state, busy, due + timedelta(minutes=1), max_failures=3, disable_after=timedelta(0)
+    )
     assert late.consecutive_failures == 3 and late.disabled_reason is not None
 
 
 def test_a_server_down_for_good_is_disabled_however_often_poll_all_runs() -> None:
     now = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     state = FeedPollState(url="u", poll_interval=1800)
-    for _ in range(7 * 48):  # a week of `poll --all` every half hour
+    for _ in range(8 * 48):  # eight days of `poll --all` every half hour
         busy = FetchResult(
             url="u", status=503, error="HTTP 503", retry_after=now + timedelta(hours=1)
         )
@@ -83,10 +85,11 @@ def test_a_server_down_for_good_is_disabled_however_often_poll_all_runs() -> Non
         if out.disabled_reason:
             break
         state.consecutive_failures, state.next_poll_at = out.consecutive_failures, out.next_poll_at
+        state.failing_since = out.failing_since
         now += timedelta(minutes=30)
-    # Disabled by counting: the tenth failure counted, whatever the runs that came early.
-    assert out.consecutive_failures == 10
-    assert out.disabled_reason == "disabled after 10 consecutive failures; last error: HTTP 503"
+    # Disabled once it has failed for `disable_after` (a week), not before.
+    assert out.disabled_reason is not None
+    assert timedelta(days=7) <= now - datetime(2026, 1, 1, 9, 0, tzinfo=UTC) < timedelta(days=8)
 
 
 def test_an_early_poll_that_fails_otherwise_counts() -> None:

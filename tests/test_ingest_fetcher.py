@@ -277,9 +277,12 @@ async def test_failures_back_off_then_disable(server: FeedServer) -> None:
     async with fetcher() as f:
         for _ in range(3):
             result = await f.fetch(state.url)
-            out = apply_fetch_result(state, result, NOW, max_failures=3, rng=rng)
+            # No wait before disabling: the count is what this checks.
+            out = apply_fetch_result(
+                state, result, NOW, max_failures=3, disable_after=timedelta(0), rng=rng
+            )
             state.consecutive_failures = out.consecutive_failures
-    assert out.disabled_reason and "3 consecutive failures" in out.disabled_reason
+    assert out.disabled_reason and "(3 failed polls in a row)" in out.disabled_reason
     assert "HTTP 500" in out.disabled_reason
 
 

@@ -85,16 +85,41 @@ def test_failure_schedule_uses_backoff() -> None:
     assert 1800 <= delay <= 3600 and out.disabled_reason is None and not out.has_new_body
 
 
-def test_disabled_after_max_failures_with_reason() -> None:
+def test_disabled_after_failing_for_disable_after_with_reason() -> None:
+    # The count alone disables nothing: four failures in a row within a day leave it enabled.
     s = state()
     result = FetchResult(url=s.url, status=500, error="HTTP 500 Internal Server Error")
-    for n in range(1, 5):
-        out = apply_fetch_result(s, result, NOW, max_failures=4, rng=random.Random(n))
-        s.consecutive_failures = out.consecutive_failures
-        assert (out.disabled_reason is not None) == (n == 4)
+    now = NOW
+    for n in range(1, 9):
+        out = apply_fetch_result(
+            s, result, now, max_failures=4, disable_after=timedelta(days=2), rng=random.Random(n)
+        )
+        s.consecutive_failures, s.failing_since = out.consecutive_failures, out.failing_since
+        assert out.failing_since == NOW
+        # Failing since NOW: disabled at the first failure two days on, the count long reached.
+        assert (out.disabled_reason is not None) == (now - NOW >= timedelta(days=2))
+        if out.disabled_reason:
+            break
+        now += timedelta(hours=8)
+    assert n == 7
     assert out.disabled_reason == (
-        "disabled after 4 consecutive failures; last error: HTTP 500 Internal Server Error"
+        "failing since 2024-03-01 09:00 UTC (7 failed polls in a row); last error: HTTP 500"
+        " Internal Server Error; tried once a day, enabled again when a poll works"
     )
+    # Tried once a day from then on (plus up to an hour's jitter), and enabled by a success.
+    assert timedelta(days=1) <= out.next_poll_at - now <= timedelta(days=1, hours=1)
+    s.disabled_reason = out.disabled_reason
+    again = apply_fetch_result(s, result, out.next_poll_at, rng=random.Random(1))
+    assert again.disabled_reason == out.disabled_reason
+    assert timedelta(days=1) <= again.next_poll_at - out.next_poll_at <= timedelta(days=1, hours=1)
+    ok = apply_fetch_result(s, FetchResult(url=s.url, status=200, body=b"x"), again.next_poll_at)
+    assert (ok.disabled_reason, ok.consecutive_failures, ok.failing_since) == (None, 0, None)
+
+
+def test_too_few_failures_disable_nothing_however_long_they_last() -> None:
+    s = state(failing_since=NOW - timedelta(days=30), consecutive_failures=2)
+    result = FetchResult(url=s.url, status=500, error="HTTP 500")
+    assert apply_fetch_result(s, result, NOW, max_failures=10).disabled_reason is None
 
 
 def test_retry_after_is_honoured_and_capped() -> None:

@@ -21,7 +21,8 @@ from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
 from bot.store.database import open_database
 
-POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, max_failures=3)
+# disable_after 0: the count alone disables, which is what these tests count to.
+POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, max_failures=3, disable_after=0)
 RSS = b"""<rss version="2.0"><channel><title>Harbour Desk</title>
 <item><guid>1</guid><title>Ferry timetable changes</title><link>https://h.example/1</link></item>
 </channel></rss>"""

@@ -50,7 +50,10 @@ async def test_a_host_resolving_to_a_private_address_backs_off_and_is_disabled_i
     # A DNS answer can change (a VPN, split-horizon DNS): a failure like a 503, not disabled at
     # once; disabled only when refused at max_failures polls in a row, with the refusal's reason.
     resolver = _resolver({"feeds.example": "10.0.0.5"})
-    polling = PollingConfig(allow_private_networks=False, timeout=5.0, max_failures=3)
+    # disable_after 0: the count alone disables (the time it takes is `test_feed_outage_lifetime`).
+    polling = PollingConfig(
+        allow_private_networks=False, timeout=5.0, max_failures=3, disable_after=0
+    )
     feed = feed_store.add_feed(db, "http://feeds.example/rss.xml", origin="chat")
     now = utcnow()
     for poll in range(1, 4):
@@ -130,7 +133,9 @@ async def test_a_feed_refused_by_a_passing_dns_answer_recovers_on_its_own(
 async def test_the_reason_of_a_lasting_dns_refusal_names_its_likely_cause(
     db: sqlite_utils.Database, answer: str, what: str, cause: str
 ) -> None:
-    polling = PollingConfig(allow_private_networks=False, timeout=5.0, max_failures=1)
+    polling = PollingConfig(
+        allow_private_networks=False, timeout=5.0, max_failures=1, disable_after=0
+    )
     feed = feed_store.add_feed(db, "http://feeds.example/rss.xml", origin="chat")
     resolver = _resolver({"feeds.example": answer})
     async with FeedFetcher(allow_private_networks=False, resolver=resolver) as fetcher:

@@ -1,6 +1,6 @@
 """What `newsdigest run` logs of polling: a line per pass with its counts (INFO when it found
 something or a feed failed, DEBUG when quiet), one WARNING when a feed starts failing and one
-when it works again (not at every failed poll), each feed's poll at DEBUG, and `-v` showing
+INFO line when it works again (not at every failed poll), each feed's poll at DEBUG, and `-v` showing
 newsdigest's DEBUG lines without the libraries'. The runner's real poller and core against the
 loopback feed server."""
 
@@ -106,11 +106,11 @@ async def test_passes_and_a_feeds_failure_are_logged_once_each_way(
         [line] = _events(caplog, "poll_pass")
         assert line.levelno == logging.INFO and line.__dict__["failed"] == 1
 
-        # 4. It works again: one WARNING, once.
+        # 4. It works again: one INFO line (good news, no warning), once.
         server.route("/quay", Reply(body=RSS.replace(b"q1", b"q2")))
         await one_pass(2)
         [back] = _events(caplog, "feed_recovered")
-        assert back.levelno == logging.WARNING
+        assert back.levelno == logging.INFO
         assert f"feed {flaky.url} works again after 2 failed polls" in back.getMessage()
         await one_pass(2)
         assert not _events(caplog, "feed_recovered") + _events(caplog, "feed_failing")

@@ -1,6 +1,7 @@
 """Tombstones (bot.store.tombstones) of a feed that stops sending its body: a feed answering 304
-Not Modified still serves the entries they stand for, so they must not expire; and an entry dated
-before the retention cutoff is not ingested as new, for a feed back after more than a year."""
+Not Modified still serves the entries they stand for, so they must not expire, but only those its
+last full answer served: the tombstones of entries it dropped expire; and an entry dated before
+the retention cutoff is not ingested as new, for a feed back after more than a year."""
 
 from __future__ import annotations
 
@@ -73,12 +74,17 @@ async def test_a_feed_answering_304_for_over_a_year_keeps_its_tombstones(
     retention.prune(core.db, now=LATER, older_than=KEEP, window=WINDOW)
     assert tombstones.count(core.db) == 1
 
+    # A day without a full answer: the poll asks without its ETag, and the entry served matches
+    # its tombstone, refreshing it.
     refreshed_at = LATER + timedelta(days=300)
     report = await core.poll(feeds=feed_store.list_feeds(core.db), now=refreshed_at)
-    assert [r.status for r in report.poll.feeds] == ["not_modified"]
+    assert [r.status for r in report.poll.feeds] == ["unchanged"]
     assert _last_seen(core) == [refreshed_at.isoformat()]
-    # Another 304 within the day writes nothing.
-    await core.poll(feeds=feed_store.list_feeds(core.db), now=refreshed_at + timedelta(hours=2))
+    # A 304 within the day writes nothing.
+    later = await core.poll(
+        feeds=feed_store.list_feeds(core.db), now=refreshed_at + timedelta(hours=2)
+    )
+    assert [r.status for r in later.poll.feeds] == ["not_modified"]
     assert _last_seen(core) == [refreshed_at.isoformat()]
 
     # Over a year after the prune, the feed changes and still serves the old (undated) item.
@@ -106,6 +112,34 @@ async def test_a_304_refreshes_only_that_feeds_tombstones(
     assert desk is not None
     await core.poll(feeds=[desk], now=LATER + timedelta(days=30))
     assert sorted(_last_seen(core)) == [LATER.isoformat(), (LATER + timedelta(days=30)).isoformat()]
+
+
+async def test_a_304_does_not_refresh_the_tombstones_of_entries_the_feed_dropped(
+    server: FeedServer, make_core: MakeCore
+) -> None:
+    core = make_core(180)
+    server.route("/desk", Reply(body=_rss(OLD, NEW), etag='"v1"'))
+    feed_store.add_feed(core.db, server.url("/desk"))
+    await core.poll(feeds=feed_store.list_feeds(core.db), now=T0)
+    retention.prune(core.db, now=LATER, older_than=KEEP, window=WINDOW)
+    assert tombstones.count(core.db) == 2
+    # The feed drops OLD for good; NEW it still serves, matching its tombstone.
+    server.route("/desk", Reply(body=_rss(NEW), etag='"v2"'))
+    full = LATER + timedelta(days=10)
+    await core.poll(feeds=feed_store.list_feeds(core.db), now=full)
+    # 304s since: only NEW's tombstone stands for an entry still served.
+    for hours in (20, 23):
+        report = await core.poll(
+            feeds=feed_store.list_feeds(core.db), now=full + timedelta(hours=hours)
+        )
+        assert [r.status for r in report.poll.feeds] == ["not_modified"]
+    rows = dict(core.db.execute("SELECT title_hash, last_seen FROM pruned_entries").fetchall())
+    assert sorted(rows.values()) == [LATER.isoformat(), full.isoformat()]
+    # So OLD's expires a year after the prune, however long the feed answers 304.
+    expired = tombstones.expire(
+        core.db, now=LATER + tombstones.TOMBSTONE_LIFETIME + timedelta(days=1), limit=10
+    )
+    assert expired == 1
 
 
 async def test_an_entry_dated_before_the_retention_cutoff_is_not_new(

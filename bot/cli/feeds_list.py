@@ -69,13 +69,14 @@ def feeds_list(cli: CliContext) -> None:
     below: list[str] = []
     # Two rows one URL spelt two ways, kept apart by the upgrade that made spellings one.
     twins = same_feeds((feed.id, feed.url) for feed in feeds)
+    last_new = feed_store.last_new_entries(cli.reader.db)
     now = utcnow()
     for feed in feeds:
         name = feed.name or feed.title or "-"
-        status, detail = _state(feed)
-        # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503"
-        state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail)}"
-        state = state if detail else status
+        status, detail, since = _state(feed, last_new.get(feed.id))
+        # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503 (next try ...)"
+        state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail + since)}"
+        state = state if detail else status + since
         if others := twins.get(feed.id):
             same = f"same feed as {', '.join(f'#{other}' for other in others)}"
             state = f"[yellow]{same}[/yellow]; {state}"
@@ -85,7 +86,7 @@ def feeds_list(cli: CliContext) -> None:
                     "polled: remove one with `newsdigest feeds remove <id>`"
                 )
         if brief and detail:
-            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail)}")
+            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail + since)}")
         table.add_row(
             f"{feed.id}{CONFIG_MARK if feed.origin == 'config' else ''}",
             # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
@@ -116,13 +117,14 @@ def feeds_list(cli: CliContext) -> None:
 _ALARM_STYLES = {"disabled": "red", "failing": "yellow"}
 
 
-def _state(feed: feed_store.FeedRow) -> tuple[str, str]:
-    """The feed's state as `feeds list` shows it: a short status (Rich markup) and the detail
-    after it (untrusted text: an error, a reason, a note), empty when there is none."""
-    found = feed_status(feed)
+def _state(feed: feed_store.FeedRow, last_new: datetime | None) -> tuple[str, str, str]:
+    """The feed's state as `feeds list` shows it: a short status (Rich markup), the detail
+    after it (untrusted text: an error, a reason, a note), empty when there is none, and the
+    times after those (last success, last new entry, next try: the bot's words)."""
+    found = feed_status(feed, last_new)
     style = _ALARM_STYLES.get(found.alarm or "")
     status = f"[{style}]{found.status}[/{style}]" if style else found.status
-    return status, found.full_detail
+    return status, found.detail, found.since
 
 
 def ago(moment: datetime | None, now: datetime) -> str:

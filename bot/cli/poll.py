@@ -257,9 +257,12 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
         )
     from bot.ingest.policy import UNUSABLE  # the poll has imported it
 
-    # A feed this pass disabled was polled: its ✗ line above says why.
-    disabled_now = [f for f in disabled if f.id in polled]
+    # A feed this pass disabled was polled: its ✗ line above says why. One disabled for its
+    # failures before is polled too, at its daily try: still disabled, not by this poll.
+    before = {r.feed.id for r in report.poll.feeds if r.feed.disabled_reason}
+    disabled_now = [f for f in disabled if f.id in polled and f.id not in before]
     disabled_before = [f for f in disabled if f.id not in polled]
+    retried = [f for f in disabled if f.id in before]
     # `feeds enable` leaves a feed at an unusable address disabled: only a new address helps.
     unusable = [f for f in disabled_now if (f.disabled_reason or "").startswith(UNUSABLE)]
     if fixable := [f for f in disabled_now if f not in unusable]:
@@ -272,6 +275,12 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
             f"{plural(len(unusable), 'feed')} disabled by this poll for an unusable address, as"
             " said above (newsdigest feeds add URL at its right address, then newsdigest feeds"
             " remove ID)."
+        )
+    if retried:
+        console.print(
+            f"{plural(len(retried), 'feed')} disabled after days of failures failed again at "
+            f"{'its' if len(retried) == 1 else 'their'} daily try (tried once a day, enabled "
+            "again when a poll works)."
         )
     if disabled_before:
         console.print(

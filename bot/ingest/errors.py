@@ -24,6 +24,7 @@ from the lower-level helpers (`netguard.check_url`, `parser.parse_feed`, `opml.p
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 
@@ -165,3 +166,18 @@ def forget_logged_tracebacks() -> None:
 def is_internal_error(error: str | None) -> bool:
     """Whether a feed's `last_error` says our own code failed its last poll."""
     return (error or "").startswith(INTERNAL_ERROR)
+
+
+# How a disabled reason for a feed that failed for `polling.disable_after` begins
+# (`bot.ingest.policy.record_failure`). Here, not in the policy, for `feeds list` and `/healthz`
+# to read without loading the fetcher.
+FAILING = "failing since "
+# How older versions worded a disable by the count: retried daily as well once upgraded, since
+# most were a short outage counted too fast.
+_OLD_FAILING = re.compile(r"disabled after \d+ consecutive failures; last error: ")
+
+
+def retried_daily(reason: str | None) -> bool:
+    """Whether a feed disabled with `reason` was disabled for its failures, and so is still
+    tried once a day and enabled again by a poll that works."""
+    return reason is not None and (reason.startswith(FAILING) or bool(_OLD_FAILING.match(reason)))

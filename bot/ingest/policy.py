@@ -25,8 +25,13 @@ here can be checked with fixed times. Rules, in the spirit of miniflux's refresh
 * Anything else (network error, oversized body, 4xx/5xx): a failure.
   The retry waits an exponentially growing, jittered delay ("equal jitter": uniformly between
   half and all of `poll_interval * 2**(n-1)`, capped at a day), so a struggling host is not
-  hammered and feeds that failed together do not retry together. After `max_failures` in a row
-  the feed is disabled with the reason kept for its owner.
+  hammered and feeds that failed together do not retry together. The feed is disabled only once
+  it has failed for `disable_after` (a week by default, `[polling] disable_after`) since its
+  failures began, and at least `max_failures` polls in a row: a count alone disabled a 1-minute
+  feed after 6.5 hours of an outage, and any feed after ten `poll --all` in one bad minute.
+  Disabled so (its reason starts `FAILING`), it is still tried once a day (`RETRY_DISABLED`), and
+  the first poll that works enables it again. A 410, a refused address, an unusable URL and a
+  move stay disabled until someone enables them.
 * 429/503 with Retry-After: a failure too, but never retried before the server's time
   (capped at a week so a bogus header cannot silence a feed for good).
 * Our own code failing the poll (a bug, or a module missing after an upgrade that was not
@@ -45,17 +50,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config_values import MAX_INTERVAL, MIN_INTERVAL
-from bot.ingest.errors import is_internal_error
+from bot.ingest.errors import FAILING, is_internal_error, retried_daily
 from bot.ingest.fetcher import FetchResult
 from bot.ingest.refusal import Refusal
 
 __all__ = [
     "ALLOW_HINT",
+    "DISABLE_AFTER",
+    "FAILING",
     "MAX_BACKOFF",
     "MAX_INTERVAL",
     "MAX_RETRY_AFTER",
     "MIN_INTERVAL",
     "REFUSED",
+    "RETRY_DISABLED",
     "UNUSABLE",
     "FeedPollState",
     "PollOutcome",
@@ -65,6 +73,7 @@ __all__ = [
     "record_failure",
     "record_internal_error",
     "refused_reason",
+    "retried_daily",
     "unusable_reason",
 ]
 
@@ -81,6 +90,11 @@ ALLOW_HINT = "set allow_private_networks = true under [polling]"
 # How older versions worded it, in reasons they stored: still read as the setting's to allow.
 _OLD_ALLOW_HINTS = ("set polling.allow_private_networks = true",)
 MAX_RETRY_AFTER = timedelta(days=7)
+# How long a feed fails, from its first failure in a row, before it is disabled (the default of
+# `[polling] disable_after`): a weekend's outage, or a week's, is no reason to stop for good.
+DISABLE_AFTER = timedelta(days=7)
+# How often a feed disabled for its failures is still tried: once it works, it is enabled again.
+RETRY_DISABLED = timedelta(days=1)
 _rng = random.Random()
 
 
@@ -96,6 +110,8 @@ class FeedPollState:
     # The previous poll's end: an internal error's backoff doubles the wait between them.
     last_error: str | None = None
     last_polled_at: datetime | None = None
+    # When its current run of failures began (None: its last poll worked).
+    failing_since: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -108,6 +124,8 @@ class PollOutcome:
     disabled_reason: str | None
     last_error: str | None
     has_new_body: bool  # True when the result carries bytes to parse
+    # When the feed's current run of failures began; None after a success.
+    failing_since: datetime | None = None
 
 
 def backoff_delay(failures: int, poll_interval: int, rng: random.Random | None = None) -> float:
@@ -123,6 +141,7 @@ def apply_fetch_result(
     now: datetime,
     *,
     max_failures: int = 10,
+    disable_after: timedelta = DISABLE_AFTER,
     rng: random.Random | None = None,
 ) -> PollOutcome:
     """The feed's next state after `result`. `now` must be timezone-aware (UTC)."""
@@ -141,6 +160,8 @@ def apply_fetch_result(
             last_modified=last_modified,
             consecutive_failures=0,
             next_poll_at=now + timedelta(seconds=_interval(state.poll_interval)),
+            # A feed disabled for its failures is enabled again by one that works (the poller
+            # logs it); only those are polled while disabled (`bot.store.feeds.due_feeds`).
             disabled_reason=None,
             last_error=None,
             has_new_body=result.status != 304 and result.body is not None,
@@ -162,16 +183,21 @@ def apply_fetch_result(
             last_modified=state.last_modified,
             consecutive_failures=state.consecutive_failures + 1,
             next_poll_at=now + timedelta(seconds=MAX_BACKOFF),
-            disabled_reason=state.disabled_reason or reason,
+            # One disabled for its failures is tried daily: this is no failure to retry.
+            disabled_reason=_manual(state.disabled_reason) or reason,
             last_error=error,
             has_new_body=False,
+            failing_since=state.failing_since or now,
         )
     if refused is not None:
         # Said as the feed's state, not as the guard's exception: "2 failures: refused: ...".
         hint = " ([polling] allow_private_networks would allow it)" if refused.settable else ""
         error = f"{REFUSED}{refused.what}{hint}"
-        outcome = _failure(state, result, error, now, max_failures=max_failures, rng=rng)
-        if outcome.disabled_reason and not state.disabled_reason:
+        outcome = _failure(
+            state, result, error, now, max_failures=max_failures, disable_after=disable_after,
+            rng=rng,
+        )  # fmt: skip
+        if outcome.disabled_reason and not _manual(state.disabled_reason):
             # Disabled by the count: the refusal is why, and its reason is what `feeds enable`
             # and a pass's re-enabling read.
             failures = outcome.consecutive_failures
@@ -179,7 +205,9 @@ def apply_fetch_result(
             outcome = dataclasses.replace(outcome, disabled_reason=reason)
         return outcome
     error = result.error or (f"HTTP {result.status}" if result.status else "unknown error")
-    return _failure(state, result, error, now, max_failures=max_failures, rng=rng)
+    return _failure(
+        state, result, error, now, max_failures=max_failures, disable_after=disable_after, rng=rng
+    )
 
 
 def _failure(
@@ -189,6 +217,7 @@ def _failure(
     now: datetime,
     *,
     max_failures: int,
+    disable_after: timedelta,
     rng: random.Random | None,
 ) -> PollOutcome:
     """A failed fetch's outcome, with what a server asked and an early poll's rules."""
@@ -208,6 +237,7 @@ def _failure(
             disabled_reason=state.disabled_reason,
             last_error=error,
             has_new_body=False,
+            failing_since=state.failing_since or now,
         )
     retry_after = result.retry_after
     if state.consecutive_failures and due and now < due:
@@ -215,8 +245,9 @@ def _failure(
         # before the wait it was already given (a server's three days are not forgotten).
         retry_after = max(retry_after or due, due)
     return record_failure(
-        state, error, now, max_failures=max_failures, rng=rng, retry_after=retry_after
-    )
+        state, error, now, max_failures=max_failures, disable_after=disable_after, rng=rng,
+        retry_after=retry_after,
+    )  # fmt: skip
 
 
 def record_failure(
@@ -225,6 +256,7 @@ def record_failure(
     now: datetime,
     *,
     max_failures: int = 10,
+    disable_after: timedelta = DISABLE_AFTER,
     rng: random.Random | None = None,
     retry_after: datetime | None = None,
 ) -> PollOutcome:
@@ -234,12 +266,22 @@ def record_failure(
     ones, so the next poll downloads (and re-parses) the body instead of getting a 304.
     """
     failures = state.consecutive_failures + 1
+    # A state with failures but no start (a row no poll of this version has failed) starts now.
+    since = state.failing_since or now
     next_poll = now + timedelta(seconds=backoff_delay(failures, state.poll_interval, rng))
+    disabled = state.disabled_reason
+    if disabled is None and failures >= max_failures and now - since >= disable_after:
+        disabled = (
+            f"{FAILING}{since:%Y-%m-%d %H:%M} UTC ({failures} failed polls in a row); last"
+            f" error: {error}; tried once a day, enabled again when a poll works"
+        )
+    if retried_daily(disabled):
+        # Not hammered, not forgotten: a day's wait, jittered by up to an hour so feeds that
+        # went down together are not all retried in one tick.
+        jitter = (rng or _rng).uniform(0, 3600)
+        next_poll = now + RETRY_DISABLED + timedelta(seconds=jitter)
     if retry_after is not None:
         next_poll = max(next_poll, min(retry_after, now + MAX_RETRY_AFTER))
-    disabled = state.disabled_reason
-    if disabled is None and failures >= max_failures:
-        disabled = f"disabled after {failures} consecutive failures; last error: {error}"
     return PollOutcome(
         url=state.url,
         etag=state.etag,
@@ -249,7 +291,14 @@ def record_failure(
         disabled_reason=disabled,
         last_error=error,
         has_new_body=False,
+        failing_since=since,
     )
+
+
+def _manual(reason: str | None) -> str | None:
+    """`reason` unless it is one a poll may lift (`retried_daily`): a 410 or a refusal then
+    replaces it, being one only someone can lift."""
+    return None if retried_daily(reason) else reason
 
 
 def record_internal_error(state: FeedPollState, error: str, now: datetime) -> PollOutcome:
@@ -274,6 +323,7 @@ def record_internal_error(state: FeedPollState, error: str, now: datetime) -> Po
         disabled_reason=state.disabled_reason,
         last_error=error,
         has_new_body=False,
+        failing_since=state.failing_since,
     )
 
 

@@ -18,6 +18,7 @@ from bot.ingest.parser import ParsedFeed
 from bot.ingest.policy import FeedPollState, PollOutcome
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedRow
+from bot.textutil import plural
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def poll_state(feed: FeedRow) -> FeedPollState:
         next_poll_at=feed.next_poll_at,
         last_error=feed.last_error,
         last_polled_at=feed.last_polled_at,
+        failing_since=feed.failing_since if feed.consecutive_failures else None,
     )
 
 
@@ -54,12 +56,26 @@ def record_outcome(
         "last_polled_at": now,
         "last_error": outcome.last_error,
         "disabled_reason": outcome.disabled_reason,
+        "failing_since": outcome.failing_since,
     }
     if outcome.disabled_reason and not feed.disabled_reason:
+        # Not logged here: `run` logs it once, with the channels it alerts
+        # (`bot.runner.feed_alerts`), and `poll` prints it; both here and there said it twice.
         fields["disabled_at"] = now
-        log.warning("feed %s disabled: %s", feed.url, outcome.disabled_reason)
+    elif feed.disabled_reason and not outcome.disabled_reason:
+        fields["disabled_at"] = None
+        # Its daily retry worked (`bot.ingest.policy.retried_daily`): said once, here, for `run`
+        # and `poll` alike; `bot.runner.poll_log` leaves it to this line.
+        log.info(
+            "feed %s works again: enabled again after %s (it was disabled: %s)",
+            feed.url, plural(feed.consecutive_failures, "failed poll"), feed.disabled_reason,
+            extra={"event": "feed_reenabled", "feed": feed.url},
+        )  # fmt: skip
     if outcome.last_error is None:
         fields["last_success_at"] = now
+        if outcome.has_new_body:
+            # A full answer, not a 304: a day without one and the next poll asks unconditionally.
+            fields["last_full_at"] = now
     # A failure is not logged here: at every failed poll that was a warning each pass while a
     # feed was down. `newsdigest poll` reports it, and `run` logs it once as the feed starts
     # failing and once as it works again (`bot.runner.poll_log`).

@@ -59,6 +59,8 @@ log = logging.getLogger(__name__)
 
 # The longest wait a feed's own RSS <ttl> or sy:updatePeriod can impose.
 MAX_TTL = timedelta(hours=24)
+# How long a feed may answer only 304 before a poll asks without its validators.
+FULL_FETCH_AFTER = timedelta(hours=24)
 
 
 @dataclass(slots=True)
@@ -178,7 +180,12 @@ async def _poll_one(
     started: float,
     retention_days: int = 0,
 ) -> FeedResult:
-    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    etag, last_modified = feed.etag, feed.last_modified
+    if feed.last_full_at is not None and now - feed.last_full_at >= FULL_FETCH_AFTER:
+        # A server stuck on one ETag answers 304 while new items appear: a day without a full
+        # answer and the validators are left out, so the feed is read whole at least daily.
+        etag = last_modified = None
+    result = await fetcher.fetch(feed.url, etag=etag, last_modified=last_modified)
     # The next poll counts from when this one finished, not from the pass's `now`: a feed that
     # waited minutes in its host's queue would otherwise lose that much of its interval, backoff
     # or <ttl>. On the pass's clock (`now` plus the time elapsed) so a given `now` still rules.
@@ -212,12 +219,14 @@ async def _poll_one(
         # From the state before the fetch: its old validators make the next poll download (and
         # re-parse) the body instead of getting a 304.
         outcome = record_failure(
-            poll_state(feed), parse_error, done, max_failures=polling.max_failures
-        )
+            poll_state(feed), parse_error, done, max_failures=polling.max_failures,
+            disable_after=timedelta(seconds=polling.disable_after),
+        )  # fmt: skip
     else:
         outcome = apply_fetch_result(
-            poll_state(feed), result, done, max_failures=polling.max_failures
-        )
+            poll_state(feed), result, done, max_failures=polling.max_failures,
+            disable_after=timedelta(seconds=polling.disable_after),
+        )  # fmt: skip
     ttl_minutes = _ttl_minutes(feed, result, parsed, outcome)
     if ttl_minutes:
         # RSS <ttl> and sy:updatePeriod ask us not to poll more often than that; honour it when
@@ -239,9 +248,10 @@ async def _poll_one(
                 # The next poll downloads the feed again (no 304) and takes the next of them.
                 outcome = old_validators(feed, outcome)
             outcome = record_outcome(db, feed, outcome, parsed, now)
-            if result.status == 304 and outcome.last_error is None:
-                # Unchanged, so still serving the entries its tombstones stand for.
-                tombstones.refresh_feed(db, feed.id, now=now)
+            if result.status == 304 and outcome.last_error is None and feed.last_full_at:
+                # Unchanged, so still serving the entries its last full answer did: only their
+                # tombstones, not those of entries it stopped serving long ago.
+                tombstones.refresh_feed(db, feed.id, now=now, full_at=feed.last_full_at)
     except Exception as exc:
         entries = len(parsed.entries) if parsed else 0
         if (refusal := write_refusal(exc)) is not None:

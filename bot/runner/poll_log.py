@@ -4,11 +4,11 @@
   (event `poll_pass`). At INFO when the pass found something or a feed failed; a quiet pass
   (nothing new, nothing failed) at DEBUG: with feeds spread over their intervals a pass starts on
   most 5-second ticks, and a line for each would bury everything else.
-- A feed's change of state, once each way, at WARNING: it starts failing (`feed_failing`, with
-  the error) and it works again (`feed_recovered`). Both at one level, so a log read at WARNING
-  and up shows each failure's end beside its start. A feed failing on, poll after poll, says
-  nothing more here (its error is in `/healthz` and `feeds list`); one that is disabled is
-  logged by `bot.runner.feed_alerts`.
+- A feed's change of state, once each way: it starts failing (`feed_failing`, with the error) at
+  WARNING, and it works again (`feed_recovered`) at INFO, being good news. A feed failing on,
+  poll after poll, says nothing more here (its error is in `/healthz` and `feeds list`); one
+  that is disabled is logged by `bot.runner.feed_alerts`, and one its daily retry enables again
+  by `bot.pipeline.feed_state` (once, for `poll` too).
 - Each feed's poll at DEBUG (`feed_polled`), shown by `newsdigest -v run`.
 """
 
@@ -38,7 +38,7 @@ def was_failing(result: FeedResult) -> bool:
 
 
 def log_feed(result: FeedResult) -> None:
-    """A feed's poll: DEBUG always, and a WARNING when it starts failing or works again."""
+    """A feed's poll: DEBUG always, a WARNING when it starts failing, INFO when it works again."""
     feed = result.feed
     failed = result.status in FAILED
     outcome = {
@@ -66,10 +66,11 @@ def log_feed(result: FeedResult) -> None:
             result.error or "no reason given",
             extra={"event": "feed_failing", "feed": feed.url},
         )
-    elif not failed and was_failing(result):
+    elif not failed and was_failing(result) and not feed.disabled_reason:
+        # A disabled feed working again was enabled again: `record_outcome` said so.
         failures = feed.consecutive_failures
         after = f" after {plural(failures, 'failed poll')}" if failures else ""
-        log.warning(
+        log.info(
             "feed %s works again%s: %s",
             feed.url,
             after,

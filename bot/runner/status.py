@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlite_utils
 
-from bot.ingest.errors import is_internal_error
+from bot.ingest.errors import is_internal_error, retried_daily
 from bot.ingest.transport import rebinding_guard
 from bot.runner.console import STANDING_IN
 from bot.store import card_refreshes, delivery_counts
@@ -61,6 +61,7 @@ def service_health(service: Service) -> dict[str, Any]:
     failing = sorted(
         [*failing, *(f for f in internal if f.consecutive_failures == 0)], key=lambda f: f.id
     )
+    last_new = feed_store.last_new_entries(service.db) if failing else {}
     channels = channel_store.list_channels(service.db)
     # A channel deleted from the config file is paused by the sync, on purpose: information, not
     # a problem, or an intentional edit would keep the status "degraded" for good.
@@ -110,6 +111,10 @@ def service_health(service: Service) -> dict[str, Any]:
             f"fetch: feeds fetched without the DNS-rebinding guard (httpx {httpx.__version__} "
             "untested; install the httpx pyproject.toml allows)"
         )
+    # A disabled feed reads nothing: a problem until someone (or, for one disabled for its
+    # failures, its daily retry) enables it again; a feed's status said "ok" meanwhile.
+    disabled = [f for f in failing if f.disabled_reason]
+    problems += [_disabled_problem(disabled)] if disabled else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     llm = _llm(service)
     if llm.get("breaker", {}).get("state") == "open":
@@ -146,10 +151,16 @@ def service_health(service: Service) -> dict[str, Any]:
                 "consecutive_failures": f.consecutive_failures,
                 "last_error": f.last_error,
                 "disabled": f.disabled_reason,
+                # Disabled after days of failures: still tried once a day (`next_try`).
+                "retried_daily": retried_daily(f.disabled_reason),
+                "next_try": iso(f.next_poll_at) if _tried_again(f) else None,
+                "last_success": iso(f.last_success_at),
+                "last_new_entry": iso(last_new.get(f.id)),
                 "internal_error": is_internal_error(f.last_error),
             }
             for f in failing[:100]
         ],
+        "disabled_feeds": {"count": len(disabled), "names": [_name(f) for f in disabled[:100]]},
         # Posts (stories, thread updates) only: a card edit (made while its reply waits, or
         # retried after its update's reply landed) is no post waiting, and is counted apart.
         # Posts for a paused channel are held, not waiting: they go out only once someone
@@ -191,6 +202,27 @@ def service_health(service: Service) -> dict[str, Any]:
         "jobs": len(service.scheduler.get_jobs()),
         "retention": _retention(service),
     }
+
+
+def _disabled_problem(feeds: list[FeedRow]) -> str:
+    """The disabled feeds, by name: "2 feeds disabled: Quayline Post, Kestrel Gazette"."""
+    names = ", ".join(_name(f) for f in feeds[:10])
+    more = f" and {len(feeds) - 10} more" if len(feeds) > 10 else ""
+    return (
+        f"{plural(len(feeds), 'feed')} disabled: {names}{more} (`newsdigest feeds list` says why)"
+    )
+
+
+def _tried_again(feed: FeedRow) -> bool:
+    """Whether the feed's next poll time is a try to come: backing off, or disabled for its
+    failures (tried daily); a feed disabled otherwise is not polled."""
+    if feed.disabled_reason:
+        return retried_daily(feed.disabled_reason)
+    return feed.consecutive_failures > 0
+
+
+def _name(feed: FeedRow) -> str:
+    return feed.name or feed.title or feed.url
 
 
 def _internal_problem(feeds: list[FeedRow]) -> str:

@@ -69,6 +69,7 @@ def pruned(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> b
                 )
             ],
             now=row["seen_at"],
+            served=True,
         )
         return True
     return tombstones.matches(

@@ -125,3 +125,20 @@ def m028_feed_poll_outcome(db: sqlite_utils.Database) -> None:
     # (entries left past the cap or older than the retention), for `feeds list`.
     _add_column(db, "feeds", "last_outcome", "TEXT")
     _add_column(db, "feeds", "last_note", "TEXT")
+
+
+def m049_feed_lifetimes(db: sqlite_utils.Database) -> None:
+    # When a feed's current run of failures began (policy disables it only after days of them,
+    # not a count), and when it last answered in full (a 200: after a day of 304s the next poll
+    # is unconditional, for a server stuck on one ETag). A tombstone's `served_at`: when a full
+    # response last served its entry, so a 304 refreshes only those (bot.store.tombstones).
+    _add_column(db, "feeds", "failing_since", "TEXT")
+    _add_column(db, "feeds", "last_full_at", "TEXT")
+    _add_column(db, "pruned_entries", "served_at", "TEXT")
+    # A feed failing now counts from its last success (or its creation): its failures began after.
+    db.execute(
+        "UPDATE feeds SET failing_since = COALESCE(last_success_at, created_at)"
+        " WHERE consecutive_failures > 0"
+    )
+    # Its last success stands for its last full answer: a day of 304s on, it is read whole.
+    db.execute("UPDATE feeds SET last_full_at = last_success_at")

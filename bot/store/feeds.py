@@ -11,6 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.feedurls import normalize_feed_url
+from bot.ingest.errors import retried_daily
 from bot.store.database import iso, parse_iso, transaction, utcnow
 from bot.store.feed_outlets import outlet_key
 
@@ -48,6 +49,10 @@ class FeedRow:
     # "re-enabled" by `feeds enable`) and what it noted beside an error (`record_poll`).
     last_outcome: str | None = None
     last_note: str | None = None
+    # When its current run of failures began (None: its last poll worked), and when it last
+    # answered in full (a 200 read, not a 304): see `bot.ingest.policy`, `bot.pipeline.poll`.
+    failing_since: datetime | None = None
+    last_full_at: datetime | None = None
 
     @property
     def display_name(self) -> str:
@@ -81,6 +86,8 @@ class FeedRow:
             first_read_at=parse_iso(row.get("first_read_at")),
             last_outcome=row.get("last_outcome"),
             last_note=row.get("last_note"),
+            failing_since=parse_iso(row.get("failing_since")),
+            last_full_at=parse_iso(row.get("last_full_at")),
         )
 
 
@@ -171,13 +178,36 @@ def remove_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
         return feed
 
 
+# The disabled reasons a poll may lift (`bot.ingest.errors.retried_daily`), for SQL: a feed
+# disabled for its failures is still polled, once a day, and enabled again when it works.
+RETRIED_DAILY_SQL = (
+    "(disabled_reason LIKE 'failing since %'"
+    " OR disabled_reason LIKE 'disabled after % consecutive failures; last error: %')"
+)
+
+
 def due_feeds(db: sqlite_utils.Database, now: datetime) -> list[FeedRow]:
+    """The feeds to poll now: enabled ones whose time has come, and those disabled for their
+    failures whose daily retry has (`bot.ingest.policy.RETRY_DISABLED`)."""
     rows = db["feeds"].rows_where(
-        "disabled_reason IS NULL AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+        f"(disabled_reason IS NULL OR {RETRIED_DAILY_SQL})"
+        " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
         [iso(now)],
         order_by="next_poll_at",
     )
-    return [FeedRow.from_row(r) for r in rows]
+    # The SQL's LIKE is loose ("%" spans anything): `retried_daily` is the exact test.
+    feeds = [FeedRow.from_row(r) for r in rows]
+    return [f for f in feeds if f.disabled_reason is None or retried_daily(f.disabled_reason)]
+
+
+def last_new_entries(db: sqlite_utils.Database) -> dict[int, datetime]:
+    """When each feed last brought a new entry (its newest article's `seen_at`), by feed id;
+    read through the index of articles by feed and time (migration 42), one probe a feed."""
+    rows = db.execute(
+        "SELECT f.id, (SELECT MAX(a.seen_at) FROM articles a WHERE a.feed_id = f.id) FROM feeds f"
+    )
+    found = {feed: parse_iso(seen) for feed, seen in rows}
+    return {feed: seen for feed, seen in found.items() if seen is not None}
 
 
 def update_feed(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> None:
@@ -205,6 +235,7 @@ def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
             disabled_reason=None,
             disabled_at=None,
             consecutive_failures=0,
+            failing_since=None,
             next_poll_at=None,
             # A fresh start: validators the old failures may have been about are not sent again.
             etag=None,

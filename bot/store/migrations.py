@@ -21,6 +21,7 @@ from bot.store.feed_migrations import (
     m020_feed_ids_never_reused,
     m026_feed_url_escapes_in_one_spelling,
     m028_feed_poll_outcome,
+    m049_feed_lifetimes,
 )
 from bot.store.fold_key_migrations import m005_folded_slugs, m007_refold_keys
 from bot.store.history_indexes import m042_history_indexes, m043_failed_index
@@ -398,5 +399,10 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         48,
         "a digest heading keeps its count in step with the cards that will show",
         _m048_heading_counts,
+    ),
+    (
+        49,
+        "feeds remember when their failures began and their last full response",
+        m049_feed_lifetimes,
     ),
 ]
