@@ -106,6 +106,8 @@ async def test_story_lookup_runs_off_the_event_loop(tmp_path: Path) -> None:
             reply = await Commands(core).dispatch("story", query, CTX)
         took = time.perf_counter() - started
         assert reply.text.startswith("No story matches") or "Did you mean" in reply.text
-        # The loop ticked (every 20 ms) through the lookup instead of stalling until its end.
-        assert ticks.count >= min(3, int(took / 0.02) - 2), (query[:40], ticks.count, took)
+        # The loop ticked (every 20 ms) through the lookup instead of stalling until its end: a
+        # lookup on the loop lets it tick not once. Two, not more: the lookup's thread holds the
+        # GIL much of the time, and on a loaded machine the loop got 2 ticks in 180 ms.
+        assert ticks.count >= min(2, int(took / 0.02) - 2), (query[:40], ticks.count, took)
     core.close()
