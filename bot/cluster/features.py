@@ -80,10 +80,13 @@ def _is_number(word: str) -> bool:
 
 
 # Folded word -> its matching term, "" for words that are dropped (stopwords, single letters).
-# A plain dict lookup per token is far cheaper than stopword test + lru_cache call; cleared when
-# it grows past the cap so a long-running bot's memory stays bounded (results don't change).
+# A plain dict lookup per token is far cheaper than stopword test + lru_cache call. Emptied when
+# a new word would pass the cap (results don't change: entries are pure functions of their key),
+# so a long-running bot's memory stays bounded. The cap holds over a week of 40 feeds' words
+# (10,000 real articles: 29,000 distinct words), so emptying is rare and the refill is cheap;
+# full it adds about 13 MB to the process (it was 300,000 entries, 41 MB).
 _TERMS: dict[str, str] = {}
-_TERMS_CAP = 300_000
+_TERMS_CAP = 65_536
 
 
 def _term(word: str) -> str:
@@ -95,8 +98,6 @@ def _term(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of `text`, numbers kept verbatim."""
     cache = _TERMS
-    if len(cache) > _TERMS_CAP:
-        cache.clear()
     tokens = words(text)
     # map/filter keep the per-token work in C; only unseen words reach Python.
     terms = list(map(cache.get, tokens))
@@ -105,7 +106,12 @@ def content_terms(text: str) -> list[str]:
             if t is None:
                 w = tokens[i]
                 t = cache.get(w)
-                terms[i] = t if t is not None else cache.setdefault(w, _term(w))
+                if t is None:
+                    # Checked only where the table grows, so it never holds more than the cap.
+                    if len(cache) >= _TERMS_CAP:
+                        cache.clear()
+                    t = cache[w] = _term(w)
+                terms[i] = t
     return list(filter(None, terms))
 
 
@@ -128,19 +134,24 @@ def entities(text: str, titled: bool | None = None) -> list[str]:
     if title_case(text.split()) if titled is None else titled:
         return []
     cache = _ENTITIES
-    if len(cache) > _TERMS_CAP:
-        cache.clear()
     runs = _ENTITY_RE.findall(text)
     found = list(map(cache.get, runs))
     if None in found:
         for i, run in enumerate(runs):
             if found[i] is None:
-                found[i] = cache.setdefault(run, _entity(run))
+                key = cache.get(run)  # the same run may be twice in the text
+                if key is None:
+                    if len(cache) >= _ENTITIES_CAP:
+                        cache.clear()
+                    key = cache[run] = _entity(run)
+                found[i] = key
     return list(filter(None, found))
 
 
-# Capitalised run as matched -> its entity key, "" when it names nothing after trimming.
+# Capitalised run as matched -> its entity key, "" when it names nothing after trimming. Bounded
+# like `_TERMS`: 10,000 real articles held 12,500 runs; full it adds about 3.4 MB (was 37 MB).
 _ENTITIES: dict[str, str] = {}
+_ENTITIES_CAP = 32_768
 
 
 def _entity(run: str) -> str:

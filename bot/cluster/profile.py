@@ -99,18 +99,26 @@ def _proper_nouns(text: str, titled: bool) -> set[str]:
     if words and _CAP_RE.match(text):
         words = words[1:]  # the text's first word is capitalised by position, not as a name
     cache = _NOUNS
-    if len(cache) > 300_000:  # bounded for a long-running bot; entries are pure functions
-        cache.clear()
     keys = set(map(cache.get, words))
     if None in keys:
         keys.discard(None)
-        keys.update(cache.setdefault(w, _noun_key(w)) for w in words if w not in cache)
+        for w in words:
+            key = cache.get(w)
+            if key is None:
+                # Bounded for a long-running bot, checked where it grows; entries are pure
+                # functions of their key, so emptying changes no result.
+                if len(cache) >= _NOUNS_CAP:
+                    cache.clear()
+                key = cache[w] = _noun_key(w)
+            keys.add(key)
     keys.discard("")
     return keys  # type: ignore[return-value]
 
 
 # Capitalised word as matched -> "p:name" key, or "" when it is no evidence (stopword, 1 letter).
+# 10,000 real articles held 7,200 words; full it adds about 2.5 MB (300,000 entries: 44 MB).
 _NOUNS: dict[str, str] = {}
+_NOUNS_CAP = 16_384
 
 
 def _noun_key(word: str) -> str:
