@@ -12,15 +12,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes.cores import local_core
 
 from bot.app import NewsDigest
-from bot.config import Config, PollingConfig, parse_config
+from bot.config import parse_config
 from bot.config_values import ConfigError
 from bot.feed_status import feed_status
 from bot.feedserver import FeedServer, Reply
 from bot.runner.feed_alerts import alert_disabled_feeds
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 T0 = datetime(2026, 3, 6, 18, 0, tzinfo=UTC)  # a Friday evening
 
@@ -44,13 +44,8 @@ def retried_daily(reason: str | None) -> bool:
 
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
-    )
-    app = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+    with local_core(tmp_path) as app:
+        yield app
 
 
 def _feed(core: NewsDigest) -> feed_store.FeedRow:

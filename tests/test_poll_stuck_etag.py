@@ -11,13 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes.cores import local_core
 
 from bot.app import NewsDigest
-from bot.config import Config, PollingConfig
 from bot.feed_status import feed_status
 from bot.feedserver import FeedServer, Reply
 from bot.store import feeds as feed_store
-from bot.store.database import open_database
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -33,13 +32,8 @@ def _rss(n: int) -> bytes:
 
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
-    )
-    app = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+    with local_core(tmp_path) as app:
+        yield app
 
 
 async def test_a_feed_stuck_on_one_etag_is_read_whole_daily(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from fakes.chat import FakeChatAdapter
+from fakes.clock import Clocks
 from fakes.runner import stop
 
 from bot.app import NewsDigest
@@ -105,25 +106,6 @@ async def test_polling_goes_on_through_a_clock_set_back_and_put_right(
     assert "poll" in stepped[0].getMessage()
 
 
-class Clocks:
-    """A fake wall clock and a fake monotonic one, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = T0
-        self.mono = 1000.0
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def run(self, seconds: float, *, wall_step: float = 0.0) -> None:
-        """`seconds` pass; the wall clock also steps by `wall_step`."""
-        self.mono += seconds
-        self.now += timedelta(seconds=seconds + wall_step)
-
-
 async def _noop() -> None:
     return None
 
@@ -149,7 +131,7 @@ async def test_a_backward_step_brings_the_fixed_jobs_back_and_leaves_digests(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = open_database(tmp_path / "nd.db")
-    clocks = Clocks()
+    clocks = Clocks(T0)
     scheduler = _scheduler(clocks.now)
     watch = ClockWatch(scheduler, db, jobs=FIXED_JOBS, wall=clocks.wall, monotonic=clocks.monotonic)
     try:
@@ -180,7 +162,7 @@ async def test_a_forward_step_or_a_small_one_changes_nothing(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = open_database(tmp_path / "nd.db")
-    clocks = Clocks()
+    clocks = Clocks(T0)
     scheduler = _scheduler(clocks.now)
     before = {job.id: job.next_run_time for job in scheduler.get_jobs()}
     watch = ClockWatch(scheduler, db, jobs=FIXED_JOBS, wall=clocks.wall, monotonic=clocks.monotonic)

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from fakes.clock import Clocks
 from fakes.stories import make_card_source
 
 from bot.app import PassReport
@@ -37,22 +38,6 @@ RSS = b"""<rss version="2.0"><channel><title>Desk</title>
 <item><guid>1</guid><title>A</title><link>https://d.example/1</link></item></channel></rss>"""
 T0 = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
 INTERVAL = 900
-
-
-class Clocks:
-    def __init__(self) -> None:
-        self.now = T0
-        self.mono = 1000.0
-
-    def wall(self) -> datetime:
-        return self.now
-
-    def monotonic(self) -> float:
-        return self.mono
-
-    def run(self, seconds: float, *, wall_step: float = 0.0) -> None:
-        self.mono += seconds
-        self.now += timedelta(seconds=seconds + wall_step)
 
 
 class _Core:
@@ -75,7 +60,7 @@ async def test_a_poll_in_flight_across_a_step_back_does_not_leave_its_feed_late(
     tmp_path: Path,
 ) -> None:
     db = open_database(tmp_path / "nd.db")
-    clocks = Clocks()
+    clocks = Clocks(T0)
     scheduler = make_scheduler()
     scheduler.start(paused=True)
     with FeedServer() as server:
@@ -117,7 +102,7 @@ async def test_a_step_seen_while_another_process_writes_is_undone_once_it_is_don
     db = open_database(tmp_path / "nd.db")
     row = feed_store.add_feed(db, "https://example.org/a.xml", interval=INTERVAL)
     db.table("feeds").update(row.id, {"next_poll_at": iso(T0 + timedelta(seconds=600))})
-    clocks = Clocks()
+    clocks = Clocks(T0)
     scheduler = make_scheduler()
     scheduler.start(paused=True)
     scheduler.add_job(asyncio.sleep, "interval", args=[0], seconds=5, id="poll", next_run_time=T0)

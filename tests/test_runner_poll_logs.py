@@ -13,10 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fakes.cores import local_core
 from test_runner_new_feeds_spread import _drain
 
 from bot.app import NewsDigest, PassReport
-from bot.config import Config, PollingConfig
+from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
 from bot.pipeline.poll import poll_feeds
 from bot.runner import logs
@@ -40,13 +41,8 @@ def _events(caplog: pytest.LogCaptureFixture, event: str) -> list[logging.LogRec
 
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[NewsDigest]:
-    config = Config(
-        database=str(tmp_path / "nd.db"),
-        polling=PollingConfig(allow_private_networks=True, timeout=5.0),
-    )
-    app = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
-    yield app
-    app.close()
+    with local_core(tmp_path) as app:
+        yield app
 
 
 async def test_passes_and_a_feeds_failure_are_logged_once_each_way(
