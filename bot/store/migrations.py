@@ -25,6 +25,17 @@ from bot.store.feed_migrations import (
 )
 from bot.store.fold_key_migrations import m005_folded_slugs, m007_refold_keys
 from bot.store.history_indexes import m042_history_indexes, m043_failed_index
+from bot.store.outbox_migrations import (
+    m014_delivery_waits,
+    m015_delivery_release_at,
+    m022_card_edit_rows,
+    m032_card_edit_members,
+    m036_alert_pieces,
+    m040_notice_holds,
+    m044_heading_message,
+    m046_instant_posts_in_flight,
+    m048_heading_counts,
+)
 from bot.store.schema_v1 import create_initial_schema
 from bot.store.schema_v2 import add_column as _add_column
 from bot.store.schema_v2 import create_runner_tables
@@ -103,25 +114,6 @@ def _m013_summaries_name_outlets_by_site(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE stories SET summary_json = NULL, summary_article_count = NULL")
 
 
-def _m014_delivery_waits(db: sqlite_utils.Database) -> None:
-    # A send the platform did not take or answer (unreachable, 5xx, rate limited) no longer uses
-    # one of the row's attempts, or an hour's outage dropped every queued story; the row counts
-    # such failures apart, those with its route up only (the route's own outage backs it off),
-    # so a row that fails alone still backs off on its own (bot.delivery.failures._row_wait).
-    _add_column(db, "deliveries", "waits", "INTEGER NOT NULL DEFAULT 0")
-
-
-def _m015_delivery_release_at(db: sqlite_utils.Database) -> None:
-    # The stale rule counts from when a row was meant to go out, not from its queuing, so a row
-    # held for quiet hours or an update's interval is not dropped unsent (bot.store.stale). A
-    # waiting row never tried can only be waiting for such a hold; others count from queuing.
-    _add_column(db, "deliveries", "release_at", "TEXT")
-    db.execute(
-        "UPDATE deliveries SET release_at = MAX(created_at, COALESCE(next_attempt_at, ''))"
-        " WHERE state = 'pending' AND attempts = 0 AND waits = 0"
-    )
-
-
 def _m016_channel_schedule_changed_at(db: sqlite_utils.Database) -> None:
     # A digest slot counts as missed only if it passed while the schedule was in force: one of
     # a schedule set later was never due (bot.runner.jobs.missed_digests). NULL: not known.
@@ -147,13 +139,6 @@ def _m021_service_state(db: sqlite_utils.Database) -> None:
         "CREATE TABLE IF NOT EXISTS service_state ("
         "key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL)"
     )
-
-
-def _m022_card_edit_rows(db: sqlite_utils.Database) -> None:
-    # No table changes: deliveries may now hold rows of kind 'refresh' (a card edit left to
-    # retry, bot.delivery.card_edits). The version step is the point: an older newsdigest takes
-    # any row that is no 'update' for a story post, and would post the card a second time.
-    pass
 
 
 def _m023_config_takeover(db: sqlite_utils.Database) -> None:
@@ -254,12 +239,6 @@ def _m035_topic_matches(db: sqlite_utils.Database) -> None:
     create_topic_matches(db)
 
 
-def _m036_alert_pieces(db: sqlite_utils.Database) -> None:
-    # How many of a notice's messages have landed (`bot.store.alerts.note_pieces`): a notice
-    # refused partway is resent from the first piece not posted, not whole.
-    _add_column(db, "alerts", "pieces_posted", "INTEGER NOT NULL DEFAULT 0")
-
-
 def _m037_counted_stories(db: sqlite_utils.Database) -> None:
     from bot.store.counted_stories import create_counted_stories  # it imports bot.store.database
 
@@ -278,16 +257,6 @@ def _m039_topic_match_givers(db: sqlite_utils.Database) -> None:
     add_givers(db)
 
 
-def _m040_notice_holds(db: sqlite_utils.Database) -> None:
-    # A notice put off for its channel's own rate limit holds the channel's cards queued after
-    # it until it is sent (`bot.store.alerts.hold_cards`), so none overtakes it.
-    _add_column(db, "alerts", "holds_cards", "INTEGER NOT NULL DEFAULT 0")
-    # The first piece not recorded may have landed (its answer lost, or a crash mid-send): it
-    # is looked for before it is sent again, where the platform lets us (`unsure`, which also
-    # counts the lookups that failed: `bot.store.alerts.set_unsure`).
-    _add_column(db, "alerts", "unsure", "INTEGER NOT NULL DEFAULT 0")
-
-
 def _m041_story_changes(db: sqlite_utils.Database) -> None:
     from bot.store.story_changes import create_story_changes
 
@@ -297,34 +266,10 @@ def _m041_story_changes(db: sqlite_utils.Database) -> None:
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
-def _m044_heading_message(db: sqlite_utils.Database) -> None:
-    from bot.store.digest_headings import add_message_ref  # it imports bot.store.database
-
-    add_message_ref(db)
-
-
-def _m046_instant_posts_in_flight(db: sqlite_utils.Database) -> None:
-    from bot.store.queued_posts import m046_instant_posts_in_flight  # imports bot.store.database
-
-    m046_instant_posts_in_flight(db)
-
-
 def _m047_pause_before_config(db: sqlite_utils.Database) -> None:
     # A pause the channel had when the file dropped it (/watchlist pause), for its return to
     # restore rather than lift with the removal's own (`bot.store.sync`).
     _add_column(db, "channels", "paused_before_config", "TEXT")
-
-
-def _m048_heading_counts(db: sqlite_utils.Database) -> None:
-    from bot.store.digest_headings import add_shown_count  # it imports bot.store.database
-
-    add_shown_count(db)
-
-
-def _m032_card_edit_members(db: sqlite_utils.Database) -> None:
-    # The articles a card edit's story had (bot.store.card_refreshes.members_key): the planner
-    # edits the card again once they differ. NULL: an edit sent before, compared by its counts.
-    _add_column(db, "deliveries", "shown_members", "TEXT")
 
 
 MIGRATIONS: list[tuple[int, str, Migration]] = [
@@ -345,15 +290,15 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "cached summaries rewritten with outlets named by site",
         _m013_summaries_name_outlets_by_site,
     ),
-    (14, "deliveries count the platform's failures apart from attempts", _m014_delivery_waits),
-    (15, "deliveries go stale from when they were meant to go out", _m015_delivery_release_at),
+    (14, "deliveries count the platform's failures apart from attempts", m014_delivery_waits),
+    (15, "deliveries go stale from when they were meant to go out", m015_delivery_release_at),
     (16, "channels remember when their schedule changed", _m016_channel_schedule_changed_at),
     (17, "the LLM writer's daily token spend", _m017_llm_usage),
     (18, "feeds remember when they were first read", m018_feed_first_read_at),
     (19, "feeds keep the folder an OPML file put them in", m019_feed_folder),
     (20, "a removed feed's id is never given to another", m020_feed_ids_never_reused),
     (21, "the service's state across restarts (the last prune)", _m021_service_state),
-    (22, "deliveries may hold card edits still to be made", _m022_card_edit_rows),
+    (22, "deliveries may hold card edits still to be made", m022_card_edit_rows),
     (23, "rows the config file took over remember their origin", _m023_config_takeover),
     (24, "clustered articles keep the weights they were clustered with", _m024_article_weights),
     (25, "the clusterer's state in parts a commit updates", _m025_clusterer_state),
@@ -363,11 +308,11 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (29, "posts remember the headline their card was sent with", _m029_posted_headlines),
     (30, "channels may set how many cards a digest has", _m030_channel_digest_size),
     (31, "channels remember when their pause began", _m031_channel_paused_at),
-    (32, "card edits remember which articles their story had", _m032_card_edit_members),
+    (32, "card edits remember which articles their story had", m032_card_edit_members),
     (33, "stories a digest listed after its cards, per channel", _m033_listed_stories),
     (34, "listed stories name the notice that listed them", _m034_listed_by_notice),
     (35, "a channel keeps the topic matches it was given", _m035_topic_matches),
-    (36, "notices remember how many of their messages were posted", _m036_alert_pieces),
+    (36, "notices remember how many of their messages were posted", m036_alert_pieces),
     (37, "stories a digest counted without listing them, per channel", _m037_counted_stories),
     (
         38,
@@ -379,11 +324,11 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "a kept topic match counts once its card or notice reached the channel",
         _m039_topic_match_givers,
     ),
-    (40, "notices: held cards, and a piece that may have landed", _m040_notice_holds),
+    (40, "notices: held cards, and a piece that may have landed", m040_notice_holds),
     (41, "stories remember which process's commit last changed them", _m041_story_changes),
     (42, "indexes for reads and deletes that grew with the history", m042_history_indexes),
     (43, "an index of the failed posts by when they failed, for /healthz", m043_failed_index),
-    (44, "a digest heading remembers its message", _m044_heading_message),
+    (44, "a digest heading remembers its message", m044_heading_message),
     (
         45,
         "open stories' articles keep what their text yielded the clusterer",
@@ -392,13 +337,13 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         46,
         "an instant post in flight at a switch to digest mode returns to the pool if unsent",
-        _m046_instant_posts_in_flight,
+        m046_instant_posts_in_flight,
     ),
     (47, "a channel's pause outlives its removal from the config file", _m047_pause_before_config),
     (
         48,
         "a digest heading keeps its count in step with the cards that will show",
-        _m048_heading_counts,
+        m048_heading_counts,
     ),
     (
         49,
