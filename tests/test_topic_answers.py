@@ -255,3 +255,24 @@ def test_followed_queries_past_the_lru_stay_parsed(monkeypatch: pytest.MonkeyPat
         for query in queries:
             answers.parsed(query)
     assert len(parses) == len(queries)  # each parsed once, when the set was asked for
+
+
+def test_an_empty_set_asked_keeps_the_followed_queries_parsed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A channel with no topics asks an empty set while another channel's digest reads stories
+    # in another thread: that one's queries must stay kept, or it parses them all again.
+    parses: list[str] = []
+    parse = TopicQuery.parse
+
+    def counted(query: str) -> TopicQuery:
+        parses.append(query)
+        return parse(query)
+
+    monkeypatch.setattr(TopicQuery, "parse", counted)
+    queries = [f'"harbour crane{i}" OR berth{i}' for i in range(answers.PARSED_QUERIES + 10)]
+    askable(queries)
+    assert askable([]) == frozenset()
+    for query in queries:
+        answers.parsed(query)
+    assert len(parses) == len(queries)  # none parsed again after the empty set

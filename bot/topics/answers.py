@@ -75,9 +75,13 @@ def _parsed(query: str) -> TopicQuery:
 
 def askable(queries: Iterable[str]) -> frozenset[str]:
     """The valid ones of `queries`, as one object for each set of them (`Answers.put_all`).
-    Their parsed queries are kept for `parsed` until another set is asked for."""
+    Their parsed queries are kept for `parsed` until another set is asked for; an empty one
+    (a digest of a channel with no topics, built beside another's) keeps them."""
     global _followed
-    valid, kept = _askable(tuple(sorted(set(queries))))
+    asked = tuple(sorted(set(queries)))
+    if not asked:
+        return frozenset()
+    valid, kept = _askable(asked)
     _followed = kept
     return valid
 
