@@ -12,15 +12,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from _cli_env import cli_env
+from click.testing import CliRunner
 from fakes.cores import local_core
 
 from bot.app import NewsDigest
+from bot.cli import cli
 from bot.config import parse_config
 from bot.config_values import ConfigError
 from bot.feed_status import feed_status
 from bot.feedserver import FeedServer, Reply
 from bot.runner.feed_alerts import alert_disabled_feeds
+from bot.runner.polling import spread_overdue
 from bot.store import feeds as feed_store
+from bot.store.database import iso, open_database
 
 T0 = datetime(2026, 3, 6, 18, 0, tzinfo=UTC)  # a Friday evening
 
@@ -160,6 +165,77 @@ async def test_a_gone_answer_to_a_daily_retry_makes_the_disable_manual(
     asked = len(server.requests)
     await _run(core, end, timedelta(days=3), timedelta(hours=3))
     assert len(server.requests) == asked
+
+
+async def test_a_gone_answer_to_a_daily_retry_alerts_its_new_reason_once(
+    core: NewsDigest, server: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Its old `disabled_at` kept, the alert for "failing since" stood for the 410 too: nobody
+    # was told the feed now needs a hand.
+    caplog.set_level(logging.INFO)
+    server.route("/quay", DOWN)
+    feed_store.add_feed(core.db, server.url("/quay"), interval=3600)
+    end = await _run(core, T0, timedelta(days=8), timedelta(hours=3))
+    alert_disabled_feeds(core.db, now=end)
+    server.route("/quay", Reply(status=410, body=b"gone"))
+    end = await _run(core, end, timedelta(days=2), timedelta(hours=3))
+    alert_disabled_feeds(core.db, now=end)
+    alert_disabled_feeds(core.db, now=end + timedelta(hours=1))
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.runner.feed_alerts"]
+    assert len(said) == 2
+    assert "failing since" in said[0]
+    assert "feed is gone (HTTP 410)" in said[1]
+
+
+def _retried_daily_feed(db_path: Path, url: str, due: datetime) -> int:
+    """A feed disabled for its failures, as an older release worded it, due at `due`."""
+    db = open_database(db_path)
+    try:
+        feed_id = feed_store.add_feed(db, url).id
+        db.execute(
+            "UPDATE feeds SET disabled_reason = ?, disabled_at = ?, consecutive_failures = 12,"
+            " next_poll_at = ? WHERE id = ?",
+            [
+                "disabled after 12 consecutive failures; last error: HTTP 503",
+                iso(due - timedelta(days=1)),
+                iso(due),
+                feed_id,
+            ],
+        )
+        db.conn.commit()
+        return feed_id
+    finally:
+        db.close()
+
+
+def test_a_gone_answer_to_a_daily_retry_is_disabled_by_this_poll(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FeedServer
+) -> None:
+    cli_env(tmp_path, monkeypatch, "[polling]\nallow_private_networks = true\n")
+    server.route("/quay", Reply(status=410, body=b"gone"))
+    _retried_daily_feed(
+        tmp_path / "nd.db", server.url("/quay"), datetime.now(UTC) - timedelta(hours=1)
+    )
+    said = " ".join(CliRunner().invoke(cli, ["poll"]).output.split())
+    assert "1 feed disabled by this poll" in said
+    assert "daily try" not in said
+
+
+def test_a_restart_spreads_the_overdue_daily_retries_too(tmp_path: Path) -> None:
+    # After the upgrade every feed disabled for failures was months overdue: all in one tick.
+    months_ago = T0 - timedelta(days=90)
+    ids = [
+        _retried_daily_feed(tmp_path / "nd.db", f"https://q.example/{n}.xml", months_ago)
+        for n in range(5)
+    ]
+    db = open_database(tmp_path / "nd.db")
+    try:
+        assert spread_overdue(db, T0, window=300) == len(ids)
+        assert [f.id for f in feed_store.due_feeds(db, T0)] != ids
+        due = [f.next_poll_at for f in feed_store.list_feeds(db)]
+        assert all(d is not None and T0 <= d < T0 + timedelta(seconds=300) for d in due)
+    finally:
+        db.close()
 
 
 async def test_a_disabled_feed_is_logged_once_with_its_alert(

@@ -255,14 +255,15 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
             f"{'its' if len(waiting) == 1 else 'their'} next interval "
             "(newsdigest poll --all polls them now)."
         )
-    from bot.ingest.policy import UNUSABLE  # the poll has imported it
+    from bot.ingest.policy import UNUSABLE, retried_daily  # the poll has imported it
 
     # A feed this pass disabled was polled: its ✗ line above says why. One disabled for its
     # failures before is polled too, at its daily try: still disabled, not by this poll.
+    # One that answered its daily try with a 410 is disabled for good by this poll.
     before = {r.feed.id for r in report.poll.feeds if r.feed.disabled_reason}
-    disabled_now = [f for f in disabled if f.id in polled and f.id not in before]
+    retried = [f for f in disabled if f.id in before and retried_daily(f.disabled_reason)]
+    disabled_now = [f for f in disabled if f.id in polled and f not in retried]
     disabled_before = [f for f in disabled if f.id not in polled]
-    retried = [f for f in disabled if f.id in before]
     # `feeds enable` leaves a feed at an unusable address disabled: only a new address helps.
     unusable = [f for f in disabled_now if (f.disabled_reason or "").startswith(UNUSABLE)]
     if fixable := [f for f in disabled_now if f not in unusable]:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from bot.ingest.errors import retried_daily
 from bot.ingest.parser import ParsedFeed
 from bot.ingest.policy import FeedPollState, PollOutcome
 from bot.store import feeds as feed_store
@@ -58,7 +59,12 @@ def record_outcome(
         "disabled_reason": outcome.disabled_reason,
         "failing_since": outcome.failing_since,
     }
-    if outcome.disabled_reason and not feed.disabled_reason:
+    if outcome.disabled_reason and (
+        not feed.disabled_reason
+        or (retried_daily(feed.disabled_reason) and not retried_daily(outcome.disabled_reason))
+    ):
+        # Disabled now, or for good now (a 410 at its daily try): a new `disabled_at` is what
+        # makes `bot.runner.feed_alerts` alert the new reason, which needs a hand this time.
         # Not logged here: `run` logs it once, with the channels it alerts
         # (`bot.runner.feed_alerts`), and `poll` prints it; both here and there said it twice.
         fields["disabled_at"] = now

@@ -65,8 +65,10 @@ def spread_overdue(
             " AND next_poll_at IS NULL"
         ).fetchall()
     else:
+        # The feeds `due_feeds` polls: a daily-retried one is overdue by months after an upgrade.
         rows = db.execute(
-            "SELECT id, poll_interval FROM feeds WHERE disabled_reason IS NULL"
+            "SELECT id, poll_interval FROM feeds WHERE"
+            f" (disabled_reason IS NULL OR {feed_store.RETRIED_DAILY_SQL})"
             " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
             [iso(now)],
         ).fetchall()
