@@ -16,6 +16,9 @@ heading, `CHAT_HEADED_CARDS`): it is deleted (the adapter's `retract_heading`), 
 keeps only its message, as the lookups' bound. Each change is settled once: an edit or deletion
 refused is logged and not tried again, but for one refused for a rate limit, tried at a later
 drain; one whose channel is paused, or whose route is down, waits for a drain that can reach it.
+An edit or deletion is an edit call on the route, as a card's refresh is
+(`bot.delivery.rate_limits`): while the route's edits are held it is not tried, and a 429 holds
+them, so drains inside the Retry-After do not each call into the limit.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     RateLimitedDeliveryError,
 )
+from bot.delivery.rate_limits import EDIT
 from bot.render.text import CHAT_HEADED_CARDS
 from bot.store import channels as channel_store
 from bot.store import digest_headings as heading_store
@@ -53,20 +57,22 @@ async def settle_headings(outbox: Outbox) -> None:
         channel = channel_store.get_channel_by_pk(outbox.db, heading.channel_pk)
         if channel is None or channel.paused_reason:
             continue
-        sender = outbox.sender(channel, outbox.clock())
-        if sender is None:
+        now = outbox.clock()
+        sender = outbox.sender(channel, now)
+        if sender is None or outbox.rate_limits.until(sender[1], EDIT, now) is not None:
             continue
+        adapter, route = sender
         try:
             if heading.left < CHAT_HEADED_CARDS:
-                await _retract(outbox, sender[0], channel, heading)
+                await _retract(outbox, adapter, route, channel, heading)
             else:
-                await _revise(outbox, sender[0], channel, heading)
+                await _revise(outbox, adapter, route, channel, heading)
         except sqlite3.Error as exc:
             log.warning("digest heading in %s settled, but not so recorded: %s", channel.key, exc)
 
 
 async def _retract(
-    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: Unsettled
+    outbox: Outbox, adapter: ChatAdapter, route: str, channel: ChannelRow, heading: Unsettled
 ) -> None:
     retract = getattr(adapter, "retract_heading", None)
     if retract is None:
@@ -78,7 +84,11 @@ async def _retract(
     else:
         try:
             await retract(channel, heading.message_ref)
-        except (RateLimitedDeliveryError, DeferredDeliveryError) as exc:
+        except RateLimitedDeliveryError as exc:
+            outbox.rate_limits.hold(exc.route or route, EDIT, exc, outbox.clock())
+            log.info("deleting the digest heading for %s put off: %s", channel.key, exc)
+            return
+        except DeferredDeliveryError as exc:
             log.info("deleting the digest heading for %s put off: %s", channel.key, exc)
             return
         except DeliveryError as exc:
@@ -103,7 +113,7 @@ async def _retract(
 
 
 async def _revise(
-    outbox: Outbox, adapter: ChatAdapter, channel: ChannelRow, heading: Unsettled
+    outbox: Outbox, adapter: ChatAdapter, route: str, channel: ChannelRow, heading: Unsettled
 ) -> None:
     revise = getattr(adapter, "revise_heading", None)
     if revise is None:
@@ -116,7 +126,11 @@ async def _revise(
     else:
         try:
             await revise(channel, heading.message_ref, heading.left, heading.digest_at)
-        except (RateLimitedDeliveryError, DeferredDeliveryError) as exc:
+        except RateLimitedDeliveryError as exc:
+            outbox.rate_limits.hold(exc.route or route, EDIT, exc, outbox.clock())
+            log.info("editing the digest heading for %s put off: %s", channel.key, exc)
+            return
+        except DeferredDeliveryError as exc:
             log.info("editing the digest heading for %s put off: %s", channel.key, exc)
             return
         except DeliveryError as exc:
