@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import (
@@ -82,22 +83,18 @@ async def _retract(
             heading.left,
         )
     else:
-        try:
-            await retract(channel, heading.message_ref)
-        except RateLimitedDeliveryError as exc:
-            outbox.rate_limits.hold(exc.route or route, EDIT, exc, outbox.clock())
-            log.info("deleting the digest heading for %s put off: %s", channel.key, exc)
+        failed = await _attempt(
+            outbox, route, channel, "deleting", lambda: retract(channel, heading.message_ref)
+        )
+        if failed is _PUT_OFF:
             return
-        except DeferredDeliveryError as exc:
-            log.info("deleting the digest heading for %s put off: %s", channel.key, exc)
-            return
-        except DeliveryError as exc:
+        if failed is not None:
             log.warning(
                 "digest heading for %s heads %d card(s) (the others will not show), "
                 "and deleting it failed: %s",
                 channel.key,
                 heading.left,
-                exc,
+                failed,
             )
         else:
             log.info(
@@ -124,23 +121,23 @@ async def _revise(
             heading.left,
         )
     else:
-        try:
-            await revise(channel, heading.message_ref, heading.left, heading.digest_at)
-        except RateLimitedDeliveryError as exc:
-            outbox.rate_limits.hold(exc.route or route, EDIT, exc, outbox.clock())
-            log.info("editing the digest heading for %s put off: %s", channel.key, exc)
+        failed = await _attempt(
+            outbox,
+            route,
+            channel,
+            "editing",
+            lambda: revise(channel, heading.message_ref, heading.left, heading.digest_at),
+        )
+        if failed is _PUT_OFF:
             return
-        except DeferredDeliveryError as exc:
-            log.info("editing the digest heading for %s put off: %s", channel.key, exc)
-            return
-        except DeliveryError as exc:
+        if failed is not None:
             log.warning(
                 "digest heading for %s counts %d cards over %d (the others will not show), "
                 "and editing it failed: %s",
                 channel.key,
                 heading.shown,
                 heading.left,
-                exc,
+                failed,
             )
         else:
             log.info(
@@ -151,3 +148,31 @@ async def _revise(
                 heading.shown - heading.left,
             )
     heading_store.recounted(outbox.db, channel.id, heading.message_ref, heading.left)
+
+
+# `_attempt`'s answer when the platform asked the change to wait: tried again at a later drain.
+_PUT_OFF = DeliveryError("put off: tried again at a later drain")
+
+
+async def _attempt(
+    outbox: Outbox,
+    route: str,
+    channel: ChannelRow,
+    doing: str,
+    call: Callable[[], Awaitable[object]],
+) -> DeliveryError | None:
+    """None when `call` (an edit or delete of the heading) went through, `_PUT_OFF` when the
+    platform asked it to wait (a 429 holds the route's edits for its Retry-After, as a card
+    edit's does), else the error it failed with."""
+    try:
+        await call()
+    except RateLimitedDeliveryError as exc:
+        outbox.rate_limits.hold(exc.route or route, EDIT, exc, outbox.clock())
+        log.info("%s the digest heading for %s put off: %s", doing, channel.key, exc)
+        return _PUT_OFF
+    except DeferredDeliveryError as exc:
+        log.info("%s the digest heading for %s put off: %s", doing, channel.key, exc)
+        return _PUT_OFF
+    except DeliveryError as exc:
+        return exc
+    return None
