@@ -23,6 +23,7 @@ A webhook channel's lookup never waits: it resends when it cannot tell (`post_lo
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters.discord.errors import HistoryHidden
 from bot.delivery.adapter import DeferredDeliveryError
 
 # How long a lookup waits for the servers READY named to come in (GUILD_CREATE follows READY
@@ -55,6 +57,9 @@ _NEEDED = (
     ("send_messages", "Send Messages"),
     ("embed_links", "Embed Links"),
 )
+
+
+log = logging.getLogger(__name__)
 
 
 def cannot_post(interaction: discord.Interaction[Any]) -> str:
@@ -119,8 +124,9 @@ def history_hidden(client: discord.Client, channel_id: int, *, webhook: bool = F
     overwrites; Administrator and the server's owner may do everything), as discord.py's
     `permissions_for` does. Raises `GuildsPending` for a channel the cache does not hold while a
     server is unavailable, in the session's first `READY_WINDOW` seconds and not for a
-    `webhook` channel's lookup (which resends when it cannot tell). False when the cache cannot tell otherwise (no gateway at all,
-    a channel of no server it holds: a server the bot is not in): history is read as before.
+    `webhook` channel's lookup (which resends when it cannot tell). False when the cache cannot
+    tell otherwise (no gateway at all, a channel of no server it holds: a server the bot is not
+    in): history is read as before.
     False too without View Channel, which Discord refuses history for (403), an answer the
     lookups already take as such."""
     found = client.get_channel(channel_id)
@@ -143,3 +149,26 @@ def history_hidden(client: discord.Client, channel_id: int, *, webhook: bool = F
         return False
     allowed = found.permissions_for(me)
     return allowed.view_channel and not allowed.read_message_history
+
+
+def may_look(
+    client: discord.Client, key: str, channel_id: int, what: str, *, webhook: bool
+) -> bool:
+    """Whether a lookup for a `what` that may have landed in `channel_id` (the channel `key`) can
+    read its history (`history_hidden`). False, logged, for a webhook channel's lookup, whose
+    post is then sent again as in a server the bot is not in; `HistoryHidden` for the bot's own
+    channel, where sending again could post it twice."""
+    if not history_hidden(client, channel_id, webhook=webhook):
+        return True
+    if webhook:
+        log.warning(
+            "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
+            "look for a %s that may have been posted; it is resent and may show twice",
+            key,
+            what,
+        )
+        return False
+    raise HistoryHidden(
+        f"{key}: cannot check whether a {what} was posted: the bot lacks Read Message History "
+        "in this channel (grant it to the bot's role in the channel's settings)"
+    )

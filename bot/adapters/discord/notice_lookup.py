@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.adapters.discord.channel_access import history_hidden
-from bot.adapters.discord.errors import HistoryHidden, delivering, snowflake
+from bot.adapters.discord.channel_access import may_look
+from bot.adapters.discord.errors import delivering, snowflake
 from bot.adapters.discord.messages import escape_notice
 from bot.adapters.discord.packing import split_content
 from bot.adapters.discord.webhook_reads import WebhookReads
@@ -76,19 +76,8 @@ async def find_piece(
     needed = sum(1 for earlier in pieces[:piece] if earlier.strip() == wanted)
     oldest = since - LOOKUP_CLOCK_SKEW
     channel_id = snowflake(channel.channel_id, "channel")
-    if history_hidden(bot.client, channel_id, webhook=webhook is not None):
-        if webhook is not None:
-            log.warning(
-                "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
-                "look for a notice's piece that may have been posted",
-                channel.key,
-            )
-            return None
-        raise HistoryHidden(
-            f"{channel.key}: cannot check whether the message was posted: the bot lacks Read "
-            "Message History in this channel (grant it to the bot's role in the channel's "
-            "settings)"
-        )
+    if not may_look(bot.client, channel.key, channel_id, "message", webhook=webhook is not None):
+        return None
     target = bot.client.get_partial_messageable(channel_id)
     me = bot.client.user.id if bot.client.user else None
 

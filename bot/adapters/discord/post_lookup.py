@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.adapters.discord.channel_access import history_hidden
+from bot.adapters.discord.channel_access import may_look
 from bot.adapters.discord.embeds import story_ref
-from bot.adapters.discord.errors import UNKNOWN_CHANNEL, HistoryHidden, delivering, snowflake
+from bot.adapters.discord.errors import UNKNOWN_CHANNEL, delivering, snowflake
 from bot.adapters.discord.messages import discord_nonce, update_mark
 from bot.adapters.discord.webhook_reads import WebhookReads
 from bot.delivery.adapter import PostedMessage
@@ -64,20 +64,8 @@ async def find_posted(
     me = bot.client.user.id if bot.client.user else None
     what = "card" if kind == "story" else kind
     channel_id = snowflake(channel.channel_id, "channel")
-    if history_hidden(bot.client, channel_id, webhook=webhook is not None):
-        if webhook is not None:
-            log.warning(
-                "%s: the bot lacks Read Message History in the webhook's channel, so it cannot "
-                "look for a %s that may have been posted; it is resent and may show twice",
-                channel.key,
-                what,
-            )
-            return None
-        raise HistoryHidden(
-            f"{channel.key}: cannot check whether a {what} was posted: the bot lacks Read "
-            "Message History in this channel (grant it to the bot's role in the channel's "
-            "settings)"
-        )
+    if not may_look(bot.client, channel.key, channel_id, what, webhook=webhook is not None):
+        return None
 
     async def hit(message: discord.Message, thread_id: int | None) -> bool:
         mine = (
