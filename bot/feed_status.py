@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from bot.ingest.errors import is_internal_error, retried_daily
-from bot.store.feeds import FeedRow
+from bot.store.feeds import OPERATOR_DISABLED, FeedRow, disabled_by_operator
 from bot.textutil import plural
 
 ELLIPSIS = "…"
@@ -69,6 +69,9 @@ def feed_status(feed: FeedRow, last_new: datetime | None = None) -> FeedStatus:
         # Backing off, a server's Retry-After, or a disabled feed's daily retry: when to look.
         marks.append(f"next try {when(feed.next_poll_at)} UTC")
     since = f" ({'; '.join(marks)})" if marks else ""
+    if disabled_by_operator(feed.disabled_reason):
+        # Parked on purpose (`newsdigest feeds disable`): no failure, so no alarm.
+        return FeedStatus(OPERATOR_DISABLED, "", None, since)
     if feed.disabled_reason:
         return FeedStatus("disabled", feed.disabled_reason, "disabled", since)
     if is_internal_error(feed.last_error):

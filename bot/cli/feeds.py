@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from bot.cli.context import CliContext, pass_cli
+from bot.cli.feeds_disable import feeds_disable
 from bot.cli.feeds_enable import feeds_enable
 from bot.cli.feeds_list import feeds_list
 from bot.cli.output import duration
@@ -27,13 +28,14 @@ from bot.textutil import plural
 @click.group("feeds")
 @pass_cli
 def feeds_group(cli: CliContext) -> None:
-    """Add, list, remove, import and export the feeds to poll."""
+    """Add, list, remove, disable, enable, import and export the feeds to poll."""
     # The config is read later, by the command, which may name it (`feeds list --config F`).
     cli.warn_config = True
 
 
 # In a module of its own, with the checks it makes again of a refused feed's address.
 feeds_group.add_command(feeds_enable)
+feeds_group.add_command(feeds_disable)
 feeds_group.add_command(feeds_list)
 
 

@@ -1,4 +1,5 @@
-"""/feeds: the feeds polled, listed to anyone (`feed_lines`), added and removed by admins; how its
+"""/feeds: the feeds polled, listed to anyone (`feed_lines`), added and removed by admins (enabled
+and disabled on the host only: `newsdigest feeds enable/disable`); how its
 replies name a feed: by its URL as code, to copy back into /feeds remove, or, for a URL too long
 to show whole, by its start and its #id; the longest URL /feeds add takes; and the value after
 Discord's option name typed on Slack."""
@@ -81,6 +82,13 @@ def feeds_command(core: NewsDigest, args: str, ctx: CommandContext) -> Reply:
             f"{plural(len(rows), 'feed')}:",
             lines=lines,
             see_all="run `newsdigest feeds list` on the bot's host for all",
+        )
+    if action in ("enable", "disable"):
+        # Parking a feed and lifting it are the host's, as `feeds enable` always was: chat has
+        # neither, so one channel's admin cannot silence or revive a feed for every channel.
+        return Reply(
+            f"Feeds are {action}d on the bot's host: `newsdigest feeds {action} ID`"
+            " (the id /feeds list shows)."
         )
     if action not in ("add", "remove"):
         raise UsageError(f"Unknown action {quoted(action, _ECHO_CHARS)}.")

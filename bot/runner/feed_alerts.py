@@ -24,6 +24,7 @@ from bot.store import alerts
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
+from bot.store import feeds as feed_store
 from bot.store.database import iso, parse_iso
 from bot.textutil import plural
 
@@ -95,9 +96,12 @@ def alert_disabled_feeds(db: sqlite_utils.Database, *, now: datetime) -> int:
     The text is plain, and the feed's name, title and reason come from the feed itself: adapters
     escape notices as untrusted text. Its URL, without what may carry a key, is marked as code
     (`url_code`); the log names it whole, for the operator."""
+    # Not a feed the operator parked (`newsdigest feeds disable`): asked for, nobody to warn.
     feeds = db.execute_returning_dicts(
         f"SELECT {_FEED_COLUMNS} FROM feeds WHERE disabled_reason IS NOT NULL"
-        " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))"
+        " AND disabled_reason != ?"
+        " AND (alert_sent_at IS NULL OR alert_sent_at < COALESCE(disabled_at, ''))",
+        [feed_store.OPERATOR_DISABLED],
     )
     queued = 0
     for feed in feeds:

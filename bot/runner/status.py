@@ -114,6 +114,7 @@ def service_health(service: Service) -> dict[str, Any]:
     # A disabled feed reads nothing: a problem until someone (or, for one disabled for its
     # failures, its daily retry) enables it again; a feed's status said "ok" meanwhile.
     disabled = [f for f in failing if f.disabled_reason]
+    parked = feed_store.parked_feeds(service.db)
     problems += [_disabled_problem(disabled)] if disabled else []
     problems += [f"{name} {_outage_words(o)}: {o.error}" for name, o in reported.items()]
     llm = _llm(service)
@@ -161,6 +162,8 @@ def service_health(service: Service) -> dict[str, Any]:
             for f in failing[:100]
         ],
         "disabled_feeds": {"count": len(disabled), "names": [_name(f) for f in disabled[:100]]},
+        # Parked with `newsdigest feeds disable`: on purpose, so no problem and not above.
+        "disabled_by_operator": {"count": len(parked), "names": [_name(f) for f in parked[:100]]},
         # Posts (stories, thread updates) only: a card edit (made while its reply waits, or
         # retried after its update's reply landed) is no post waiting, and is counted apart.
         # Posts for a paused channel are held, not waiting: they go out only once someone

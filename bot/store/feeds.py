@@ -247,6 +247,38 @@ def enable_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
         return get_feed(db, feed.id)
 
 
+# Why a feed the operator parked is disabled (`newsdigest feeds disable`): never polled, not
+# retried daily, no failure of the feed's. /healthz does not count it, no channel is alerted,
+# the config sync leaves it so, and only `feeds enable` lifts it.
+OPERATOR_DISABLED = "disabled by operator"
+
+
+def disabled_by_operator(reason: str | None) -> bool:
+    """Whether a feed disabled with `reason` was parked by the operator (`disable_feed`)."""
+    return reason == OPERATOR_DISABLED
+
+
+def disable_feed(db: sqlite_utils.Database, ref: str | int, now: datetime) -> FeedRow | None:
+    """Park a feed on purpose: not polled, not retried, until `enable_feed`. Its failures and
+    last error stay as they were (`feeds list` still says when it last worked); its next poll
+    is cleared, so enabled again it is spread as a new feed is."""
+    with transaction(db):
+        feed = get_feed(db, ref)
+        if feed is None:
+            return None
+        update_feed(
+            db, feed.id, disabled_reason=OPERATOR_DISABLED, disabled_at=now, next_poll_at=None
+        )
+        return get_feed(db, feed.id)
+
+
+def parked_now(db: sqlite_utils.Database, feed_id: int) -> bool:
+    """Whether the feed's row says it is disabled by the operator now, whatever a poll that
+    read it before thought (`bot.pipeline.feed_state.record_outcome`)."""
+    row = db.execute("SELECT disabled_reason FROM feeds WHERE id = ?", [feed_id]).fetchone()
+    return row is not None and disabled_by_operator(row[0])
+
+
 def record_poll(db: sqlite_utils.Database, feed_id: int, outcome: str, note: str | None) -> None:
     """Keep what a poll of the feed came to and noted, for `feeds list`."""
     with transaction(db):
@@ -257,7 +289,18 @@ def record_poll(db: sqlite_utils.Database, feed_id: int, outcome: str, note: str
 
 
 def failing_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
+    """The feeds disabled or backing off, for /healthz; not those the operator parked, which
+    are no failure (`parked_feeds`)."""
     rows = db["feeds"].rows_where(
-        "disabled_reason IS NOT NULL OR consecutive_failures > 0", order_by="id"
+        "(disabled_reason IS NOT NULL OR consecutive_failures > 0)"
+        " AND COALESCE(disabled_reason, '') != ?",
+        [OPERATOR_DISABLED],
+        order_by="id",
     )
+    return [FeedRow.from_row(r) for r in rows]
+
+
+def parked_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
+    """The feeds the operator disabled (`disable_feed`), by id."""
+    rows = db["feeds"].rows_where("disabled_reason = ?", [OPERATOR_DISABLED], order_by="id")
     return [FeedRow.from_row(r) for r in rows]
