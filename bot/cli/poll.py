@@ -231,6 +231,15 @@ def _enable_allowed(core: NewsDigest, console: Console) -> None:
             f"Enabled feed {feed.id} again: an older version disabled it for an internal error,"
             f" which no longer counts against a feed ({escape(clean(feed.url))})."
         )
+    from bot.pipeline.feed_state import spread_missed_retries
+
+    # After `enable_internal_disabled`, which enables some of the same (old) disables instead.
+    if missed := spread_missed_retries(core.db, _now()):
+        console.print(
+            f"{plural(len(missed), 'feed')} disabled for failures missed "
+            f"{'its' if len(missed) == 1 else 'their'} daily try by over a day: tried over the"
+            " next hour by the polls then, not all in this one."
+        )
 
 
 def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> None:

@@ -3,22 +3,25 @@
 The feed's stored state (`FeedPollState`, what `bot.ingest.policy` decides the next poll from)
 and the one place a decided `PollOutcome` is written back, so every path of a poll (stored,
 crashed, stored one entry at a time) records it alike; then what the poll came to and noted, for
-`feeds list` (`remember_poll`).
+`feeds list` (`remember_poll`); and the daily retries missed by more than their day, spread
+(`spread_missed_retries`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
 from bot.ingest.errors import retried_daily
 from bot.ingest.parser import ParsedFeed
-from bot.ingest.policy import FeedPollState, PollOutcome
+from bot.ingest.policy import RETRY_DISABLED, FeedPollState, PollOutcome
 from bot.store import feeds as feed_store
-from bot.store.feeds import FeedRow
+from bot.store.database import iso, transaction
+from bot.store.feeds import RETRIED_DAILY_SQL, FeedRow
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -105,6 +108,39 @@ def record_outcome(
     if parsed is not None:
         feed_store.mark_first_read(db, feed.id, now)
     return outcome
+
+
+# Over how long the daily retries missed by more than their day are spread: the jitter each daily
+# retry gets (`bot.ingest.policy.record_failure`), so they come back as they were spread.
+MISSED_RETRY_SPREAD = timedelta(hours=1)
+
+
+def spread_missed_retries(db: sqlite_utils.Database, now: datetime) -> list[int]:
+    """Give each feed disabled for its failures whose daily retry was missed by over a day a
+    stable time in [now, now + `MISSED_RETRY_SPREAD`); returns their ids. After the upgrade every
+    feed an older version disabled by the count ("disabled after 10 consecutive failures") was
+    months overdue, and `newsdigest poll` retried them all in its first pass (`run` in its first
+    five minutes), hundreds of dead hosts at once. A retry due within the day is left due: a cron
+    `poll` every 15 minutes still tries each on its day. For `run` and `poll` alike."""
+    rows = db.execute(
+        f"SELECT id, disabled_reason FROM feeds WHERE {RETRIED_DAILY_SQL}"
+        " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
+        [iso(now - RETRY_DISABLED)],
+    ).fetchall()
+    missed = [feed_id for feed_id, reason in rows if retried_daily(reason)]
+    if not missed:
+        return []
+    window = MISSED_RETRY_SPREAD.total_seconds()
+    with transaction(db):
+        for feed_id in missed:
+            # Stable per feed, as `bot.runner.schedule.poll_jitter`: a restart keeps the spread.
+            digest = hashlib.blake2b(f"{feed_id}:missed".encode(), digest_size=8).digest()
+            offset = int.from_bytes(digest, "big") / 2**64 * window
+            db.execute(
+                "UPDATE feeds SET next_poll_at = ? WHERE id = ?",
+                [iso(now + timedelta(seconds=offset)), feed_id],
+            )
+    return missed
 
 
 # The outcome `feeds list` shows for a poll's status (`poll.FeedResult.status`).

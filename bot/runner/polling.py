@@ -4,7 +4,9 @@ Each feed keeps its own `next_poll_at` (its interval, the server's Retry-After, 
 its RSS TTL are all folded into it by `bot.ingest.policy` and `bot.pipeline.poll`). This module
 adds what only a long-running process needs:
 
-- spreading: at start, overdue and never-polled feeds are given a stable per-feed offset within
+- spreading: at start, the daily retries of feeds disabled for their failures missed by over a
+  day are spread over an hour (`feed_state.spread_missed_retries`, as `newsdigest poll` does),
+  and overdue and never-polled feeds are given a stable per-feed offset within
   a few minutes instead of all firing in the first tick; feeds added while running (an OPML
   import, /feeds add, a config sync) get the same on the tick that first sees them; and each
   successful poll adds a little jitter so feeds that happened to poll together drift apart;
@@ -135,6 +137,7 @@ class Poller:
             self.fetcher = make_fetcher(self.core.config.polling)
         self.spread = int(spread)
         # The config is read at start: a setting turned on since enables the feeds it allows.
+        from bot.pipeline.feed_state import spread_missed_retries
         from bot.pipeline.internal_recovery import enable_internal_disabled
         from bot.pipeline.refusals import enable_allowed
 
@@ -143,6 +146,13 @@ class Poller:
         # An older version disabled feeds for its own bugs; a start is when the fix lands.
         enable_internal_disabled(self.core.db)
         retry_internal_errors(self.core.db, self.clock())
+        # Before the spread below, which would fit them into its few minutes.
+        if missed := spread_missed_retries(self.core.db, self.clock()):
+            log.info(
+                "%d feed(s) disabled for their failures missed their daily try: tried over the"
+                " next hour",
+                len(missed),
+            )
         spread_overdue(self.core.db, self.clock(), window=self.spread)
 
     async def tick(self) -> int:
