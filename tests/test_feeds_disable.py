@@ -7,6 +7,7 @@ CLI through click, polls against the loopback feed server."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,8 +62,10 @@ def test_a_disabled_feed_is_not_polled_until_enabled(
     assert "Disabled feed 1 by operator" in _said(disabled)
     again = runner.invoke(cli, ["feeds", "disable", "1"])
     assert "already disabled by operator" in _said(again)
-    assert runner.invoke(cli, ["poll", "--all"]).exit_code == 0
+    polled = runner.invoke(cli, ["poll", "--all"])
+    assert polled.exit_code == 0
     assert server.requests_to("/quay.xml") == []
+    assert "1 feed disabled by operator, not polled" in _said(polled)
     listed = runner.invoke(cli, ["feeds", "list"], env={"COLUMNS": "200"})
     assert "disabled by operator" in _said(listed)
     enabled = runner.invoke(cli, ["feeds", "enable", "1"])
@@ -167,3 +170,17 @@ def test_no_channel_is_alerted_of_a_parked_feed(core: NewsDigest) -> None:
     alert_disabled_feeds(core.db, now=T0)
     row = core.db.execute("SELECT alert_sent_at FROM feeds WHERE id = 1").fetchone()
     assert row[0] is None
+
+
+def test_status_counts_a_parked_feed_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counted "ok" (no alarm), it read as a feed that works.
+    cli_env(tmp_path, monkeypatch)
+    runner = CliRunner()
+    for n in range(2):
+        assert runner.invoke(cli, ["feeds", "add", f"https://q.example/{n}.xml"]).exit_code == 0
+    assert runner.invoke(cli, ["feeds", "disable", "1"]).exit_code == 0
+    report = json.loads(runner.invoke(cli, ["status", "--json"]).output)
+    feeds = report["feeds"]
+    assert (feeds["ok"], feeds["disabled"], feeds["disabled_by_operator"]) == (0, 0, 1)
+    assert feeds["not_polled_yet"] == 1
+    assert "1 disabled by operator" in _said(runner.invoke(cli, ["status"]))

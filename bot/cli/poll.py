@@ -273,6 +273,9 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
     retried = [f for f in disabled if f.id in before and retried_daily(f.disabled_reason)]
     disabled_now = [f for f in disabled if f.id in polled and f not in retried]
     disabled_before = [f for f in disabled if f.id not in polled]
+    # Parked on purpose (`feeds disable`): said apart, as asked for, not as a problem.
+    parked = [f for f in disabled_before if feed_store.disabled_by_operator(f.disabled_reason)]
+    disabled_before = [f for f in disabled_before if f not in parked]
     # `feeds enable` leaves a feed at an unusable address disabled: only a new address helps.
     unusable = [f for f in disabled_now if (f.disabled_reason or "").startswith(UNUSABLE)]
     if fixable := [f for f in disabled_now if f not in unusable]:
@@ -296,4 +299,9 @@ def _explain_skipped(core: NewsDigest, report: PassReport, console: Console) -> 
         console.print(
             f"{plural(len(disabled_before), 'feed')} disabled, not polled "
             "(newsdigest feeds list says why; newsdigest feeds enable ID)."
+        )
+    if parked:
+        console.print(
+            f"{plural(len(parked), 'feed')} disabled by operator, not polled "
+            "(newsdigest feeds enable ID polls it again)."
         )

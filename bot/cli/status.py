@@ -102,6 +102,8 @@ def _database(d: dict[str, Any]) -> list[str]:
 
 def _feeds(f: dict[str, Any]) -> list[str]:
     counts = f"{f['ok']} ok, {f['failing']} failing, {f['disabled']} disabled"
+    if f.get("disabled_by_operator"):  # absent from an older schema's answer
+        counts += f", {f['disabled_by_operator']} disabled by operator"
     if f["not_polled_yet"]:
         counts += f", {f['not_polled_yet']} not polled yet"
     lines = [f"{f['total']} total: {counts}", f"last poll {_when(f['last_poll'])}"]

@@ -86,15 +86,22 @@ def _feeds(db: sqlite_utils.Database) -> dict[str, Any]:
     states = {feed.id: feed_status(feed) for feed in feeds}
     failing = [f for f in feeds if states[f.id].alarm == "failing"]
     disabled = [f for f in feeds if states[f.id].alarm == "disabled"]
-    never = [f for f in feeds if f.last_polled_at is None and states[f.id].alarm is None]
+    # Parked with `feeds disable`: no alarm, but not "ok" either.
+    parked = [f for f in feeds if feed_store.disabled_by_operator(f.disabled_reason)]
+    never = [
+        f
+        for f in feeds
+        if f.last_polled_at is None and states[f.id].alarm is None and f not in parked
+    ]
     # The worst first: the longest run of failures, then the longest since a success.
     failing.sort(key=lambda f: (-f.consecutive_failures, iso(f.last_success_at) or "", f.id))
     last_poll = max((f.last_polled_at for f in feeds if f.last_polled_at), default=None)
     return {
         "total": len(feeds),
-        "ok": len(feeds) - len(failing) - len(disabled) - len(never),
+        "ok": len(feeds) - len(failing) - len(disabled) - len(never) - len(parked),
         "failing": len(failing),
         "disabled": len(disabled),
+        "disabled_by_operator": len(parked),
         "not_polled_yet": len(never),
         # The last poll of any feed: when the last poll pass (the service's, a cron `poll`) ran.
         "last_poll": iso(last_poll),
