@@ -18,14 +18,20 @@ refused is logged and not tried again, but for one refused for a rate limit, tri
 drain; one whose channel is paused, or whose route is down, waits for a drain that can reach it.
 An edit or deletion is an edit call on the route, as a card's refresh is
 (`bot.delivery.rate_limits`): while the route's edits are held it is not tried, and a 429 holds
-them, so drains inside the Retry-After do not each call into the limit.
+them, so drains inside the Retry-After do not each call into the limit. A refusal for a limit of
+the channel's own (a Discord bucket's 429, `DeferredDeliveryError`) holds that channel's heading
+alone until its Retry-After (`_held`), other channels' going on: tried at every drain instead,
+it was refused again each time, or slept out inside the call (the bot's bucket waits up to 5 s
+there), holding up the drain and every channel's posts with it.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
+import weakref
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import (
@@ -34,7 +40,7 @@ from bot.delivery.adapter import (
     DeliveryError,
     RateLimitedDeliveryError,
 )
-from bot.delivery.rate_limits import EDIT
+from bot.delivery.rate_limits import EDIT, wait_over
 from bot.render.text import CHAT_HEADED_CARDS
 from bot.store import channels as channel_store
 from bot.store import digest_headings as heading_store
@@ -45,6 +51,13 @@ if TYPE_CHECKING:
     from bot.delivery.outbox import Outbox
 
 log = logging.getLogger(__name__)
+
+# Per outbox, channel pk -> (when, until): the channel's own limit refused its heading's change
+# at `when` and asked it to wait until `until`. In memory, as the route's holds are: after a
+# restart it is tried once, and a refusal says again how long.
+_refused: weakref.WeakKeyDictionary[Outbox, dict[int, tuple[datetime, datetime]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 async def settle_headings(outbox: Outbox) -> None:
@@ -61,6 +74,8 @@ async def settle_headings(outbox: Outbox) -> None:
         now = outbox.clock()
         sender = outbox.sender(channel, now)
         if sender is None or outbox.rate_limits.until(sender[1], EDIT, now) is not None:
+            continue
+        if _held(outbox, channel.id, now):
             continue
         adapter, route = sender
         try:
@@ -171,8 +186,25 @@ async def _attempt(
         log.info("%s the digest heading for %s put off: %s", doing, channel.key, exc)
         return _PUT_OFF
     except DeferredDeliveryError as exc:
+        # The channel's own limit: its heading alone waits it out, the route's edits go on.
+        now = outbox.clock()
+        _refused.setdefault(outbox, {})[channel.id] = (now, wait_over(now, exc.retry_after))
         log.info("%s the digest heading for %s put off: %s", doing, channel.key, exc)
         return _PUT_OFF
     except DeliveryError as exc:
         return exc
     return None
+
+
+def _held(outbox: Outbox, channel_pk: int, now: datetime) -> bool:
+    """Whether the channel's own limit still holds its heading's change (`_refused`). A wait
+    asked after `now` is over too: the wall clock stepped back, and a wait counted from the
+    later time would be held as much longer (tried now, a refusal says again how long)."""
+    waits = _refused.get(outbox)
+    if not waits or channel_pk not in waits:
+        return False
+    when, until = waits[channel_pk]
+    if when <= now < until:
+        return True
+    del waits[channel_pk]
+    return False
