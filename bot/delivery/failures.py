@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -79,30 +80,56 @@ def give_up_unsent(
 # A lookup put off this long (each wait short, but again and again) is worth the operator's eye:
 # the channel's later posts wait behind it.
 LONG_LOOKUP_WAIT = timedelta(minutes=5)
-# Rows whose lookup is being put off, per outbox: when the first wait began (None once warned).
-_put_off: weakref.WeakKeyDictionary[Outbox, dict[int, datetime | None]] = (
-    weakref.WeakKeyDictionary()
-)
+
+
+@dataclass(slots=True)
+class _PutOff:
+    """A row's run of lookups put off: since when, the error each put-off left on the row (the
+    next one continues the run only if nothing has changed it since), and whether it was said."""
+
+    nonce: str
+    since: datetime
+    error: str
+    warned: bool = False
+
+
+# Rows whose lookup is being put off, per outbox, by row id.
+_put_off: weakref.WeakKeyDictionary[Outbox, dict[int, _PutOff]] = weakref.WeakKeyDictionary()
 _PUT_OFF_ROWS = 1024
 
 
 def _long_wait(outbox: Outbox, row: DeliveryRow, now: datetime, error: str) -> None:
-    """Warn once when `row`'s lookup has been put off for over `LONG_LOOKUP_WAIT`."""
+    """Warn once when `row`'s lookup has been put off, again and again, for over
+    `LONG_LOOKUP_WAIT`. Only one run of put-offs counts: one that ended (the lookup went
+    through, or failed otherwise, and the row was resent or checked again) is no part of a later
+    one, or a row put off for a moment at 09:00 was said at once to have waited hours when put
+    off again at noon, and a row said once was never said again. The run goes on only while the
+    row is as the last put-off left it (its error, and a row id reused is another row: its
+    nonce) and it is checked again once its wait is over, not hours after (its channel paused,
+    its route down meanwhile)."""
     rows = _put_off.setdefault(outbox, {})
-    if row.id not in rows:
+    run = rows.get(row.id)
+    due = row.next_attempt_at
+    if (
+        run is None
+        or run.nonce != row.nonce
+        or run.error != row.last_error
+        or due is None
+        or now - due > LONG_LOOKUP_WAIT
+    ):
         if len(rows) >= _PUT_OFF_ROWS:
             rows.clear()  # rows long since checked or dropped; the rest start counting again
-        rows[row.id] = now
+        rows[row.id] = _PutOff(row.nonce, now, error)
         return
-    since = rows[row.id]
-    if since is not None and now - since > LONG_LOOKUP_WAIT:
-        rows[row.id] = None
+    run.error = error
+    if not run.warned and now - run.since > LONG_LOOKUP_WAIT:
+        run.warned = True
         log.warning(
             "delivery %d to channel %d has waited %.0f min to be checked, and its channel's "
             "later posts with it: %s",
             row.id,
             row.channel_pk,
-            (now - since).total_seconds() / 60,
+            (now - run.since).total_seconds() / 60,
             error,
         )
 
