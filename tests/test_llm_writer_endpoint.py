@@ -80,17 +80,17 @@ def test_breaker_cool_down_grows_capped_and_lets_one_call_try() -> None:
     now = [0.0]
     breaker = Breaker(clock=lambda: now[0])
     for _ in range(THRESHOLD - 1):
-        assert breaker.allow() and not breaker.failure("timeout")
-    assert breaker.allow() and breaker.failure("timeout")
+        assert (permit := breaker.allow()) and not breaker.failure(permit, "timeout")
+    assert (permit := breaker.allow()) and breaker.failure(permit, "timeout")
     assert not breaker.allow()
     cool_downs = []
     for _ in range(8):
         start = now[0]
-        while not breaker.allow():
+        while not (trial := breaker.allow()):
             now[0] += 1
         cool_downs.append(now[0] - start)
         assert not breaker.allow()  # one try at a time
-        breaker.failure("timeout")
+        breaker.failure(trial, "timeout")
     assert cool_downs[:3] == [30, 60, 120] and max(cool_downs) == MAX_COOL_DOWN
     now[0] += MAX_COOL_DOWN
     assert breaker.allow()
@@ -279,7 +279,9 @@ async def test_a_cancelled_try_does_not_keep_the_endpoint_rested(endpoint: str) 
     assert writer is not None
     writer.breaker = Breaker(clock=lambda: now[0])
     for _ in range(THRESHOLD):
-        writer.breaker.failure("timeout")
+        permit = writer.breaker.allow()
+        assert permit is not None
+        writer.breaker.failure(permit, "timeout")
     now[0] += MAX_COOL_DOWN  # the rest is over: one try may go
     FakeCompletions.delay = 1.0
     task = asyncio.ensure_future(summarizer.asummarize(harbor_bridge_story()))

@@ -25,7 +25,13 @@ from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store.database import open_database
 from bot.summarize import LLMSettings, Summarizer
-from bot.summarize.llm_breaker import CONFIG_COOL_DOWN, FIRST_COOL_DOWN, THRESHOLD, Breaker
+from bot.summarize.llm_breaker import (
+    CONFIG_COOL_DOWN,
+    FIRST_COOL_DOWN,
+    THRESHOLD,
+    Breaker,
+    Permit,
+)
 from tests.test_summarize_fixtures import harbor_bridge_story
 
 UNUSABLE = chat_body(json.dumps({"tldr": ["Nothing the sources say."], "angles": []}), tokens=50)
@@ -39,6 +45,13 @@ def endpoint() -> Iterator[str]:
 
 def _summarizer(url: str, **kw: Any) -> Summarizer:
     return Summarizer(LLMSettings(base_url=url, model="m", timeout=5, **kw), db=None)
+
+
+def _allowed(breaker: Breaker) -> Permit:
+    """A call let out now: the breaker must let one out."""
+    permit = breaker.allow()
+    assert permit is not None
+    return permit
 
 
 def test_concurrent_failures_open_the_breaker_once(
@@ -64,12 +77,14 @@ def test_concurrent_failures_open_the_breaker_once(
 def test_a_late_failure_neither_reopens_nor_lengthens_the_cool_down() -> None:
     now = [0.0]
     breaker = Breaker(clock=lambda: now[0])
+    late = breaker.allow()  # a call let out before the opening
+    assert late is not None
     for _ in range(THRESHOLD):
-        breaker.failure("HTTP 503")
-    assert breaker.failure("HTTP 503") is False  # a call let out before the opening
+        breaker.failure(_allowed(breaker), "HTTP 503")
+    assert breaker.failure(late, "HTTP 503") is False
     now[0] = FIRST_COOL_DOWN
-    assert breaker.allow()  # the probe
-    assert breaker.failure("HTTP 503") is True
+    probe = _allowed(breaker)
+    assert breaker.failure(probe, "HTTP 503") is True
     assert breaker.status()["retry_in_seconds"] == 2 * FIRST_COOL_DOWN
 
 
@@ -96,11 +111,11 @@ def test_a_refused_setup_is_not_asked_again_on_every_card_build(
 def test_a_refused_setup_grows_its_rest_and_a_success_clears_it() -> None:
     now = [0.0]
     breaker = Breaker(clock=lambda: now[0])
-    assert breaker.misconfigured("HTTP 400") is True
-    assert breaker.misconfigured("HTTP 400") is False  # a concurrent call's refusal
+    first, concurrent = _allowed(breaker), _allowed(breaker)
+    assert breaker.misconfigured(first, "HTTP 400") is True
+    assert breaker.misconfigured(concurrent, "HTTP 400") is False  # a concurrent call's refusal
     now[0] = CONFIG_COOL_DOWN
-    assert breaker.allow()
-    assert breaker.misconfigured("HTTP 400") is True
+    assert breaker.misconfigured(_allowed(breaker), "HTTP 400") is True
     assert breaker.status()["retry_in_seconds"] == 2 * CONFIG_COOL_DOWN
     now[0] = 3 * CONFIG_COOL_DOWN
     assert breaker.allow()
@@ -160,7 +175,7 @@ def test_a_call_let_out_while_closed_gives_back_no_other_calls_try() -> None:
 
     def busy(estimate: int) -> str | None:
         for _ in range(THRESHOLD):
-            breaker.failure("HTTP 503")  # other cards' calls fail meanwhile
+            breaker.failure(_allowed(breaker), "HTTP 503")  # other cards' calls fail meanwhile
         now[0] = FIRST_COOL_DOWN
         taken.append(breaker.allow())  # another card takes the try
         raise sqlite3.OperationalError("database is locked")

@@ -214,16 +214,14 @@ class LLMWriter:
                 day,
             )
 
-    def _failed(
-        self, day: str, estimate: int, exc: Exception, exchange: Exchange, story: str
-    ) -> None:
+    def _failed(self, call: _Call, exc: Exception, story: str) -> None:
         """Settle a failed call's booking, tell the breaker, and log one line saying why."""
         if isinstance(exc, EndpointError):
             # An error status bills what its body says was used, else nothing.
-            self.budget.settle(day, estimate, exc.tokens or 0)
-        elif not exchange.answered:
+            self.budget.settle(call.day, call.estimate, exc.tokens or 0)
+        elif not call.exchange.answered:
             # Refused, unreachable or timed out before any answer: nothing can have been billed.
-            self.budget.settle(day, estimate, 0)
+            self.budget.settle(call.day, call.estimate, 0)
         # Otherwise (a body cut off, unreadable or too big) the call may have been billed: the
         # estimate, an upper bound, stays booked. So does a cancelled call's.
         reason = self._reason(exc)
@@ -231,11 +229,13 @@ class LLMWriter:
         opened = False
         if unwell:
             retry_after = exc.retry_after if isinstance(exc, EndpointError) else None
-            opened = self.breaker.failure(reason, retry_after)
+            # With the call's permit: a straggler's failure (let out before the breaker opened)
+            # must not be taken for the half-open try's.
+            opened = self.breaker.failure(call.permit, reason, retry_after)
         else:
             # A 401 or 400 says the endpoint is up but refuses this setup: asking again only
             # asks for the same refusal (every card build, a warning each), until it is fixed.
-            opened = self.breaker.misconfigured(reason)
+            opened = self.breaker.misconfigured(call.permit, reason)
         log.warning(
             "LLM writer fell back to extractive for %s (endpoint %s): %s",
             story or "a story",
@@ -325,7 +325,7 @@ class LLMWriter:
         try:
             yield
         except _FETCH_ERRORS as exc:
-            self._failed(call.day, call.estimate, exc, call.exchange, story)
+            self._failed(call, exc, story)
         except BaseException:
             # Cancelled (a shutdown) or a bug: a half-open try must not stay taken for good.
             self.breaker.release(call.permit)

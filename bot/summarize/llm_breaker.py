@@ -19,7 +19,16 @@ cool-down five times over (30 s to 480 s) in one burst.
 A call `allow`ed gets a `Permit` saying whether it took the half-open try; a call that never
 went out gives its permit back (`release`), which frees the try only if that permit is the try's:
 a call let out while the breaker was closed, whose booking failed after another call took the
-try, must not let a second try out beside it.
+try, must not let a second try out beside it. A failure is reported with its call's permit
+(`failure`, `misconfigured`) and counts only if that permit is the breaker's now: the try's, or
+one let out in the closed spell still running (each spell hands out a permit of its own). A
+straggler's failure, a call let out before the breaker opened and answered late, changes
+nothing but the reason /healthz shows: taken for the try's failure, it opened the breaker for
+twice as long while the try was still out (and freed a second try beside it); its 429's
+Retry-After lengthened the rest; landing after a newer try closed the breaker, it counted
+towards opening it again, or re-opened it at once with a Retry-After. The try's own answer
+says whether the endpoint is back. A success closes the breaker whoever reports it: the
+endpoint answered.
 
 Shared by every thread and the event loop of one process, hence the lock.
 """
@@ -29,7 +38,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 THRESHOLD = 3
@@ -50,10 +59,6 @@ class Permit:
         self.trial = trial
 
 
-# Every call let out while the breaker is closed holds this one: none of them is a try.
-_CLOSED = Permit(False)
-
-
 @dataclass(slots=True)
 class _State:
     failures: int = 0  # consecutive
@@ -61,6 +66,9 @@ class _State:
     open_until: float | None = None
     trial: Permit | None = None  # the one half-open call in flight
     config: bool = False  # opened by a configuration failure (a 4xx), not an unwell endpoint
+    # Held by every call let out in this closed spell (none of them is a try): a new one once a
+    # success closes the breaker, so a call of an earlier spell is told from this one's.
+    closed: Permit = field(default_factory=lambda: Permit(False))
 
 
 class Breaker:
@@ -76,7 +84,7 @@ class Breaker:
         with self._lock:
             state = self._state
             if state.open_until is None:
-                return _CLOSED
+                return state.closed
             if self._clock() < state.open_until or state.trial is not None:
                 return None
             state.trial = Permit(True)
@@ -94,20 +102,25 @@ class Breaker:
             if permit.trial and self._state.trial is permit:
                 self._state.trial = None
 
-    def failure(self, reason: str, retry_after: float | None = None) -> bool:
-        """Count a failure; True when it opened the breaker (for one log line saying so)."""
+    def _counts(self, permit: Permit) -> bool:
+        """Whether a failure of the call holding `permit` is the breaker's to count now: the
+        try's, or a call's of the closed spell still running. Under the lock."""
+        state = self._state
+        if permit.trial:
+            return state.trial is permit
+        return permit is state.closed and state.open_until is None
+
+    def failure(self, permit: Permit, reason: str, retry_after: float | None = None) -> bool:
+        """Count the failure of the call `allow`ed with `permit`; True when it opened the breaker
+        (for one log line saying so). A straggler's (`_counts`) only sets `last_failure`."""
         with self._lock:
             state = self._state
             self.last_failure = reason
+            if not self._counts(permit):
+                return False
             state.failures += 1
             probe_failed = state.trial is not None
             state.trial = None
-            if state.open_until is not None and not probe_failed:
-                # A call let out before the opening: already counted in this opening's cause.
-                if retry_after is not None:
-                    until = self._clock() + min(retry_after, MAX_RETRY_AFTER)
-                    state.open_until = max(state.open_until, until)
-                return False
             if state.failures < THRESHOLD and not probe_failed and retry_after is None:
                 return False
             cool = min(MAX_COOL_DOWN, FIRST_COOL_DOWN * 2**state.opened)
@@ -118,16 +131,16 @@ class Breaker:
             state.config = False
             return True
 
-    def misconfigured(self, reason: str) -> bool:
-        """A configuration failure (a 4xx other than 429): open at once for a long, growing
-        cool-down; True when this opened it (a failure of an earlier concurrent call does not)."""
+    def misconfigured(self, permit: Permit, reason: str) -> bool:
+        """A configuration failure (a 4xx other than 429) of the call `allow`ed with `permit`:
+        open at once for a long, growing cool-down; True when this opened it. A straggler's
+        (`_counts`: a concurrent call let out before the opening) only sets `last_failure`."""
         with self._lock:
             state = self._state
             self.last_failure = reason
-            probe_failed = state.trial is not None
-            state.trial = None
-            if state.open_until is not None and state.config and not probe_failed:
+            if not self._counts(permit):
                 return False
+            state.trial = None
             opened = state.opened if state.config else 0
             state.failures += 1
             state.opened = opened + 1

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -19,6 +20,18 @@ def chat_body(content: str, tokens: int = 321) -> bytes:
     """A chat-completions response body whose message content is `content`."""
     payload = {"choices": [{"message": {"role": "assistant", "content": content}}]}
     return json.dumps({**payload, "usage": {"total_tokens": tokens}}).encode()
+
+
+@dataclass
+class Held:
+    """A request the fake holds unanswered until the test `release`s it: a call still out while
+    others are answered. Its answer is the status, body and headers in force once released."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 class FakeCompletions(BaseHTTPRequestHandler):
@@ -33,15 +46,27 @@ class FakeCompletions(BaseHTTPRequestHandler):
     send_length: ClassVar[bool] = True
     headers_out: ClassVar[dict[str, str]] = {}  # extra response headers (a 429's Retry-After)
     requests: ClassVar[list[dict[str, Any]]] = []  # {"path", "body", "auth"} per request
+    # The requests held (`hold`), by their place in arrival order (0: the first).
+    held: ClassVar[dict[int, Held]] = {}
+
+    @classmethod
+    def hold(cls, index: int) -> Held:
+        """Hold the `index`th request (from 0, in arrival order) until it is released."""
+        cls.held[index] = Held()
+        return cls.held[index]
 
     def log_message(self, *args: Any) -> None:
         """Keep the test output free of the server's request log."""
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append(
+        requests = type(self).requests
+        requests.append(
             {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
         )
+        if (held := self.held.get(len(requests) - 1)) is not None:
+            held.arrived.set()
+            held.released.wait(10)
         time.sleep(self.delay)
         try:
             self.send_response(self.status)
@@ -70,6 +95,7 @@ def serve_completions(body: bytes) -> Iterator[str]:
     handler.send_length = True
     handler.headers_out = {}
     handler.requests = []
+    handler.held = {}
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
