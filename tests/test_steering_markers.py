@@ -58,7 +58,7 @@ def test_a_marked_order_is_left_out_of_what_the_model_reads() -> None:
     )
     cleaned = without_steering([article])[0].text
     assert "bankrupt" not in cleaned
-    # The splitter runs the first sentence on into the marked lines: only the lines go.
+    # Each marked line is a sentence of its own: only the lines go.
     assert "The harbour ferry missed its Friday sailing." in cleaned
     assert "Passengers were told to wait for Monday's boat." in cleaned
 

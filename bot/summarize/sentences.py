@@ -6,11 +6,19 @@ that start with "Kerry said". The splitter is conservative: when unsure it does 
 Feed boilerplate ("Continue reading", "The post ... appeared first on ...", a trailing "[…]") is
 dropped here too, by the definition ingest strips it with: articles stored before, and text from
 elsewhere, may still carry it.
+
+A feed body's lines come from its markup's blocks and from its writer's wrapping alike, so a
+line break ends a sentence only where the line before closes with a stop (not an abbreviation's),
+the next opens with a capital or a quotation mark, or the next opens with a list's, a heading's
+or a quotation's marker ("- ", "# ", "(a) "): a line planted to steer a model is then a sentence
+of its own, and the honest one before it is not dropped with it. Prose wrapped mid-sentence runs
+on, except before a capital (a heading without a stop reads the same).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -74,6 +82,14 @@ _OPENERS = "\"'“‘„«(（[「『"
 _WORD_START_RE = re.compile(r"[^\W\d_]+")
 _LAST_TOKEN_RE = re.compile(r"(\S+)$")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n|\n(?=\s*[A-Z\"“])")
+# A line break ends a sentence whatever case the next line opens in after a line's closing stop
+# (unless it ends an abbreviation: "U.S.\nofficials" is one sentence), or before a line opened by
+# a list's, a heading's or a quotation's marker ("- ", "* ", "> ", "# ", "1. ", "(a) ", "b) ").
+# Feed bodies wrap prose mid-sentence ("the council\napproved"), which no stop or marker ends;
+# a line run on into the sentence before it was dropped with it when it steered a model.
+_LINE_MARK_RE = re.compile(r"(?:[-*•·»«>›‹|~+#]+|\(?\d{1,3}[.)]|\(?(?:[a-zA-Z]|[ivx]{2,4})\))[ \t]")
+_STOPS = (".", "!", "?", "…")
+_CLOSERS = "\"'”“’»)]"
 
 
 def stem(word: str) -> str:
@@ -185,6 +201,37 @@ def _clean(chunk: str) -> str:
     return "" if is_boilerplate(chunk) else chunk
 
 
+def _ends_line(line: str, following: str) -> bool:
+    """Whether `line` ends its sentence before `following`, the next line of its paragraph: the
+    line closes with a stop that ends no abbreviation, or the next opens with a list's marker."""
+    following = following.lstrip(" \t")
+    if _LINE_MARK_RE.match(following):
+        return True
+    # Stripped, not matched back from the line's end: a regex scanned a run of blanks or of
+    # closing marks again from each of its characters.
+    end = line.rstrip(" \t").rstrip(_CLOSERS)
+    if not end.endswith(_STOPS):
+        return False
+    # Only the last token is read (`split_sentences` says why).
+    return not (end.endswith(".") and _is_abbreviation(end[-64:], following[:1]))
+
+
+def _lines_apart(text: str) -> Iterator[str]:
+    """`text` in the stretches no sentence runs across: paragraphs, and a paragraph's lines
+    where one ends its sentence (`_ends_line`); a line wrapped mid-sentence runs on."""
+    for paragraph in _PARAGRAPH_RE.split(text):
+        if "\n" not in paragraph:
+            yield paragraph
+            continue
+        lines = paragraph.split("\n")
+        start = 0
+        for at in range(1, len(lines)):
+            if _ends_line(lines[at - 1], lines[at]):
+                yield "\n".join(lines[start:at])
+                start = at
+        yield "\n".join(lines[start:])
+
+
 def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """Split plain text into sentences; paragraph breaks always end a sentence.
 
@@ -194,7 +241,7 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
     out: list[str] = []
     if limit is not None and limit <= 0:
         return out
-    for paragraph in _PARAGRAPH_RE.split(text):
+    for paragraph in _lines_apart(text):
         paragraph = squash_spaces(paragraph)
         if not paragraph:
             continue
