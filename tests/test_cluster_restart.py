@@ -5,6 +5,7 @@ a day apart, so stories stay open across the restart."""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
@@ -79,8 +80,8 @@ class Recorder:
 
 
 def _cluster(stage: StoryClusterer, articles: list[Any], batch: int) -> None:
-    for _ in stage.assign_in_batches(articles, set(), batch_size=batch):
-        pass
+    # Drained for its side effect: each batch is clustered and filed as it is consumed.
+    deque(stage.assign_in_batches(articles, set(), batch_size=batch), maxlen=0)
 
 
 def _forget_profiles(db: sqlite_utils.Database) -> None:

@@ -49,7 +49,7 @@ class Process:
         self.outbox.register(SlackAdapter(client, pacer=ChannelPacer(0), sleep=self.sleep))
 
     async def sleep(self, seconds: float) -> None:
-        pass
+        """Return at once: the test moves `now` itself rather than waiting."""
 
     async def drain(self) -> None:
         await asyncio.wait_for(self.outbox.drain(), PROMPT)

@@ -5,6 +5,7 @@ same events again, so later copies compete with earlier ones for their slugs."""
 
 from __future__ import annotations
 
+from collections import deque
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,8 @@ def _slugs_by_members(tmp_path: Path, batch_size: int | None) -> Slugs:
     stage = StoryClusterer(db)
     backlog = stage.backlog()
     assert len(backlog) == ROUNDS * len(ITEMS)
-    for _ in stage.assign_in_batches(backlog, set(), batch_size=batch_size or len(backlog)):
-        pass
+    # Drained for its side effect: each batch is clustered and filed as it is consumed.
+    deque(stage.assign_in_batches(backlog, set(), batch_size=batch_size or len(backlog)), maxlen=0)
     out = {}
     for story_id, slug in db.execute("SELECT id, slug FROM stories WHERE merged_into IS NULL"):
         rows = db.execute("SELECT guid FROM articles WHERE story_id = ?", [story_id])
