@@ -12,7 +12,7 @@ import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest import parser
+from bot.ingest import parsed_feed, parser
 from bot.ingest.parser import parse_feed
 from bot.pipeline.poll import poll_feeds
 from bot.store import feeds as feed_store
@@ -117,13 +117,13 @@ async def test_a_malformed_link_does_not_lose_the_feed(
 
 
 def test_an_entry_that_cannot_be_read_is_skipped_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = parser.read_entry
+    real = parsed_feed.read_entry
 
     def entry(raw: Mapping[str, Any], base: str | None, *title: Any) -> parser.ParsedEntry:
         if raw.get("title") == "Good story":
             return real(raw, base, *title)
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(parser, "read_entry", entry)
+    monkeypatch.setattr(parsed_feed, "read_entry", entry)
     feed = parse_feed(MALFORMED_LINKS, url="https://d.example/rss")
     assert [e.title for e in feed.entries] == ["Good story"]

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from bot.config import PollingConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest import parser
+from bot.ingest import parsed_feed, parser
 from bot.pipeline.poll import PollReport, poll_feeds
 from bot.store import feeds as feed_store
 from bot.store import retention
@@ -174,20 +174,20 @@ async def test_an_unreadable_entry_is_logged_once_when_old_guids_are_worked_out(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    real = parser.read_entry
+    real = parsed_feed.read_entry
 
     def read_entry(raw: Any, *args: Any) -> parser.ParsedEntry:
         if "Broken" in str(raw.get("title")):
             raise ValueError("unreadable")
         return real(raw, *args)
 
-    monkeypatch.setattr(parser, "read_entry", read_entry)
+    monkeypatch.setattr(parsed_feed, "read_entry", read_entry)
     broken = "<item><title>Broken</title><description>x</description></item>"
     server.route("/s", Reply(body=_rss(_NOTICE.format(c="\x01"), broken, _maintenance("Tue"))))
     feed_store.add_feed(db, server.url("/s"))
     parses = _count_parses(monkeypatch)
 
-    with caplog.at_level(logging.DEBUG, logger="bot.ingest.parser"):
+    with caplog.at_level(logging.DEBUG, logger="bot.ingest.parsed_feed"):
         first = await _poll(db, T0)
 
     assert len(first.new_articles) == 2

@@ -7,7 +7,7 @@ internal), `fetcher` (conditional GET, size cap, per-site limits), `transport` (
 (the control characters XML forbids, dropped), `entities` (HTML entities and stray ampersands
 XML refuses, repaired; both, in a document left in ISO-2022, in its ASCII text: `iso_2022`),
 `attributes` (an element crowded with attributes, refused before any parser), `parser`
-(bytes -> `ParsedFeed`), `entry_cap` (a big document cut to the entries read before it is
+(bytes -> `ParsedFeed`, which `parsed_feed` builds of what the parser library read), `entry_cap` (a big document cut to the entries read before it is
 parsed, with `entry_when` and `entry_dates` dating them as the parser does), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,
 `entry_links`, `titles`, `intervals` and `jsonfeed` for what the parsers miss, `shape` (a web
 page where a feed belongs, and the feed it names; a feed cut off before its end), `normalize`
@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from bot.ingest.fetcher import FeedFetcher, FetchResult
     from bot.ingest.normalize import canonical_url, html_to_text, to_utc
     from bot.ingest.opml import OpmlFeed, export_opml, parse_opml
-    from bot.ingest.parser import ParsedEntry, ParsedFeed, parse_feed
+    from bot.ingest.parsed_feed import ParsedFeed
+    from bot.ingest.parser import ParsedEntry, parse_feed
     from bot.ingest.policy import FeedPollState, PollOutcome, apply_fetch_result, record_failure
 
 # The names above, each from its module, imported on first use: importing one light module of
@@ -57,7 +58,8 @@ _EXPORTS = {
     "fetcher": ("FeedFetcher", "FetchResult"),
     "normalize": ("canonical_url", "html_to_text", "to_utc"),
     "opml": ("OpmlFeed", "export_opml", "parse_opml"),
-    "parser": ("ParsedEntry", "ParsedFeed", "parse_feed"),
+    "parsed_feed": ("ParsedFeed",),
+    "parser": ("ParsedEntry", "parse_feed"),
     "policy": ("FeedPollState", "PollOutcome", "apply_fetch_result", "record_failure"),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -2,8 +2,8 @@
 GUID, title, body text, date and author (`read_entry`), which entries of a big document are
 read (`newest`), and the ids a document gives to more than one entry (`shared_ids`).
 
-`bot.ingest.parser` reads the document and the feed around them; `entry_fields` and
-`entry_links` fill in what the parsers miss of an entry.
+`bot.ingest.parser` reads the document, `bot.ingest.parsed_feed` the feed around them;
+`entry_fields` and `entry_links` fill in what the parsers miss of an entry.
 """
 
 from __future__ import annotations

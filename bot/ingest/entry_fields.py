@@ -10,7 +10,7 @@ Neither parser (as called) applies xml:base to entry links; the base in effect i
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
 the bytes finds something to read, so most documents cost nothing more. `fill_from_document`
-puts what it finds into the parser's own entries, which `bot.ingest.parser` then reads as ever.
+puts what it finds into the parser's own entries, which `bot.ingest.parsed_feed` then reads as ever.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ import sqlite_utils
 
 from bot.ingest.entries import DIGEST_GUID
 from bot.ingest.normalize import canonical_url
-from bot.ingest.parser import ParsedFeed, add_old_guids
+from bot.ingest.parsed_feed import ParsedFeed
+from bot.ingest.parser import add_old_guids
 from bot.models import Article
 from bot.store import articles as article_store
 from bot.store.duplicates import entry_id

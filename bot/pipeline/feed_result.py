@@ -20,7 +20,8 @@ import sqlite_utils
 from bot.config import PollingConfig
 from bot.ingest.errors import internal_error
 from bot.ingest.fetcher import FetchResult
-from bot.ingest.parser import MAX_FEED_ENTRIES, ParsedFeed
+from bot.ingest.parsed_feed import ParsedFeed
+from bot.ingest.parser import MAX_FEED_ENTRIES
 from bot.ingest.policy import REFUSED, UNUSABLE, PollOutcome, record_internal_error
 from bot.models import Article
 from bot.pipeline.entries import newest_first, old_entries_note, unstored

@@ -28,7 +28,8 @@ from bot.ingest.errors import (
     log_internal,
 )
 from bot.ingest.fetcher import FeedFetcher, FetchResult
-from bot.ingest.parser import ParsedFeed, parse_feed
+from bot.ingest.parsed_feed import ParsedFeed
+from bot.ingest.parser import parse_feed
 from bot.ingest.policy import (
     PollOutcome,
     apply_fetch_result,

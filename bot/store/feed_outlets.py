@@ -200,7 +200,7 @@ def _outlet_name(
     News - Home" on bbci.co.uk) is kept whole. A feed with no site (a bare address) keeps its
     whole title.
 
-    Before the host, the feed's `others` (`bot.ingest.parser.ParsedFeed.other_names`: its
+    Before the host, the feed's `others` (`bot.ingest.parsed_feed.ParsedFeed.other_names`: its
     description, its editor's name) are asked, the first that names the site in a few words:
     ABC Australia's "Top Stories" feed is "ABC News" by its editor, not "abc.net.au". A name
     written as a domain whose capitals mark an acronym ("CBSNews.com") goes by its words ("CBS
