@@ -11,7 +11,8 @@ from fakes.stories import add_channel, make_card_source
 
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.updates import worth_an_update
-from bot.pipeline.clustering import refresh_counts
+from bot.pipeline.clustering import DEFAULT_WINDOW
+from bot.pipeline.story_upkeep import refresh_counts
 from bot.runner import digests, update_planner
 from bot.store import articles as article_store
 from bot.store import deliveries as store
@@ -29,7 +30,7 @@ def add(db, outlet: str, text: str) -> None:  # type: ignore[no-untyped-def]
         db, [{"source": outlet, "guid": outlet, "title": outlet, "text": text, "seen_at": T0}]
     )
     article_store.set_story(db, article.id, "s1")
-    refresh_counts(db, "s1")
+    refresh_counts(db, "s1", window=DEFAULT_WINDOW)
 
 
 async def test_new_angle_without_count_growth_gets_an_update() -> None:

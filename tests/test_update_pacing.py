@@ -24,7 +24,8 @@ from bot.cards import StoryCard
 from bot.cluster.wire import independent_sources
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.update_pacing import reply_gap
-from bot.pipeline.clustering import refresh_counts
+from bot.pipeline.clustering import DEFAULT_WINDOW
+from bot.pipeline.story_upkeep import refresh_counts
 from bot.runner import digests, update_planner
 from bot.runner.unmutes import CatchUp, unmute
 from bot.store import articles as article_store
@@ -231,7 +232,7 @@ def report(world: World, outlet: str, text: str) -> None:
         [{"source": outlet, "guid": outlet, "title": outlet, "text": text, "seen_at": world.now}],
     )
     article_store.set_story(world.db, article.id, "s1")
-    refresh_counts(world.db, "s1")
+    refresh_counts(world.db, "s1", window=DEFAULT_WINDOW)
 
 
 def counted_as_the_card_does(world: World) -> None:

@@ -16,7 +16,8 @@ from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story, grow_story
 from test_update_pacing import HOUR, MINUTE, T0, World, named
 
-from bot.pipeline.clustering import refresh_counts
+from bot.pipeline.clustering import DEFAULT_WINDOW
+from bot.pipeline.story_upkeep import refresh_counts
 from bot.runner import update_planner
 from bot.store import stories as story_store
 
@@ -42,7 +43,7 @@ async def test_a_merge_after_a_silent_edit_edits_the_card_at_once(
     # The clusterer finds s2 is the same event: s1 gains reports seen before that edit.
     world.now = T0 + 90 * MINUTE
     story_store.merge(world.db, "s2", "s1", now=world.now)
-    refresh_counts(world.db, "s1")
+    refresh_counts(world.db, "s1", window=DEFAULT_WINDOW)
     await world.poll()
     assert world.card_count() == 7
     assert len(world.replies()) == 1  # still paced

@@ -6,7 +6,7 @@ report has goes after those two share, and of a word and its variant ("syria", "
 one is used. Then it is kept: it must not change once shown, or links people shared would
 break. The pipeline names a story from its first article, and once more from all its headlines
 when a second source joins (those it has at that article, however a backlog was cut into
-commits), before any channel is sent it (`pipeline.clustering.settle_slug`; the first name stays
+commits), before any channel is sent it (`pipeline.story_upkeep.settle_slug`; the first name stays
 as an alias). `SlugBook` is the same rule in memory (assign once, survive merges); `make_slug`
 only picks words.
 """

@@ -25,6 +25,9 @@ only articles without a story), stores nothing of the batch, whose decisions mis
 stories, and raises `ClusteredElsewhere`: its caller clusters again what is left unclustered
 (`NewsDigest.cluster_backlog`). A batch is decided before its write transaction is begun, so the
 lock is held for the stores alone (another process's writes wait for those, not the decisions).
+
+Each commit keeps the rows of the stories it changed in step (`bot.pipeline.story_upkeep`: their
+counts and headline, a slug settled at the second independent source).
 """
 
 from __future__ import annotations
@@ -42,21 +45,16 @@ import sqlite_utils
 from bot.cluster.online import Assignment, OnlineClusterer
 from bot.cluster.settings import ClusterSettings
 from bot.cluster.slugs import make_slug
-from bot.cluster.wire import independent_sources
 from bot.models import Article
-from bot.outlets import outlet_id, story_outlets
-from bot.pipeline.cards import story_headline
+from bot.pipeline.story_upkeep import refresh_counts, settle_at_second_source
 from bot.pipeline.warm_up import Warmed, warm_window
 from bot.store import article_profiles, clusterer_state, story_changes
 from bot.store import articles as article_store
 from bot.store import stories as story_store
 from bot.store.database import transaction, utcnow
-from bot.topics.lookup import slugify
 
 log = logging.getLogger(__name__)
 
-# Independent sources at which a story's slug is re-made from all its headlines (see settle_slug).
-SETTLE_SOURCES = 2
 DEFAULT_WINDOW_HOURS = 48  # how long a story stays open to new articles (`StoryClusterer`)
 DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
 # Articles per transaction when a backlog is clustered (`assign_in_batches`): a few tenths of a
@@ -275,7 +273,7 @@ class StoryClusterer:
                 # and the slugs other stories take around it, then come in article order, so the
                 # same articles get the same slugs however a backlog is cut into commits.
                 if not decision.created or decision.merges:  # else it has just the one source
-                    self._settle_at_second_source(decision.story_id)
+                    settle_at_second_source(self.db, decision.story_id)
             for story_id in changed:
                 refresh_counts(self.db, story_id, window=self.window)
             story_changes.record(self.db, changed, origin=self.origin)
@@ -321,24 +319,6 @@ class StoryClusterer:
             )
         self._token = token
 
-    def _settle_at_second_source(self, story_id: str) -> None:
-        """`settle_slug` the moment the story's second independent source has joined it, from
-        the headlines it has then (as a commit of one article would)."""
-        story = story_store.get_story(self.db, story_id)
-        if story is None or story.source_count >= SETTLE_SOURCES:
-            return  # named already, or the counts of an earlier commit say it had two before
-        members = article_store.story_articles(self.db, story_id)
-        # Outlets bound the independent sources, and cost nothing to count against copy_pairs.
-        if len({outlet_id(a) for a in members}) < SETTLE_SOURCES:
-            return
-        sources, _groups = independent_sources(members)
-        if sources < SETTLE_SOURCES:
-            return
-        # The count stored first (the commit's end refreshes the rest): `settle_slug` reads it,
-        # and the story's next article sees the story named.
-        story_store.set_source_count(self.db, story_id, sources)
-        settle_slug(self.db, story_id)
-
     def backlog(self) -> list[Article]:
         """Stored articles that have no story yet: a pass's new ones, and an interrupted pass's.
         Read after the clusterer took up the saved state (`take_up`), so none of them was filed
@@ -349,51 +329,3 @@ class StoryClusterer:
     def cluster_backlog(self) -> set[str]:
         """Cluster stored articles that have no story yet (e.g. after a crash mid-pass)."""
         return self.assign(self.backlog())
-
-
-def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
-    """Name the story after all its headlines once a second source has it.
-
-    A new story is named after its one article; with a second independent source there are
-    headlines to vote, and the story is about to appear in digests (two sources is the default
-    bar). It is renamed once, and only before any channel was sent it: a posted slug never
-    changes, and the first name stays as an alias, so anything that found the story still does.
-    """
-    story = story_store.get_story(db, story_id)
-    if story is None or story.source_count < SETTLE_SOURCES:
-        return
-    if story_store.slug_settled(db, story_id):
-        return
-    own = slugify(story.slug)
-    members = article_store.story_articles(db, story_id)
-    # Its own slug is free to keep: the vote may well pick it again.
-    slug = make_slug(members, lambda s: slugify(s) != own and story_store.slug_taken(db, s))
-    if slugify(slug) != own:
-        log.info("story %s named %s (was %s)", story_id, slug, story.slug)
-        story_store.rename(db, story_id, slug)
-
-
-def refresh_counts(
-    db: sqlite_utils.Database, story_id: str, *, window: timedelta = DEFAULT_WINDOW
-) -> None:
-    members = article_store.story_articles(db, story_id)
-    if not members:
-        return
-    independent, _groups = independent_sources(members)
-    last = max((a.seen or a.when or utcnow()) for a in members)
-    story = story_store.get_story(db, story_id)
-    # The story was first reported when its earliest article was (`Article.reported_at`): one that joins
-    # late may predate the article that opened the story.
-    first = min(filter(None, (a.reported_at(window) for a in members)), default=None)
-    if story is not None and (first is None or story.first_seen <= first):
-        first = None  # already right; leave it
-    story_store.update_counts(
-        db,
-        story_id,
-        article_count=len(members),
-        outlet_count=len(story_outlets(members)),
-        source_count=independent,
-        last_updated=last,
-        first_seen=first,
-        headline=story_headline(db, story_id, members),
-    )

@@ -1,0 +1,97 @@
+"""A story's row kept in step with its articles as the cluster stage files them: its counts,
+headline and first report (`refresh_counts`), and its slug, re-made from all its headlines once
+a second independent source has joined it (`settle_at_second_source`, `settle_slug`).
+
+`bot.pipeline.clustering` calls these inside each commit, under its write transaction; split out
+of it when it reached the 400-line limit (the clusterer's decisions and saved state there, the
+stories' rows here).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlite_utils
+
+from bot.cluster.slugs import make_slug
+from bot.cluster.wire import independent_sources
+from bot.outlets import outlet_id, story_outlets
+from bot.pipeline.cards import story_headline
+from bot.store import articles as article_store
+from bot.store import stories as story_store
+from bot.store.database import utcnow
+from bot.topics.lookup import slugify
+
+log = logging.getLogger(__name__)
+
+# Independent sources at which a story's slug is re-made from all its headlines (see settle_slug).
+SETTLE_SOURCES = 2
+
+
+def settle_at_second_source(db: sqlite_utils.Database, story_id: str) -> None:
+    """`settle_slug` the moment the story's second independent source has joined it, from
+    the headlines it has then (as a commit of one article would)."""
+    story = story_store.get_story(db, story_id)
+    if story is None or story.source_count >= SETTLE_SOURCES:
+        return  # named already, or the counts of an earlier commit say it had two before
+    members = article_store.story_articles(db, story_id)
+    # Outlets bound the independent sources, and cost nothing to count against copy_pairs.
+    if len({outlet_id(a) for a in members}) < SETTLE_SOURCES:
+        return
+    sources, _groups = independent_sources(members)
+    if sources < SETTLE_SOURCES:
+        return
+    # The count stored first (the commit's end refreshes the rest): `settle_slug` reads it,
+    # and the story's next article sees the story named.
+    story_store.set_source_count(db, story_id, sources)
+    settle_slug(db, story_id)
+
+
+def settle_slug(db: sqlite_utils.Database, story_id: str) -> None:
+    """Name the story after all its headlines once a second source has it.
+
+    A new story is named after its one article; with a second independent source there are
+    headlines to vote, and the story is about to appear in digests (two sources is the default
+    bar). It is renamed once, and only before any channel was sent it: a posted slug never
+    changes, and the first name stays as an alias, so anything that found the story still does.
+    """
+    story = story_store.get_story(db, story_id)
+    if story is None or story.source_count < SETTLE_SOURCES:
+        return
+    if story_store.slug_settled(db, story_id):
+        return
+    own = slugify(story.slug)
+    members = article_store.story_articles(db, story_id)
+    # Its own slug is free to keep: the vote may well pick it again.
+    slug = make_slug(members, lambda s: slugify(s) != own and story_store.slug_taken(db, s))
+    if slugify(slug) != own:
+        log.info("story %s named %s (was %s)", story_id, slug, story.slug)
+        story_store.rename(db, story_id, slug)
+
+
+def refresh_counts(db: sqlite_utils.Database, story_id: str, *, window: timedelta) -> None:
+    """Recount the story's articles, outlets and independent sources, and take up its newest
+    article's time, its headline and (when an article that joined late predates it) its first
+    report, dated within the clusterer's `window` (`Article.reported_at`)."""
+    members = article_store.story_articles(db, story_id)
+    if not members:
+        return
+    independent, _groups = independent_sources(members)
+    last = max((a.seen or a.when or utcnow()) for a in members)
+    story = story_store.get_story(db, story_id)
+    # The story was first reported when its earliest article was (`Article.reported_at`): one that joins
+    # late may predate the article that opened the story.
+    first = min(filter(None, (a.reported_at(window) for a in members)), default=None)
+    if story is not None and (first is None or story.first_seen <= first):
+        first = None  # already right; leave it
+    story_store.update_counts(
+        db,
+        story_id,
+        article_count=len(members),
+        outlet_count=len(story_outlets(members)),
+        source_count=independent,
+        last_updated=last,
+        first_seen=first,
+        headline=story_headline(db, story_id, members),
+    )
