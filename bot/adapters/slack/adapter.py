@@ -10,7 +10,8 @@ waits in a background task (`overflow`), never in the outbox's drain, and its 42
 the outbox (`listen_for_rate_limits`), which holds the posts queued behind it all the same. A 5xx, an answer that is
 not JSON or a dropped connection is not retried by the client: the post may have landed, so it
 goes to the outbox as a transient error (`maybe_sent`), and the outbox asks `find_posted`
-before resending (`errors`).
+before resending (`errors`). A digest's heading, the message before its cards, is posted, found,
+recounted and deleted by the calls `headings.DigestHeadings` mixes in.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -28,14 +28,14 @@ from bot.adapters.slack.auth import AUTH_ERRORS
 from bot.adapters.slack.blocks import (
     SlackMessage,
     card_messages,
-    header,
     section,
     update_message,
 )
 from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
-from bot.adapters.slack.escape import notice_line, slack_escape, truncate
-from bot.adapters.slack.history import find_bot_text, find_by_nonce
+from bot.adapters.slack.escape import notice_line, truncate
+from bot.adapters.slack.headings import DigestHeadings
+from bot.adapters.slack.history import find_by_nonce
 from bot.adapters.slack.overflow import (
     MAX_OVERFLOW_WAIT,
     OVERFLOW_TRIES,
@@ -45,12 +45,10 @@ from bot.adapters.slack.overflow import (
 from bot.adapters.slack.pacing import ChannelPacer
 from bot.cards import StoryCard
 from bot.delivery.adapter import (
-    LOOKUP_CLOCK_SKEW,
     DeliveryError,
     PostedMessage,
     TransientDeliveryError,
 )
-from bot.render.text import chat_digest_heading
 from bot.store.channels import ChannelRow
 
 # Re-exported: the mapping lived here first, and tests and callers import it from the adapter.
@@ -90,7 +88,7 @@ class PostedParts:
     not_posted: int
 
 
-class SlackAdapter:
+class SlackAdapter(DigestHeadings):
     platform = "slack"
 
     def __init__(
@@ -251,74 +249,6 @@ class SlackAdapter:
                 log.info("story %s: original message can no longer be edited", card.story_id)
                 return
             raise delivery_error(exc, "chat.update") from exc
-
-    async def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> str | bool:
-        """A scheduled digest's heading, a message before its cards, if it has several
-        (`bot.delivery.digest_heading`): its ts, or False when it posted none."""
-        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
-            return False
-        message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
-        try:
-            return await self.post_message(channel.channel_id, message)
-        except Exception as exc:
-            raise delivery_error(exc, "chat.postMessage") from exc
-
-    async def retract_heading(self, channel: ChannelRow, ref: str) -> None:
-        """chat.delete of a digest heading (`begin_digest`'s ts) left over no card or a lone one
-        (`bot.delivery.digest_heading_settle.settle_headings`). Raises the DeliveryError tree."""
-        try:
-            conversation = await self._conversation(channel, "chat.delete")
-            await self.client.chat_delete(channel=conversation, ts=ref)
-        except Exception as exc:
-            raise delivery_error(exc, "chat.delete") from exc
-
-    async def revise_heading(self, channel: ChannelRow, ref: str, count: int, at: datetime) -> None:
-        """chat.update of a digest heading (`begin_digest`'s ts) to the `count` cards left under
-        it (`bot.delivery.digest_heading_settle.settle_headings`). Raises the DeliveryError tree."""
-        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
-            return
-        message = SlackMessage(text=slack_escape(text), blocks=[header(text)])
-        try:
-            conversation = await self._conversation(channel, "chat.update")
-            await self.client.chat_update(
-                channel=conversation, ts=ref, text=message.text, blocks=message.blocks
-            )
-        except Exception as exc:
-            raise delivery_error(exc, "chat.update") from exc
-
-    async def find_heading(
-        self,
-        channel: ChannelRow,
-        count: int,
-        at: datetime,
-        *,
-        since: datetime,
-        exclude: frozenset[str] = frozenset(),
-    ) -> str | bool | None:
-        """Whether the heading `begin_digest(channel, count, at)` posts is in the channel's
-        history since `since` (when it was sent, less `LOOKUP_CLOCK_SKEW`: Slack stamps it with
-        its own clock): one whose answer was lost (Slack's internal_error, a timeout) may have
-        landed. The text alone would also match an earlier digest's heading of the same minute
-        and count, from before that or in it: the messages `exclude` names (known to be other
-        headings) are passed over with any older, and of the rest the newest is taken, its ts
-        returned. Raises
-        the DeliveryError tree when the history cannot be
-        read (a 429 as `RateLimitedDeliveryError`: the heading counts as one nobody could look
-        for)."""
-        if (text := chat_digest_heading(count, at, channel.timezone)) is None:
-            return False
-        try:
-            conversation = await self._conversation(channel, "conversations.history")
-        except Exception as exc:
-            raise delivery_error(exc, "conversations.list") from exc
-        return await find_bot_text(
-            self.client,
-            conversation,
-            slack_escape(text),
-            oldest=since - LOOKUP_CLOCK_SKEW,
-            map_error=delivery_error,
-            exclude=exclude,
-        )
 
     async def post_text(
         self,
