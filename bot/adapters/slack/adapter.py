@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,7 +34,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, truncate
-from bot.adapters.slack.headings import DigestHeadings
+from bot.adapters.slack.headings import DigestHeadings, HeadingPoster
 from bot.adapters.slack.history import find_by_nonce
 from bot.adapters.slack.overflow import (
     MAX_OVERFLOW_WAIT,
@@ -328,3 +328,9 @@ class SlackAdapter(DigestHeadings):
 
 def story_metadata(event_type: str, story_id: str, nonce: str) -> dict[str, Any]:
     return {"event_type": event_type, "event_payload": {"story_id": story_id, "nonce": nonce}}
+
+
+if TYPE_CHECKING:
+    # Checked by mypy here, with no caller needed: the adapter gives the headings it mixes in
+    # all they take of it.
+    _GIVES_HEADINGS: type[HeadingPoster] = SlackAdapter

@@ -11,7 +11,7 @@ raises the DeliveryError tree, as the adapter's posts do.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -29,14 +29,8 @@ class HeadingPoster(Protocol):
 
     client: AsyncWebClient
 
-    async def post_message(
-        self,
-        channel_id: str,
-        message: SlackMessage,
-        *,
-        thread_ts: str | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> str: ...
+    # Only what the headings use of `SlackAdapter.post_message`: a top-level post, its ts back.
+    async def post_message(self, channel_id: str, message: SlackMessage) -> str: ...
 
     async def _conversation(self, channel: ChannelRow, what: str) -> str: ...
 
