@@ -17,7 +17,7 @@ import logging
 import sqlite_utils
 
 from bot.ingest.errors import is_internal_error
-from bot.store import feeds as feed_store
+from bot.pipeline.reenable import enable_disabled
 from bot.store.feeds import FeedRow
 
 log = logging.getLogger(__name__)
@@ -60,19 +60,12 @@ def was_internal_disable(feed: FeedRow) -> bool:
 def enable_internal_disabled(db: sqlite_utils.Database) -> list[FeedRow]:
     """Enable the feeds an internal error disabled by the count, their failures reset and due at
     once (`feeds enable`'s fresh start); returns them."""
-    rows = db["feeds"].rows_where("disabled_reason LIKE ?", [_BY_COUNT + "%"], order_by="id")
-    enabled: list[FeedRow] = []
-    for row in rows:
-        feed = FeedRow.from_row(row)
-        if not was_internal_disable(feed):
-            continue
-        again = feed_store.enable_feed(db, feed.id)
-        if again is None:
-            continue  # removed meanwhile
+
+    def said(feed: FeedRow) -> None:
         log.info(
             "feed %s enabled again: an older version disabled it for an internal error, which"
             " no longer counts against a feed (%s)",
             feed.url, feed.last_error,
         )  # fmt: skip
-        enabled.append(again)
-    return enabled
+
+    return enable_disabled(db, _BY_COUNT, holds_no_longer=was_internal_disable, said=said)

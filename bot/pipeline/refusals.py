@@ -16,7 +16,7 @@ import logging
 import sqlite_utils
 
 from bot.ingest.policy import REFUSED, allowed_now
-from bot.store import feeds as feed_store
+from bot.pipeline.reenable import enable_disabled
 from bot.store.feeds import FeedRow
 
 log = logging.getLogger(__name__)
@@ -28,19 +28,17 @@ def enable_allowed(db: sqlite_utils.Database, *, allow_private_networks: bool) -
     """Enable the feeds disabled as refused that the setting now allows; returns them."""
     if not allow_private_networks:
         return []  # the common case: no query, no write
-    rows = db["feeds"].rows_where("disabled_reason LIKE ?", [REFUSED + "%"], order_by="id")
-    enabled: list[FeedRow] = []
-    for row in rows:
-        feed = FeedRow.from_row(row)
-        if not allowed_now(feed.disabled_reason, allow_private_networks=True):
-            continue
-        again = feed_store.enable_feed(db, feed.id)
-        if again is None:
-            continue  # removed meanwhile
+
+    def said(feed: FeedRow) -> None:
         log.info(
             "feed %s enabled again: polling.allow_private_networks now allows the address it"
             " was refused (%s)",
             feed.url, feed.disabled_reason,
         )  # fmt: skip
-        enabled.append(again)
-    return enabled
+
+    return enable_disabled(
+        db,
+        REFUSED,
+        holds_no_longer=lambda feed: allowed_now(feed.disabled_reason, allow_private_networks=True),
+        said=said,
+    )
