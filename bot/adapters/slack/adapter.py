@@ -20,7 +20,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -34,7 +34,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, truncate
-from bot.adapters.slack.headings import DigestHeadings, HeadingPoster
+from bot.adapters.slack.headings import DigestHeadings
 from bot.adapters.slack.history import find_by_nonce
 from bot.adapters.slack.overflow import (
     MAX_OVERFLOW_WAIT,
@@ -298,10 +298,7 @@ class SlackAdapter(DigestHeadings):
             event_type = UPDATE_EVENT_TYPE
         else:
             root, event_type = None, EVENT_TYPE
-        try:
-            conversation = await self._conversation(channel, "conversations.history")
-        except Exception as exc:
-            raise delivery_error(exc, "conversations.list") from exc
+        conversation = await self._history_conversation(channel)
         return await find_by_nonce(
             self.client,
             conversation,
@@ -325,12 +322,14 @@ class SlackAdapter(DigestHeadings):
             )
         return conversation
 
+    async def _history_conversation(self, channel: ChannelRow) -> str:
+        """`_conversation` for a history read (a post or a heading looked for), its failure
+        raised in the DeliveryError tree as conversations.list's, the call that failed."""
+        try:
+            return await self._conversation(channel, "conversations.history")
+        except Exception as exc:
+            raise delivery_error(exc, "conversations.list") from exc
+
 
 def story_metadata(event_type: str, story_id: str, nonce: str) -> dict[str, Any]:
     return {"event_type": event_type, "event_payload": {"story_id": story_id, "nonce": nonce}}
-
-
-if TYPE_CHECKING:
-    # Checked by mypy here, with no caller needed: the adapter gives the headings it mixes in
-    # all they take of it.
-    _GIVES_HEADINGS: type[HeadingPoster] = SlackAdapter
