@@ -6,16 +6,22 @@ fakes moved by hand, and the watch is wired as the service wires it."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 import sqlite_utils
+from fakes.chat import FakeChatAdapter
+from fakes.clock import Clocks
 from fakes.slack_api import FakeSlackAPI
 from fakes.slack_outbox import T0
-from fakes.stories import add_channel, add_story
+from fakes.stories import add_channel, add_story, make_card_source
 from test_slack_rate_limits import World, instant
 
+from bot.delivery.adapter import TransientDeliveryError
+from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.delivery.rate_limits import POST
 from bot.runner.clock_waits import pull_waits_back, undo_waits
 from bot.runner.clock_watch import ClockWatch
@@ -24,6 +30,7 @@ from bot.runner.polling import Poller
 from bot.store import alerts as alert_store
 from bot.store import card_refreshes
 from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
 from bot.store.database import parse_iso
 
 RETRY_AFTER = 60
@@ -105,3 +112,93 @@ def test_card_edits_and_notices_come_back_quiet_hours_holds_stay(db: sqlite_util
     alerts = dict(db.execute("SELECT id, next_attempt_at FROM alerts").fetchall())
     assert parse_iso(alerts[retried]) == now + timedelta(minutes=5)
     assert parse_iso(alerts[held]) == noon
+
+
+def _watch(db: sqlite_utils.Database, outbox: Outbox, wall: Any, mono: Callable[[], float]) -> Any:
+    """The watch, wired to `outbox` as the service wires it; its scheduler runs nothing."""
+    scheduler = make_scheduler()
+    scheduler.start(paused=True)
+    watch = ClockWatch(scheduler, db, jobs=FIXED_JOBS, wall=wall, monotonic=mono)
+    poller = Poller(SimpleNamespace(db=db), _nothing, clock=wall)  # type: ignore[arg-type]
+    undo_waits(watch, outbox, poller)
+    return watch
+
+
+async def test_a_429_met_on_the_new_clock_before_the_watch_looks_keeps_its_retry_after(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    mono = [1000.0]
+    watch = _watch(db, world.outbox, lambda: world.now, lambda: mono[0])
+    try:
+        watch.check()
+        # Before the step: a Discord post waiting out a retry, ten minutes from then.
+        [before] = world.queue(instant(db, "D1", platform="discord"), "d1")
+        store.release(db, before, now=T0, next_attempt_at=T0 + timedelta(minutes=10))
+        ids = world.queue(instant(db, "C1"), "s1", "s2")
+
+        # The clock goes back an hour, and before the watch's next look the outbox meets a 429:
+        # its Retry-After is counted from the clock as it is now.
+        mono[0] += 2
+        world.now = T0 + timedelta(seconds=2 - STEP)
+        slack_api.limit("chat.postMessage", RETRY_AFTER)
+        await world.drain()
+        ends = world.now + timedelta(seconds=RETRY_AFTER)
+        assert [r.next_attempt_at for r in world.rows(ids)] == [ends] * 2
+        mono[0] += 3
+        world.now += timedelta(seconds=3)
+        watch.check()
+        # The wait from the old clock is brought back; the 429's, from the new one, is not.
+        assert world.row(before).next_attempt_at == T0 + timedelta(minutes=10, seconds=-STEP)
+        assert [r.next_attempt_at for r in world.rows(ids)] == [ends] * 2
+        assert world.outbox.rate_limits.until("slack", POST, world.now) == ends
+        world.now = ends - timedelta(seconds=1)
+        await world.drain()
+        assert world.posted_stories("C1") == []  # not sent into the limit before its end
+    finally:
+        watch.scheduler.shutdown(wait=False)
+
+
+class _StalledNotices(FakeChatAdapter):
+    """Discord, whose notice posts hang until `answer` is set, then time out."""
+
+    def __init__(self) -> None:
+        super().__init__("discord")
+        self.sending = asyncio.Event()
+        self.answer = asyncio.Event()
+
+    async def post_text(self, channel: ChannelRow, text: str, **kwargs: Any) -> None:
+        self.sending.set()
+        await self.answer.wait()
+        raise TransientDeliveryError("gateway timeout", retry_after=RETRY_AFTER)
+
+
+async def test_a_notice_in_flight_at_the_step_does_not_keep_a_late_retry(
+    db: sqlite_utils.Database,
+) -> None:
+    clocks = Clocks(T0)
+    outbox = Outbox(
+        db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clocks.wall
+    )
+    adapter = _StalledNotices()
+    outbox.register(adapter)
+    watch = _watch(db, outbox, clocks.wall, clocks.monotonic)
+    channel = add_channel(db, "D1", platform="discord", mode="instant")
+    notice = alert_store.queue_alert(db, channel.id, "k1", "a notice", now=T0)
+    try:
+        watch.check()
+        drain = asyncio.create_task(outbox.drain())
+        await asyncio.wait_for(adapter.sending.wait(), 5)
+        # The drain read the clock before the step, and counts the retry from that reading.
+        clocks.run(5, wall_step=-STEP)
+        assert watch.check() == timedelta(seconds=STEP)
+        adapter.answer.set()
+        await asyncio.wait_for(drain, 5)
+        clocks.run(5)
+        assert watch.check() is None
+        [at] = db.execute("SELECT next_attempt_at FROM alerts WHERE id = ?", [notice]).fetchone()
+        # The minute counted from the drain's reading, as if the clock had not moved (ten
+        # seconds of it have passed since), not an hour and a minute.
+        assert parse_iso(at) == clocks.now + timedelta(seconds=RETRY_AFTER - 10)
+    finally:
+        watch.scheduler.shutdown(wait=False)

@@ -21,7 +21,8 @@ from fakes.runner import stop
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
 from bot.runner import clock_watch
-from bot.runner.clock_watch import ClockWatch, poll_allowance, pull_polls_back
+from bot.runner.clock_polls import poll_allowance, pull_polls_back
+from bot.runner.clock_watch import ClockWatch
 from bot.runner.jobs import FIXED_JOBS, make_scheduler
 from bot.runner.schedule import cron_trigger
 from bot.runner.service import Service

@@ -9,22 +9,35 @@ not resume when the clock was put right (the timer set meanwhile still ran its J
 feed's stored `next_poll_at`, computed on the old clock, likewise lay J further ahead.
 
 `ClockWatch` compares the wall clock's progress with the monotonic clock's every few seconds (an
-asyncio task, not a scheduler job: the scheduler is what stalls). On a backward step larger than
+asyncio task, not a scheduler job: the scheduler is what stalls), and at each reading the outbox
+takes of the wall clock (`clock_waits.OutboxSteps`). On a backward step larger than
 `BACKWARD_STEP` it logs one warning with the step's size and undoes the step for what it froze:
 
 - the fixed jobs (`bot.runner.jobs.FIXED_JOBS`) run when they would have without the step (their
   next run moved back by J, and no earlier than now), and the scheduler is woken so its timer is
   set again from the jobs as they now stand;
 - a feed whose stored next poll lies further ahead than its interval, its backoff, its RSS
-  `<ttl>` or a server's Retry-After could have put it (`poll_allowance`) is brought back by J
-  (never before now, never further ahead than that allowance). A feed polled since the step
-  has a next poll within its allowance and is left alone. A polling pass in flight at the step
-  computes its feeds' next polls from the wall time it read before it, and writes them after:
-  the feeds are brought back on every look until each pass that was in flight has finished;
+  `<ttl>` or a server's Retry-After could have put it (`clock_polls.poll_allowance`) is brought
+  back by J (never before now, never further ahead than that allowance). A feed polled since the
+  step has a next poll within its allowance and is left alone. A polling pass in flight at the
+  step computes its feeds' next polls from the wall time it read before it, and writes them
+  after: the feeds are brought back on every look until each pass that was in flight has
+  finished;
 - the outbox's waits measured from a wall time (`bot.runner.clock_waits`): a 429's hold on a
-  route, rows waiting out a retry, a Retry-After or an update's interval, and the poller's
-  in-memory holds, brought back by J (never before now). Quiet-hours holds are wall times of
-  day and stay.
+  route, rows waiting out a retry, a Retry-After or an update's interval, brought back by J
+  (never before now), and the poller's in-memory holds. Quiet-hours holds are wall times of day
+  and stay. Only the waits computed on the clock before the step: a wait written on the new
+  clock before the watch's next look (a 429 met meanwhile) keeps its whole Retry-After. As the
+  outbox's readings are looks too, the step is seen at its first reading of the new clock, before
+  it computes a wait from it; the waits stored and held until then are the old clock's. A drain
+  under way at the step may still write waits from a reading of before it: the outbox's part
+  waits for the drain's next reading of the clock, or its end. A post's row other code wrote
+  before that from its own reading of the new clock (an update planned by a poll pass, another
+  process) is told by its `updated_at`, between `ClockStep.since` and now, and left alone. What
+  remains keeps the step, late but never early: a wait one channel's sends write from a reading
+  of before the step after another channel's sends in the same drain read the new clock; a row
+  written on the old clock just the step's length before the step (its `updated_at` reads as
+  one written since).
 
 What the step changes in the database waits for another process's write lock at most
 `loop_waits.STEP_WAIT_SECONDS` (`brief_lock_wait`), never the connection's 30 s on the event
@@ -46,15 +59,18 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import sqlite_utils
 from apscheduler.schedulers.base import BaseScheduler
 
-from bot.ingest.errors import is_internal_error
-from bot.ingest.policy import MAX_BACKOFF, MAX_INTERVAL, MAX_RETRY_AFTER, MIN_INTERVAL
-from bot.store.database import is_busy, iso, parse_iso, transaction, utcnow
+from bot.runner.clock_polls import poll_allowance, pull_polls_back
+from bot.store.database import is_busy, utcnow
 from bot.store.loop_waits import brief_lock_wait
+
+__all__ = ["ClockStep", "ClockWatch", "poll_allowance", "pull_polls_back"]
 
 log = logging.getLogger(__name__)
 
@@ -62,19 +78,30 @@ CHECK_EVERY = 5.0  # seconds between two looks at the clocks
 # A backward step smaller than this is left alone: it delays the jobs by no more than it, about
 # two poll ticks. NTP slews an offset under 128 ms without stepping at all.
 BACKWARD_STEP = 10.0
-# The most the poller's jitter (`bot.runner.polling.Poller._jitter`) adds after a poll, and a
-# margin for a pass's own duration: part of every feed's allowance.
-JITTER_SLACK = timedelta(seconds=90)
-# The longest wait a feed's RSS <ttl> imposes (`bot.pipeline.poll.MAX_TTL`).
-TTL_CEILING = timedelta(hours=24)
-# How a failure whose server may have sent a Retry-After reads (`bot.ingest.fetcher`).
-ASKED_TO_WAIT = ("HTTP 429", "HTTP 503")
 
-# Undoes a step for waits held in memory (`RateLimits`, `Poller.held`): (step, now).
+# Undoes a step for waits held in memory (`Poller.held`): (step, now).
 InMemoryWaits = Callable[[timedelta, datetime], None]
-# Undoes a step for waits stored in the database (`clock_waits.pull_waits_back`): (db, now,
-# step), returning how many were moved.
-StoredWaits = Callable[[sqlite_utils.Database, datetime, timedelta], int]
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    """A step back the watch saw: `size`, and `since`, the earliest time the clock may have shown
+    after it (the last reading before it, less the step). A wall time read between `since` and
+    now may have been read after the step."""
+
+    size: timedelta
+    since: datetime
+
+
+class StepListener(Protocol):
+    """Waits stored from the old clock, undone in the database (`clock_waits.OutboxSteps`)."""
+
+    @property
+    def pending(self) -> bool: ...
+
+    def stepped(self, step: ClockStep, now: datetime) -> None: ...
+
+    def settle(self, db: sqlite_utils.Database, now: datetime) -> int: ...
 
 
 class ClockWatch:
@@ -100,16 +127,16 @@ class ClockWatch:
         self.every = every
         self.threshold = threshold
         self.task: asyncio.Task[None] | None = None
+        # The last reading of both clocks: the watch's own look, or a reading the outbox took.
         self._last: tuple[datetime, float] | None = None
         # The polling passes under way (`Poller.tasks`): one in flight at a step writes its
         # feeds' next polls from the clock before it.
         self.passes: Callable[[], Collection[asyncio.Task[None]]] = frozenset
         self.in_memory: list[InMemoryWaits] = []
-        self.stored: list[StoredWaits] = []
-        # What a step left to do in the database: the steps not yet taken off the stored waits,
-        # the feeds' next polls to bring back (by the steps since the first still pending) and
-        # the passes that were in flight at a step and may still write on the old clock.
-        self._waits_step: timedelta | None = None
+        self.listeners: list[StepListener] = []
+        # What a step left to do in the database: the feeds' next polls to bring back (by the
+        # steps since the first still pending) and the passes that were in flight at a step and
+        # may still write on the old clock.
         self._polls_step: timedelta | None = None
         self._settling: set[asyncio.Task[None]] = set()
 
@@ -130,54 +157,60 @@ class ClockWatch:
                 log.exception("checking the clock failed")
 
     def check(self) -> timedelta | None:
-        """Compare the clocks' progress since the last look; on a backward step larger than the
-        threshold, undo it for the fixed jobs, the feeds' next polls and the outbox's waits, and
-        do what an earlier step left pending. Returns the step."""
-        wall, mono = self.wall(), self.monotonic()
+        """Look at the clocks (`observe`), and do in the database what a step left pending.
+        Returns the step's size."""
+        wall = self.wall()
+        step = self.observe(wall, self.monotonic())
+        self._settle(wall)
+        return None if step is None else step.size
+
+    def observe(self, wall: datetime, mono: float) -> ClockStep | None:
+        """Compare the clocks' progress since the last reading (a look, or one the outbox took);
+        on a backward step larger than the threshold, undo it for the fixed jobs and the waits
+        in memory at once, and leave the stored waits pending (`_settle`). Returns the step."""
         last, self._last = self._last, (wall, mono)
         step = None if last is None else self._step(last, wall, mono)
-        if step is not None:
-            # Pending first: whatever fails below, a later look still does the database's part.
-            self._waits_step = (self._waits_step or timedelta(0)) + step
-            self._polls_step = (self._polls_step or timedelta(0)) + step
-            self._settling.update(self.passes())
-            moved = self._pull_jobs_back(step, wall)
-            for undo in self.in_memory:
-                undo(step, wall)
-            log.warning(
-                "the system clock went back %s: the jobs (%s), the feeds' next polls and the"
-                " outbox's waits brought back as if it had not",
-                _duration(step),
-                ", ".join(moved) or "none",
-                extra={"event": "clock_stepped_back", "seconds": step.total_seconds()},
-            )
-        self._settle(wall)
+        if step is None:
+            return None
+        # Pending first: whatever fails below, a later look still does the database's part.
+        self._polls_step = (self._polls_step or timedelta(0)) + step.size
+        self._settling.update(self.passes())
+        moved = self._pull_jobs_back(step.size, wall)
+        for undo in self.in_memory:
+            undo(step.size, wall)
+        log.warning(
+            "the system clock went back %s: the jobs (%s), the feeds' next polls and the"
+            " outbox's waits brought back as if it had not",
+            _duration(step.size),
+            ", ".join(moved) or "none",
+            extra={"event": "clock_stepped_back", "seconds": step.size.total_seconds()},
+        )
+        for listener in self.listeners:
+            listener.stepped(step, wall)
         return step
 
-    def _step(self, last: tuple[datetime, float], wall: datetime, mono: float) -> timedelta | None:
+    def _step(self, last: tuple[datetime, float], wall: datetime, mono: float) -> ClockStep | None:
         # How far the wall clock fell behind the monotonic one: a step back (or a slew, too
         # small to count). A wall clock that gained (a suspend: the monotonic clock stops) is
         # negative here and left to the scheduler.
         behind = (mono - last[1]) - (wall - last[0]).total_seconds()
         if behind <= self.threshold:
             return None
-        return timedelta(seconds=round(behind, 3))
+        size = timedelta(seconds=round(behind, 3))
+        return ClockStep(size=size, since=last[0] - size)
 
     def _settle(self, now: datetime) -> None:
         """Do in the database what the steps left pending, each part kept pending until done.
         Another process holding the write lock (a `newsdigest poll`, a prune) is waited for
         only briefly: the loop runs everything else, and the next look tries again."""
-        if self._waits_step is None and self._polls_step is None:
+        waiting = any(listener.pending for listener in self.listeners)
+        if not (waiting or self._polls_step is not None):
             return
         try:
             with brief_lock_wait(self.db.conn):
-                if self._waits_step is not None:
-                    waits = sum(undo(self.db, now, self._waits_step) for undo in self.stored)
-                    self._waits_step = None
-                    if waits:
-                        log.info(
-                            "%d of the outbox's waits brought back for the clock's step", waits
-                        )
+                waits = sum(listener.settle(self.db, now) for listener in self.listeners)
+                if waits:
+                    log.info("%d of the outbox's waits brought back for the clock's step", waits)
                 if self._polls_step is not None:
                     # Read first: a pass that ended before this pull wrote before it.
                     running = {task for task in self._settling if not task.done()}
@@ -204,49 +237,6 @@ class ClockWatch:
         if self.scheduler.running:
             self.scheduler.wakeup()
         return moved
-
-
-def poll_allowance(
-    interval: int, failures: int, last_error: str | None, ttl_minutes: int | None
-) -> timedelta:
-    """The furthest ahead of its last poll a feed's next poll can lie: its interval or RSS <ttl>,
-    and for a failing feed its backoff's ceiling, or a server's Retry-After (`bot.ingest.policy`,
-    `bot.pipeline.poll`)."""
-    seconds = min(max(interval, MIN_INTERVAL), MAX_INTERVAL)
-    allowance = timedelta(seconds=seconds)
-    if ttl_minutes:
-        allowance = max(allowance, min(timedelta(minutes=ttl_minutes), TTL_CEILING))
-    if is_internal_error(last_error):
-        allowance = max(allowance, timedelta(seconds=MAX_BACKOFF))
-    elif failures > 0:
-        ceiling = min(float(MAX_BACKOFF), seconds * 2.0 ** min(failures - 1, 32))
-        allowance = max(allowance, timedelta(seconds=ceiling))
-        if (last_error or "").startswith(ASKED_TO_WAIT):
-            allowance = max(allowance, MAX_RETRY_AFTER)
-    return allowance + JITTER_SLACK
-
-
-def pull_polls_back(db: sqlite_utils.Database, *, now: datetime, step: timedelta) -> int:
-    """Bring back by `step` each enabled feed's next poll that lies further ahead of `now` than
-    `poll_allowance` permits: set on a clock since stepped back. Never before `now`, never
-    further ahead than the allowance. Returns how many were moved."""
-    rows = db.execute(
-        "SELECT id, poll_interval, consecutive_failures, last_error, ttl_minutes, next_poll_at"
-        " FROM feeds WHERE disabled_reason IS NULL AND next_poll_at > ?",
-        [iso(now)],
-    ).fetchall()
-    moves: list[tuple[str | None, int]] = []
-    for feed_id, interval, failures, last_error, ttl_minutes, stored in rows:
-        due = parse_iso(stored)
-        if due is None:
-            continue
-        allowance = poll_allowance(interval, failures, last_error, ttl_minutes)
-        if due - now > allowance:
-            moves.append((iso(max(now, min(due - step, now + allowance))), feed_id))
-    if moves:
-        with transaction(db):
-            db.conn.executemany("UPDATE feeds SET next_poll_at = ? WHERE id = ?", moves)
-    return len(moves)
 
 
 def _duration(step: timedelta) -> str:
