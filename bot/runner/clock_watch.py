@@ -39,6 +39,11 @@ takes of the wall clock (`clock_waits.OutboxSteps`). On a backward step larger t
   written on the old clock just the step's length before the step (its `updated_at` reads as
   one written since).
 
+At start, a step back while the bot was stopped (a VM restored from a snapshot) is undone
+before the first look (`bot.runner.clock_downtime`): no monotonic clock spans the stop, so the
+step's least size is read from the clock readings the database keeps, and the feeds' next polls
+and the outbox's waits written before it are brought back by that much, with one warning.
+
 What the step changes in the database waits for another process's write lock at most
 `loop_waits.STEP_WAIT_SECONDS` (`brief_lock_wait`), never the connection's 30 s on the event
 loop; while it cannot be done the step stays pending and is done on a later look, so a look that
@@ -66,6 +71,7 @@ from typing import Protocol
 import sqlite_utils
 from apscheduler.schedulers.base import BaseScheduler
 
+from bot.runner.clock_downtime import step_length, undo_step_while_down
 from bot.runner.clock_polls import poll_allowance, pull_polls_back
 from bot.store.database import is_busy, utcnow
 from bot.store.loop_waits import brief_lock_wait
@@ -136,12 +142,15 @@ class ClockWatch:
         self.listeners: list[StepListener] = []
         # What a step left to do in the database: the feeds' next polls to bring back (by the
         # steps since the first still pending) and the passes that were in flight at a step and
-        # may still write on the old clock.
+        # may still write on the old clock; and, from `start`, a step while the bot was down.
         self._polls_step: timedelta | None = None
         self._settling: set[asyncio.Task[None]] = set()
+        self._after_downtime = False
 
     def start(self, stopping: asyncio.Event) -> None:
-        """Watch until `stopping` is set (the service's stop)."""
+        """Watch until `stopping` is set (the service's stop). First, undo a step of the clock
+        while the bot was stopped (`bot.runner.clock_downtime`)."""
+        self._after_downtime = True
         self.check()  # the first reading, so a step from now on is seen
         self.task = asyncio.create_task(self._watch(stopping), name="clock-watch")
 
@@ -181,7 +190,7 @@ class ClockWatch:
         log.warning(
             "the system clock went back %s: the jobs (%s), the feeds' next polls and the"
             " outbox's waits brought back as if it had not",
-            _duration(step.size),
+            step_length(step.size),
             ", ".join(moved) or "none",
             extra={"event": "clock_stepped_back", "seconds": step.size.total_seconds()},
         )
@@ -204,10 +213,13 @@ class ClockWatch:
         Another process holding the write lock (a `newsdigest poll`, a prune) is waited for
         only briefly: the loop runs everything else, and the next look tries again."""
         waiting = any(listener.pending for listener in self.listeners)
-        if not (waiting or self._polls_step is not None):
+        if not (self._after_downtime or waiting or self._polls_step is not None):
             return
         try:
             with brief_lock_wait(self.db.conn):
+                if self._after_downtime:
+                    undo_step_while_down(self.db, now, self.threshold)
+                    self._after_downtime = False
                 waits = sum(listener.settle(self.db, now) for listener in self.listeners)
                 if waits:
                     log.info("%d of the outbox's waits brought back for the clock's step", waits)
@@ -237,12 +249,3 @@ class ClockWatch:
         if self.scheduler.running:
             self.scheduler.wakeup()
         return moved
-
-
-def _duration(step: timedelta) -> str:
-    seconds = step.total_seconds()
-    if seconds < 600:
-        return f"{seconds:.0f} s"
-    if seconds < 7200:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
