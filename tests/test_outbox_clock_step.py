@@ -202,3 +202,28 @@ async def test_a_notice_in_flight_at_the_step_does_not_keep_a_late_retry(
         assert parse_iso(at) == clocks.now + timedelta(seconds=RETRY_AFTER - 10)
     finally:
         watch.scheduler.shutdown(wait=False)
+
+
+async def test_a_wait_other_code_wrote_on_the_new_clock_before_the_watch_looked_is_kept(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI
+) -> None:
+    world = World(db, slack_api)
+    mono = [1000.0]
+    watch = _watch(db, world.outbox, lambda: world.now, lambda: mono[0])
+    try:
+        watch.check()
+        old, new = world.queue(instant(db, "C1"), "s1", "s2")
+        store.release(db, old, now=T0, next_attempt_at=T0 + timedelta(minutes=10))
+        mono[0] += 2
+        world.now = T0 + timedelta(seconds=2 - STEP)
+        # A wait counted on the new clock by other code than the outbox (an update planned by a
+        # poll pass), before the watch's look and before the outbox read the clock.
+        planned = world.now + timedelta(minutes=10)
+        store.release(db, new, now=world.now, next_attempt_at=planned)
+        mono[0] += 3
+        world.now += timedelta(seconds=3)
+        assert watch.check() == timedelta(seconds=STEP)
+        assert world.row(old).next_attempt_at == T0 + timedelta(minutes=10, seconds=-STEP)
+        assert world.row(new).next_attempt_at == planned
+    finally:
+        watch.scheduler.shutdown(wait=False)
