@@ -69,7 +69,6 @@ class OutboxSteps:
     reading of the new one (see the module docstring), moved by `ClockWatch` when it can write."""
 
     def __init__(self, watch: ClockWatch, outbox: Outbox) -> None:
-        self.watch = watch
         self.outbox = outbox
         # Steps seen but not yet taken for the outbox, and the earliest time the clock may have
         # shown since the first of them (`ClockStep.since`).
