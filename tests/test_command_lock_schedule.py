@@ -1,10 +1,11 @@
 """`/watchlist schedule` while another process takes the write lock between the command's saving
-of the setting and the running service's follow-up (recording when the schedule changed, the
-digest job replaced): the follow-up said the change "may be only partly done", and a retried
-identical command found nothing changed, so the change was never recorded. The follow-up is
-now left to the next job sync (each minute), which compares every channel's schedule with the
-last it saw, and the reply says the setting was saved. Real SQLite file; the lock is held by a
-connection of its own in a thread, as another process would."""
+of the setting and the running service's follow-up. The follow-up (recording when the schedule
+changed, the digest job replaced) was left to the next job sync, a minute on: a slot of the new
+schedule in that minute was missed, and a restart before it lost the record, so the start's
+catch-up took a slot that passed before the schedule was set. The change is now recorded with
+the setting, in its transaction, and the job replaced at once, lock or not; a new channel's
+first digest run is still the next job sync's. Real SQLite file; the lock is held by a second
+connection, as another process would."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from fakes.clock import Clock
 from fakes.runner import start_slack_service, stop
 
 from bot.commands.base import CommandContext
+from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import digest_runs
 
@@ -55,9 +57,26 @@ def lock_taken_at_first_call(
     return released
 
 
-async def test_a_schedule_change_whose_follow_up_meets_the_lock_is_saved_and_synced_later(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def lock_taken_before_follow_up(service: Service) -> sqlite3.Connection:
+    """Another process takes the write lock just before the service's follow-up to the next
+    command (the setting saved by then), and holds it until the returned connection commits."""
+    conn = sqlite3.connect(service.core.config.database, isolation_level=None)
+    real = service.commands.on_channel_change
+    assert real is not None
+
+    async def taken_first(*args: Any) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        await real(*args)
+
+    service.commands.on_channel_change = taken_first
+    return conn
+
+
+async def test_a_schedule_change_under_the_lock_replaces_the_job_at_once(
+    tmp_path: Path,
 ) -> None:
+    """The new schedule's slot in the minute before the next job sync: the job of the old
+    schedule stayed (and skips, stale), and the new one came only with that sync, after it."""
     clock = Clock(T0)
     service, _chat = await start_slack_service(tmp_path, clock)
     try:
@@ -66,29 +85,58 @@ async def test_a_schedule_change_whose_follow_up_meets_the_lock_is_saved_and_syn
         row = channel_store.get_channel(service.db, "slack", "C1")
         assert row is not None
         job = f"digest:{row.id}"
-        before = str(service.scheduler.get_job(job).trigger)
+        assert "hour='9'" in str(service.scheduler.get_job(job).trigger)
 
-        database = service.core.config.database
-        released = lock_taken_at_first_call(
-            monkeypatch, channel_store, "record_schedule_change", database
-        )
+        lock = lock_taken_before_follow_up(service)
         clock.now = T0.replace(minute=10)
-        reply = await service.commands.dispatch("watchlist", "schedule daily 18:00", CTX)
+        reply = await service.commands.dispatch("watchlist", "schedule daily 07:11", CTX)
         assert reply.text.startswith("Saved."), reply.text
-        await asyncio.to_thread(released.wait, 5)
+        # Still under the lock: the job fires at 07:11, not after the next job sync.
+        trigger = str(service.scheduler.get_job(job).trigger)
+        assert "hour='7'" in trigger and "minute='11'" in trigger, trigger
+        lock.execute("COMMIT")
         row = channel_store.get_channel(service.db, "slack", "C1")
-        assert row is not None and row.schedule == "0 18 * * *"
-        assert row.schedule_changed_at is None  # not recorded: the lock was held
-        assert str(service.scheduler.get_job(job).trigger) == before
+        assert row is not None and row.schedule == "11 7 * * *"
+        assert row.schedule_changed_at == clock.now  # recorded with the setting
 
-        # The next job sync records the change and replaces the job.
+        # The next job sync records nothing again (the change's time stays the command's).
         clock.now = T0.replace(minute=11)
         await service.sync_jobs_job()
         row = channel_store.get_channel(service.db, "slack", "C1")
-        assert row is not None and row.schedule_changed_at == clock.now
-        assert "hour='18'" in str(service.scheduler.get_job(job).trigger)
+        assert row is not None and row.schedule_changed_at == T0.replace(minute=10)
     finally:
         await stop(service)
+
+
+async def test_a_schedule_change_under_the_lock_survives_a_restart(tmp_path: Path) -> None:
+    """A restart before the next job sync lost the change's record, so the start's catch-up
+    sent a digest for a slot of the new schedule that passed before it was set."""
+    clock = Clock(T0)
+    service, _chat = await start_slack_service(tmp_path, clock)
+    try:
+        first = await service.commands.dispatch("watchlist", "schedule daily 09:00", CTX)
+        assert first.text.startswith("Saved."), first.text
+        row = channel_store.get_channel(service.db, "slack", "C1")
+        assert row is not None
+        assert digest_runs.last_digest_run(service.db, row.id) == T0  # the baseline
+
+        lock = lock_taken_before_follow_up(service)
+        clock.now = T0.replace(minute=10)
+        reply = await service.commands.dispatch("watchlist", "schedule daily 07:05", CTX)
+        assert reply.text.startswith("Saved."), reply.text
+        lock.execute("COMMIT")
+    finally:
+        await stop(service)
+
+    clock.now = T0.replace(minute=11)
+    again, _chat = await start_slack_service(tmp_path, clock)
+    try:
+        row = channel_store.get_channel(again.db, "slack", "C1")
+        assert row is not None and row.schedule_changed_at == T0.replace(minute=10)
+        # 07:05 was no slot of the schedule in force then: nothing caught up.
+        assert digest_runs.last_digest_run(again.db, row.id) == T0
+    finally:
+        await stop(again)
 
 
 async def test_a_new_channels_first_digest_run_left_to_the_next_job_sync(

@@ -15,7 +15,7 @@ from fakes.stories import add_channel, add_story, make_card_source
 from bot.adapters.discord.adapter import DiscordAdapter, DiscordBotAdapter
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
-from bot.commands.watchlist import release_quiet_holds
+from bot.commands.held_posts import release_quiet_holds
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests
 from bot.store import channels as channel_store

@@ -27,7 +27,7 @@ from test_discord_garbled_posts import T0, World
 from test_outbox_deferred_order import bucket_429
 
 from bot.adapters.discord.webhook import webhook_session
-from bot.commands.watchlist import resume_channel
+from bot.commands.pause import resume_channel
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store

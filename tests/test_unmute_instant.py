@@ -49,6 +49,7 @@ def resume_as_the_service_does(room: Room) -> None:
         outbox=room.outbox,
         kick=room.outbox.kick,
         sync_jobs=lambda: set(),  # the channels it caught up: none here
+        schedule_changes=changes.ScheduleChanges(),
         config=SimpleNamespace(story_window_hours=48),
         settings=SimpleNamespace(update_interval=HOUR),
     )

@@ -168,7 +168,7 @@ def channels_resume(cli: CliContext, channel: str) -> None:
     Discord webhook refused, a new webhook_url in the config file resumes the
     channel by itself at the next sync (`newsdigest poll`, or the bot's start).
     """
-    from bot.commands.watchlist import resume_channel
+    from bot.commands.pause import resume_channel
 
     db = cli.editor.db
     row = find(db, channel, "resume")

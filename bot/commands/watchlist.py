@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
-
-from bot.commands import mutes
+from bot.commands import mutes, pause
 from bot.commands.base import (
     WATCHLIST_OPTIONS,
     CommandContext,
@@ -16,8 +13,10 @@ from bot.commands.base import (
     UsageError,
     split_args,
 )
-from bot.commands.hints import admin_kinds, watchlist_hint
-from bot.commands.overview import channel_overview, shown_reason
+from bot.commands.follow_up import take_effect
+from bot.commands.held_posts import release_quiet_holds
+from bot.commands.hints import watchlist_hint
+from bot.commands.overview import channel_overview
 from bot.commands.quiet import held_back_note, read_quiet_hours
 from bot.commands.schedule import ScheduleError, parse_schedule, schedule_usage
 from bot.commands.story import typed_story
@@ -27,13 +26,10 @@ from bot.config_entries import (
     MIN_DIGEST_SIZE,
 )
 from bot.render.literal import code, literal, quoted
-from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
-from bot.store import quiet_holds
-from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
+from bot.store.channels import ChannelRow
 from bot.store.database import transaction
 from bot.store.queued_posts import return_to_digest_pool
-from bot.store.sync import REMOVED_FROM_CONFIG
 from bot.textutil import plural
 from bot.timezones import ZoneError, chat_timezone
 
@@ -69,9 +65,9 @@ async def watchlist(
             f"/watchlist {setting}",
         )
     if setting == "resume":
-        return await _resume(commands, channel, ctx)
+        return await pause.resume(commands, channel, ctx)
     if setting == "pause":
-        return await _pause(commands, channel)
+        return await pause.pause(commands, channel)
     changes = _changes(setting, split_args(rest), channel, ctx.platform)
     if isinstance(changes, Reply):
         return changes
@@ -80,14 +76,17 @@ async def watchlist(
     before = commands.signed_up(channel, ctx)
     with transaction(db):
         channel = channel_store.update_channel(db, before.id, **changes)
+        if channel.schedule_signature != before.schedule_signature:
+            # With the setting, not after it: no restart nor write lock can part the two, and
+            # a restart's catch-up takes no slot of the new schedule that passed before it.
+            channel_store.record_schedule_change(db, channel.id, at=commands.clock())
         returned = 0
         if before.mode == "instant" and channel.mode == "digest":
             returned = return_to_digest_pool(db, channel.id)
     if _RELEASING.intersection(changes):
         _release_quiet_holds(commands, before)
-    if commands.on_channel_change is not None:
-        await commands.on_channel_change(before, channel)
     said = f"{understood}\n" if understood else ""
+    said += await take_effect(commands, before, channel, "the stories it now lets through")
     if returned:
         waiting = plural(returned, "story", "stories")
         verb = "waits" if returned == 1 else "wait"
@@ -278,70 +277,6 @@ def _digest_size(values: list[str], platform: str) -> int | None:
     return int(value)
 
 
-async def _pause(commands: Commands, channel: ChannelRow) -> Reply:
-    """/watchlist pause: nothing is posted to the channel until /watchlist resume. What it holds
-    stays queued (as any pause holds it) and goes out on resume."""
-    if not channel.id:
-        # No row, no posts: a pause would sign the channel up only to hold nothing.
-        return Reply("This channel gets no posts from me, so there is nothing to pause.")
-    if channel.paused_reason:
-        # Kept: a fault's reason is what says how to fix it, and a config removal's is the
-        # operator's.
-        return Reply(
-            f"Posting to this channel is already paused: {shown_reason(channel.paused_reason)}."
-        )
-    before = channel
-    channel = channel_store.update_channel(
-        commands.core.db, before.id, paused_reason=PAUSED_IN_CHAT
-    )
-    if commands.on_channel_change is not None:
-        await commands.on_channel_change(before, channel)
-    return channel_overview(
-        commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
-    )
-
-
-async def _resume(commands: Commands, channel: ChannelRow, ctx: CommandContext) -> Reply:
-    if not channel.paused_reason:
-        # Nothing to undo: a "Saved." here would suggest something was paused and changed.
-        return Reply("Posting to this channel is not paused, so there is nothing to resume.")
-    if channel.paused_reason == REMOVED_FROM_CONFIG and not ctx.is_admin:
-        # The bot's operator took the channel out of the config file: keeping it after all is
-        # the operator's call (an admin's, as adding or removing a feed is), not any member's.
-        if ctx.admin_unknown:
-            return Reply(
-                "I could not check whether you are an admin just now: "
-                f"{ctx.platform.capitalize()} did not answer. Posting was not resumed; please "
-                "try again in a minute."
-            )
-        return Reply(
-            "Posting to this channel is paused because the bot's operator took it out of the "
-            f"config file. Only admins can resume it ({admin_kinds(ctx.platform)})."
-        )
-    before = channel  # a paused channel has a row: only the outbox and the sync pause one
-    channel, released = resume_channel(commands.core.db, before, now=commands.clock())
-    if released and commands.kick_outbox is not None:
-        commands.kick_outbox()
-    if commands.on_channel_change is not None:
-        await commands.on_channel_change(before, channel)
-    return channel_overview(
-        commands.core.db, channel, commands.core.config.digest_size, prefix="Saved. "
-    )
-
-
-def resume_channel(
-    db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime
-) -> tuple[ChannelRow, int]:
-    """Lift the channel's pause: /watchlist resume, and `newsdigest channels resume` from another
-    process. The posts the pause held stay queued and go out; posts held for its quiet hours are
-    due now (`release_quiet_holds`). What the pause kept from being queued (an instant channel's
-    stories, thread updates) the running service queues (`bot.runner.changes.catch_up_resumed`):
-    at once for /watchlist, at its next job sync (a minute) for a change made elsewhere, or at
-    its next start. Returns the row and how many quiet-hours posts were released."""
-    after = channel_store.update_channel(db, channel.id, paused_reason=None)
-    return after, release_quiet_holds(db, channel, now=now)
-
-
 # Settings after which every digest may fall in the quiet hours (`held_back_note`).
 _HOLDING = {"quiet_hours", "timezone", "schedule", "mode"}
 
@@ -353,21 +288,6 @@ def _release_quiet_holds(commands: Commands, before: ChannelRow) -> None:
     released = release_quiet_holds(commands.core.db, before, now=commands.clock())
     if released and commands.kick_outbox is not None:
         commands.kick_outbox()
-
-
-def release_quiet_holds(db: sqlite_utils.Database, before: ChannelRow, *, now: datetime) -> int:
-    """The outbox stores a post held for quiet hours as due when they end, and does not look
-    again until then: without this, `quiet off` would still leave tonight's digest until 07:00.
-    Rows due at an end of the channel's *old* quiet hours are made due now; the outbox re-checks
-    the new settings when it sends. Returns how many."""
-    spec, zone = before.quiet_hours, before.timezone
-    if not spec:
-        return 0
-
-    def held_until(when: datetime) -> bool:
-        return quiet_until(when - timedelta(seconds=1), spec, zone) == when
-
-    return quiet_holds.release_held(db, before.id, now=now, held_until=held_until)
 
 
 # A typed value shown as code whole up to this length (a cron or a day list is far shorter).

@@ -1,17 +1,19 @@
 """Settings changed in chat (`/watchlist ...`) taking effect at once in the running service:
 the digest job follows a new schedule, an instant channel gets the stories a new setting lets
 through, and a resumed channel gets what its pause held back, rather than waiting for the next
-job sync or for those stories to change."""
+job sync or for those stories to change. Another process's write lock (`newsdigest poll`, a
+prune) neither stops the job's replacing nor loses a catch-up: one that meets it is tried again
+until done (`catch_up_soon`), and the command's reply says it follows."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -21,23 +23,36 @@ from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy
+from bot.store.loop_waits import FollowUpLater, repeated
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
 
 log = logging.getLogger(__name__)
 
+# A catch-up for a channel, safe to repeat: it queues only what is not queued yet.
+CatchUp = Callable[["Service", ChannelRow], Coroutine[Any, Any, None]]
+
+
+# How long a command itself tries again a catch-up that met another process's write lock (a
+# poll's or a prune's batch is over well within it) before a task of its own takes it over, so
+# the person hears back soon.
+CATCH_UP_WAIT_SECONDS = 2.0
+
 
 async def channel_changed(service: Service, before: ChannelRow, after: ChannelRow) -> None:
-    """Runs inside the chat command (`bot.store.loop_waits`): its writes that meet another
-    process's write lock are left to the next job sync (each minute), which compares every
-    channel's schedule with the last it saw, so the command's setting, saved already, is not
-    answered as "partly done", nor lost to a retry that finds nothing changed."""
+    """Runs inside the chat command (`bot.store.loop_waits`), after its setting was saved. A
+    schedule change was recorded with the setting, in its transaction (`/watchlist`), so
+    neither a restart nor the job sync can lose it; the digest job is replaced here whatever
+    another process's write lock does (`ScheduleChanges.record` leaves a write it meets to the
+    next job sync). A catch-up (a resume's, an instant channel's wider setting), safe to repeat,
+    is tried again while the lock is held, for `CATCH_UP_WAIT_SECONDS`, then handed to a task of
+    its own that does it once the lock is free: `FollowUpLater` is raised then, for the reply to
+    say so. Nothing is answered "partly done" nor lost to a retried command that finds nothing
+    changed."""
     if before.schedule_signature != after.schedule_signature:
-        # Also while starting: the catch-up that start runs must not take a slot of the new
-        # schedule that passed before it was set for a missed digest.
-        with _left_to_job_sync(after, "recording its schedule change"):
-            channel_store.record_schedule_change(service.db, after.id, at=service.clock())
+        # Recorded with the setting: the job sync must not record it again, later.
+        service.schedule_changes.seen[after.id] = after.schedule_signature
     if service.state != "running":
         # Start syncs the jobs and catches up from the database after the platforms are up, so
         # a change made while starting is picked up there; after stop nothing should run. The
@@ -53,36 +68,42 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
             elif _instant_wants_more(before, after):
                 service.changed_while_starting.add(after.id)
         return
-    # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
-    # job replaced, so the old schedule's job can no longer fire. It also catches up a channel
-    # it sees resumed (this one, if it saw it paused): not done twice, or a resumed instant
-    # channel would get twice instant mode's limit.
-    caught_up: set[int] = set()
-    synced = False
-    with _left_to_job_sync(after, "replacing its digest job"):
-        # It meets the lock only recording a schedule change, before changing anything.
-        caught_up = service.sync_jobs()
-        synced = True
     if _resumed(before, after):
-        if after.id in caught_up:
-            # The job sync started it: answered once queued, not once every other channel a
-            # sync saw resumed is.
-            await resumed_caught_up(service, after.id)
-        else:
-            if not synced:
-                # Caught up here, so the next job sync, which saw nothing yet, must not do it
-                # again on seeing the resume.
-                service.schedule_changes.paused.discard(after.id)
-            await catch_up_resumed(service, after)
-        return
-    if _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
+        # Caught up here, so the job sync below (or the next), seeing the resume, must not do it
+        # again (twice instant mode's limit).
+        service.schedule_changes.paused.discard(after.id)
+    # Cheap and idempotent: only a channel whose (schedule, time zone) or mode changed gets its
+    # job replaced, so the old schedule's job can no longer fire. It also catches up the other
+    # channels it sees resumed (`resume_soon`).
+    service.sync_jobs()
+    if _resumed(before, after):
+        await _now_or_soon(service, after, catch_up_resumed)
+    elif _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
         # Stories that qualify under the new setting were skipped by earlier passes and may not
         # be touched again: queue them now. Instant mode's window and limit, with its notice
         # for the rest, bound how many.
-        queued = await enqueue_instant_off_loop(service.db, after, now=service.clock())
-        if queued:
-            log.info("channel %s: %d stories now qualify for instant posts", after.key, queued)
-            service.kick()
+        await _now_or_soon(service, after, _instant_now_qualifying)
+
+
+async def _instant_now_qualifying(service: Service, channel: ChannelRow) -> None:
+    queued = await enqueue_instant_off_loop(service.db, channel, now=service.clock())
+    if queued:
+        log.info("channel %s: %d stories now qualify for instant posts", channel.key, queued)
+        service.kick()
+
+
+async def _now_or_soon(service: Service, channel: ChannelRow, catch_up: CatchUp) -> None:
+    """`catch_up` for the channel in the command, tried again while another process holds the
+    write lock; past `CATCH_UP_WAIT_SECONDS`, handed to a task (`catch_up_soon`)."""
+    if await repeated(service.db, lambda: catch_up(service, channel), within=CATCH_UP_WAIT_SECONDS):
+        return
+    log.info(
+        "channel %s: the database is busy; its catch-up is queued once it is free",
+        channel.key,
+        extra={"event": "catch_up_waits", "channel": channel.key},
+    )
+    catch_up_soon(service, channel, catch_up)
+    raise FollowUpLater()
 
 
 async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
@@ -113,9 +134,18 @@ async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
 
 def resume_soon(service: Service, channel: ChannelRow) -> None:
     """`catch_up_resumed` for a channel a job sync saw resumed, in a task of its own (the job
-    sync is not a coroutine); the minute's job waits for it (`resumed_caught_up`), and a stop."""
+    sync is not a coroutine), see `catch_up_soon`."""
+    catch_up_soon(service, channel, catch_up_resumed)
+
+
+def catch_up_soon(service: Service, channel: ChannelRow, catch_up: CatchUp) -> None:
+    """`catch_up` for the channel in a task of its own, tried again while another process holds
+    the write lock until it is done (a stop ends it: the next start's catch-up chooses again);
+    the minute's job waits for it (`resumed_caught_up`), and a stop."""
     earlier = service.resuming.get(channel.id)
-    task = asyncio.create_task(_resume(service, channel, earlier), name=f"resume-{channel.key}")
+    task = asyncio.create_task(
+        _catch_up(service, channel.id, catch_up, earlier), name=f"catch-up-{channel.key}"
+    )
     # Keyed by channel: a /watchlist resume waits for its own channel's only. One still running
     # for this channel (paused and resumed again meanwhile) is awaited by the new one first, so
     # the two never choose at once and waiting for the latest covers both.
@@ -129,7 +159,7 @@ def resume_soon(service: Service, channel: ChannelRow) -> None:
 
 
 async def resumed_caught_up(service: Service, channel_pk: int | None = None) -> None:
-    """Wait for the catch-ups `resume_soon` started: this channel's, or with no `channel_pk`
+    """Wait for the catch-ups `catch_up_soon` started: this channel's, or with no `channel_pk`
     every channel's."""
     while True:
         if channel_pk is None:
@@ -141,15 +171,24 @@ async def resumed_caught_up(service: Service, channel_pk: int | None = None) -> 
         await asyncio.wait(tasks)
 
 
-async def _resume(
-    service: Service, channel: ChannelRow, earlier: asyncio.Task[None] | None
+async def _catch_up(
+    service: Service, pk: int, catch_up: CatchUp, earlier: asyncio.Task[None] | None
 ) -> None:
     if earlier is not None:
         await asyncio.wait({earlier})  # its failure is its own, logged there
+
+    async def attempt() -> None:
+        # Read again at each try: paused again or removed meanwhile, it wants nothing now (the
+        # next resume catches up).
+        channel = channel_store.get_channel_by_pk(service.db, pk)
+        if channel is not None and not channel.paused_reason:
+            await catch_up(service, channel)
+
     try:
-        await catch_up_resumed(service, channel)
+        if not await repeated(service.db, attempt, stop=service.stopping):
+            log.info("stopping: channel %d's catch-up waits for the next start", pk)
     except Exception:  # a task's own: nothing else would say it failed
-        log.exception("catching up resumed channel %s failed", channel.key)
+        log.exception("catching up channel %d failed", pk)
 
 
 class ScheduleChanges:
@@ -174,12 +213,14 @@ class ScheduleChanges:
         self.paused.add(channel_pk)
 
     def record(self, db: sqlite_utils.Database, *, now: datetime) -> list[ChannelRow]:
+        """A change another process made is recorded here; one whose record meets its write
+        lock is recorded at a later sync, and the jobs are synced meanwhile all the same."""
         seen, paused, resumed = {}, set(), []
         for channel in channel_store.list_channels(db):
             known = self.seen.get(channel.id)
-            if known is not None and known != channel.schedule_signature:
-                channel_store.record_schedule_change(db, channel.id, at=now)
             seen[channel.id] = channel.schedule_signature
+            if known not in (None, channel.schedule_signature) and not _recorded(db, channel, now):
+                seen[channel.id] = known  # the next sync compares with it again
             if channel.paused_reason:
                 paused.add(channel.id)
             elif channel.id in self.paused:
@@ -199,6 +240,14 @@ def _left_to_job_sync(channel: ChannelRow, doing: str) -> Iterator[None]:
         log.info(
             "channel %s: the database was busy %s; the next job sync does it", channel.key, doing
         )
+
+
+def _recorded(db: sqlite_utils.Database, channel: ChannelRow, now: datetime) -> bool:
+    """The channel's schedule change recorded, unless another process holds the write lock."""
+    with _left_to_job_sync(channel, "recording its schedule change"):
+        channel_store.record_schedule_change(db, channel.id, at=now)
+        return True
+    return False
 
 
 def record_baseline(db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime) -> None:

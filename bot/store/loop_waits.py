@@ -20,6 +20,14 @@ busy reply say "partly done".
 `brief_lock_wait(conn)` is the short wait alone, for work that can simply be done again on a
 later turn of its own (the clock watch's, `bot.runner.clock_watch`).
 
+`repeated(db, work)` is for a follow-up that is safe to do twice (queueing a resumed channel's
+catch-up, which only queues what is not queued yet), after the command's own write: where
+`with_retries` must give up once something is written (running the command again would find
+nothing to change, and answer "partly done" for a follow-up then lost), this runs the follow-up
+again, the loop free between tries, within a time given or, in a task of its own, until it is
+done or the service stops. `FollowUpLater` is how a command learns its follow-up was handed to
+such a task, for its reply to say so rather than "Saved." alone.
+
 Why not a worker thread with a connection of its own: a command awaits the runner's hooks,
 which belong to the loop (`post_digest`, `on_channel_change`, the outbox's kick), and shares the
 core's objects (the summariser and its LLM budget), which write through the loop's connection.
@@ -28,6 +36,7 @@ core's objects (the summariser and its LLM budget), which write through the loop
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import sqlite3
 import types
@@ -50,6 +59,9 @@ STEP_WAIT_SECONDS = 0.2
 GIVE_UP_SECONDS = 10.0
 _FIRST_PAUSE = 0.05
 _LONGEST_PAUSE = 0.5
+# `repeated` with no one waiting for its answer (a task of its own): each try may choose for
+# seconds in a worker thread (a catch-up's stories), so a long lock is not met by one every 0.5 s.
+_LONGEST_PAUSE_ALONE = 5.0
 
 
 @dataclass(slots=True)
@@ -122,6 +134,14 @@ class DatabaseBusyError(Exception):
         self.wrote = wrote
 
 
+class FollowUpLater(Exception):
+    """A command's change was saved, but its follow-up (`repeated`) met another connection's
+    write lock past the time it may take: a task of its own does it once the lock is free."""
+
+    def __init__(self) -> None:
+        super().__init__("the follow-up waits for another connection's write lock")
+
+
 async def with_retries(
     db: sqlite_utils.Database,
     work: Callable[[], Coroutine[Any, Any, T]],
@@ -186,3 +206,38 @@ def _stepped(
             raise
         except BaseException as exc:  # a cancellation, or whatever the task threw in: passed on
             value, error = None, exc
+
+
+async def repeated(
+    db: sqlite_utils.Database,
+    work: Callable[[], Coroutine[Any, Any, object]],
+    *,
+    within: float | None = None,
+    stop: asyncio.Event | None = None,
+) -> bool:
+    """Run `work()`, which must be safe to repeat, again after a pause (the loop free) while it
+    meets another connection's write lock: for `within` seconds at most, or with None until it is
+    done or `stop` is set. Whether it was done. Within a command's `with_retries` its steps are
+    the command's (each waiting briefly); in a task of its own, each try is a `with_retries`."""
+    loop = asyncio.get_running_loop()
+    deadline = None if within is None else loop.time() + within
+    longest = _LONGEST_PAUSE_ALONE if within is None else _LONGEST_PAUSE
+    pause = _FIRST_PAUSE
+    while not (stop is not None and stop.is_set()):
+        try:
+            await with_retries(db, work)
+            return True
+        except DatabaseBusyError:
+            pass  # a try of its own gave up: written or not, the work may be done again
+        except sqlite3.OperationalError as exc:  # a step of the command's met the lock
+            if not is_busy(exc):
+                raise
+        if deadline is not None and loop.time() + pause > deadline:
+            return False
+        if stop is None:
+            await asyncio.sleep(pause)
+        else:  # a stop ends the pause too
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), pause)
+        pause = min(pause * 2, longest)
+    return False
