@@ -5,7 +5,7 @@ Discord channel posting through a webhook alone, with no bot to answer /watchlis
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -16,9 +16,11 @@ from bot.cli.output import fit_table, is_piped, table_console
 from bot.cli.waiting import waiting_cell
 from bot.render.text import clean
 from bot.store import channels as channel_store
+from bot.store import service_state
 from bot.store.channels import ChannelRow
 from bot.store.database import utcnow
 from bot.store.due_rows import waiting_posts
+from bot.store.lock import lock_holder
 from bot.textutil import plural
 
 if TYPE_CHECKING:
@@ -56,6 +58,9 @@ def channels_list(cli: CliContext) -> None:
     until it is resumed. A paused channel's state says
     since when (UTC) and why; on a terminal the table keeps one line a channel
     and each whole reason is printed under it, piped every cell is whole.
+    While `newsdigest run` holds the database, a channel whose platform it
+    did not start says so ("slack not running: SLACK_BOT_TOKEN is not set"):
+    it gets nothing until that is fixed and `run` restarted.
     """
     from bot.commands.schedule import describe_schedule
 
@@ -69,6 +74,7 @@ def channels_list(cli: CliContext) -> None:
         return
     waiting = waiting_posts(db)
     now = utcnow()
+    platforms = _running_platforms(cli)
     console = table_console()
     brief = not is_piped(console)
     table = Table(
@@ -79,9 +85,12 @@ def channels_list(cli: CliContext) -> None:
         Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
     )
     below: list[str] = []
+    idle: list[ChannelRow] = []
     for channel in channels:
-        if brief and channel.paused_reason:
-            below.append(f"{channel.key} {_state(channel, whole=True)}")
+        idle_why = service_state.not_posting(channel, platforms)
+        idle += [channel] if idle_why else []
+        if brief and (channel.paused_reason or idle_why):
+            below.append(f"{channel.key} {_state(channel, idle_why, whole=True)}")
         table.add_row(
             escape(channel.key),
             escape(clean(channel.name or "-")),
@@ -90,7 +99,7 @@ def channels_list(cli: CliContext) -> None:
             if channel.mode == "instant"
             else f"digest: {describe_schedule(channel.schedule, channel.timezone)}",
             waiting_cell(waiting.get(channel.id), channel, now),
-            escape(_state(channel, whole=not brief)),
+            escape(_state(channel, idle_why, whole=not brief)),
         )
     # Room goes to the state first (what the list is for), then names and schedules.
     fit_table(table, console, {4: 24, 1: 8, 2: 10})
@@ -99,6 +108,22 @@ def channels_list(cli: CliContext) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     for line in _advice(channels):
         click.echo(line)
+    if idle:
+        click.echo(
+            f"{plural(len(idle), 'channel')} not posting: the running `newsdigest run` did not "
+            "start its platform, and queues nothing for it meanwhile (nothing is lost). Set "
+            "what is named in the service's environment and restart it: its catch-up then "
+            "posts what the channel missed within the catch-up window."
+        )
+
+
+def _running_platforms(cli: CliContext) -> dict[str, Any] | None:
+    """The platforms record of the `run` holding the database now (`service_state.PLATFORMS`),
+    or None when none does."""
+    holder = lock_holder(cli.config.database_path())
+    if not holder.held:
+        return None
+    return service_state.running_platforms(cli.reader.db, holder.pid)
 
 
 def _advice(channels: list[ChannelRow]) -> list[str]:
@@ -141,10 +166,11 @@ def _advice(channels: list[ChannelRow]) -> list[str]:
     return lines
 
 
-def _state(channel: ChannelRow, *, whole: bool = False) -> str:
-    """'posting', 'paused since 2027-05-03 10:00', and with `whole` the reason after it."""
+def _state(channel: ChannelRow, idle_why: str | None = None, *, whole: bool = False) -> str:
+    """'posting', 'paused since 2027-05-03 10:00', and with `whole` the reason after it; for a
+    channel whose platform the running bot did not start, why (`idle_why`)."""
     if not channel.paused_reason:
-        return "posting"
+        return idle_why or "posting"
     since = f" since {_when(channel.paused_at)}" if channel.paused_at else ""
     return f"paused{since}" + (f": {clean(channel.paused_reason)}" if whole else "")
 

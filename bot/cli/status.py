@@ -149,6 +149,8 @@ def _channels(channels: list[dict[str, Any]]) -> list[str]:
         name = f" ({clean(c['name'])})" if c["name"] else ""
         when = f"{c['mode']}, {clean(c['schedule'])} {clean(c['timezone'])}"
         paused = f"; paused: {clean(c['paused'])}" if c["paused"] else ""
+        if c.get("not_posting"):
+            paused = f"; not posting: {clean(c['not_posting'])}"
         lines.append(f"{clean(c['channel'])}{name}: {when}{paused}")
         failed = c["failed_last_24h"]
         lines.append(
@@ -167,7 +169,16 @@ def _service(s: dict[str, Any]) -> list[str]:
         )
     else:
         running = "not running: no `newsdigest run` holds the database"
-    return [running, f"last /healthz check {_when(s['last_health_check'])}"]
+    lines = [running]
+    for name, state in sorted((s.get("platforms") or {}).items()):
+        problem = f": {clean(state['problem'])}" if state.get("problem") else ""
+        if not state.get("running"):
+            lines.append(f"{clean(name)} not running{problem}")
+        elif state.get("webhooks_only"):
+            lines.append(f"{clean(name)} running for webhook channels only{problem}")
+        elif problem:
+            lines.append(f"{clean(name)} running{problem}")
+    return [*lines, f"last /healthz check {_when(s['last_health_check'])}"]
 
 
 def _when(value: str | None) -> str:

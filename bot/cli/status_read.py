@@ -25,7 +25,7 @@ from bot.store import delivery_counts, digest_headings, service_state
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import applied_migrations, iso, parse_iso
-from bot.store.lock import lock_holder
+from bot.store.lock import LockHolder, lock_holder
 from bot.store.migrations import MIGRATIONS
 
 # The failing and disabled feeds named one by one; the rest only counted.
@@ -41,10 +41,13 @@ def read_status(
     """Everything `status` shows. A section the schema cannot answer (an older version's file)
     is `{"unavailable": "<why>"}`."""
     schema = max(applied_migrations(db), default=0)
+    holder = lock_holder(path)
+    # What the `run` holding the lock started (`bot.runner.platform_state`); None without one.
+    platforms = service_state.running_platforms(db, holder.pid) if holder.held else None
     sections: dict[str, Callable[[], Any]] = {
         "feeds": lambda: _feeds(db),
         "stories": lambda: _stories(db, now, story_window),
-        "channels": lambda: _channels(db, now),
+        "channels": lambda: _channels(db, now, platforms),
     }
     report: dict[str, Any] = {"database": _database(db, path, schema)}
     for name, read in sections.items():
@@ -52,7 +55,7 @@ def read_status(
             report[name] = read()
         except sqlite3.OperationalError as exc:  # a table or column a later migration adds
             report[name] = {"unavailable": f"{exc} (schema {schema}: {UPGRADE_HINT})"}
-    report["service"] = _service(db, path)
+    report["service"] = _service(db, holder, platforms)
     return report
 
 
@@ -152,7 +155,9 @@ def _stories(db: sqlite_utils.Database, now: datetime, window: timedelta) -> dic
     }
 
 
-def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
+def _channels(
+    db: sqlite_utils.Database, now: datetime, platforms: dict[str, Any] | None
+) -> list[dict[str, Any]]:
     pending = channel_store.pending_posts(db)
     failed: dict[int, int] | None = None
     # Read through migration 43's index: an older file's channels are listed without it.
@@ -171,6 +176,8 @@ def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
                 "schedule": channel.schedule,
                 "timezone": channel.timezone,
                 "paused": channel.paused_reason,
+                # Unpaused, yet its platform not running in the `run` holding the lock: why.
+                "not_posting": service_state.not_posting(channel, platforms),
                 "last_digest": iso(heading[1]) if heading else None,
                 "pending": pending.get(channel.id, 0),
                 "failed_last_24h": None if failed is None else failed.get(channel.id, 0),
@@ -179,8 +186,9 @@ def _channels(db: sqlite_utils.Database, now: datetime) -> list[dict[str, Any]]:
     return found
 
 
-def _service(db: sqlite_utils.Database, path: str) -> dict[str, Any]:
-    holder = lock_holder(path)
+def _service(
+    db: sqlite_utils.Database, holder: LockHolder, platforms: dict[str, Any] | None
+) -> dict[str, Any]:
     probe = None
     try:
         # `/healthz` commits this row at each request (`bot.runner.status.write_problem`): the
@@ -194,4 +202,7 @@ def _service(db: sqlite_utils.Database, path: str) -> dict[str, Any]:
         "pid": holder.pid if holder.held else None,
         "lock_file": str(holder.path),
         "last_health_check": iso(probe),
+        # The running `run`'s chat platforms: {name: {running, problem, webhooks_only}}; null
+        # when none runs (or it has not said yet).
+        "platforms": platforms,
     }

@@ -60,6 +60,7 @@ from bot.runner.jobs import (
     digest_channels,
     make_scheduler,
 )
+from bot.runner.platform_state import PlatformState
 from bot.runner.platforms import (
     Backoff,
     Platform,
@@ -157,8 +158,12 @@ class Service:
             on_late_start=self._platform_started_late,
         )
         self.outbox.outages.on_fatal = self.platform_lost
-        # Set when a chat platform is configured, started or not: the terminal channel is then
-        # neither created nor given digests (it is only the stand-in for "no chat at all").
+        # What `channels list` and `status` say of the platforms (`bot.runner.platform_state`).
+        self.platform_state = PlatformState(self)
+        # Set when a chat platform started, or failed to but is being retried: the terminal
+        # channel is then neither created nor given digests (it is only the stand-in for "no chat
+        # at all"). Not for one that will not start this run (its token refused, a setting to
+        # change): nothing would be posted or printed anywhere.
         self.chat_configured = False
         # Bound already when `run` started it before loading (`bot.runner.launch`): it answers
         # for this service once `start` begins.
@@ -245,6 +250,7 @@ class Service:
             self.health_server = await start_health(self.settings, self.health)
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
+        self.platform_state.record()
         chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
         ensure_console_channel(self.db, chat=chat)
         await self.poller.open(spread=self.settings.start_spread)
@@ -268,7 +274,7 @@ class Service:
         log.info(
             "newsdigest running: %d feeds, %s, platforms: %s",
             len(feed_store.list_feeds(self.db)),
-            channel_counts(self.db),
+            channel_counts(self.db, not_posting=self.platform_state.not_posting()),
             ", ".join(sorted(self.outbox.adapters)),
             extra={"event": "started"},
         )
@@ -293,7 +299,6 @@ class Service:
 
     async def _start_platforms(self) -> None:
         platforms, errors = configured_platforms(self.config, self.env)
-        self.chat_configured = bool(platforms or errors)
         self.platform_errors.update(errors)
         served = {p.name for p in platforms} | set(self.outbox.adapters)
         tokenless = started_without_token(platforms, self.env) - set(self.outbox.adapters)
@@ -301,9 +306,11 @@ class Service:
             self.db, served, set(errors), tokenless=tokenless
         )
         await self.starter.start_all(platforms)
+        self.chat_configured = bool(self.platforms or self.starter.pending)
 
     async def _platform_started_late(self, platform: Platform) -> None:
         """A platform came up after a retry: its channels get their jobs and a missed digest."""
+        self.platform_state.record()
         if self.state != "running":
             return
         self.sync_jobs()
@@ -313,6 +320,7 @@ class Service:
         self.outbox.kick()
 
     async def sync_jobs_job(self) -> None:
+        self.platform_state.record()  # a platform lost or dropped since
         self.sync_jobs()
         await resumed_caught_up(self)
         # The same minute's look at what other processes did: a `newsdigest poll`'s stories.

@@ -23,6 +23,7 @@ Chat trouble (a platform error, a paused channel, a platform refusing posts) sta
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +36,7 @@ from bot.runner.console import STANDING_IN
 from bot.store import card_refreshes, delivery_counts
 from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
-from bot.store.channels import PAUSED_IN_CHAT
+from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.database import is_busy, iso, parse_iso, utcnow
 from bot.store.feeds import FeedRow
 from bot.store.sync import REMOVED_FROM_CONFIG
@@ -276,16 +277,23 @@ def _outage_words(outage: PlatformOutage) -> str:
     return "refuses posts (not retried)" if outage.fatal else "refuses posts"
 
 
-def channel_counts(db: sqlite_utils.Database) -> str:
-    """'2 channels (1 paused, 1 removed from the config)' for the start-up log: the channels that
-    get posts, then those that do not and why."""
+def channel_counts(
+    db: sqlite_utils.Database, *, not_posting: Callable[[ChannelRow], str | None] | None = None
+) -> str:
+    """'2 active channels (1 paused, 1 removed from the config)' for the start-up log: the
+    channels that get posts, then those that do not and why. `not_posting` says why an unpaused
+    channel gets nothing this run (its platform not running): such a channel is not active."""
     channels = channel_store.list_channels(db)
     removed = sum(c.paused_reason == REMOVED_FROM_CONFIG for c in channels)
     paused = sum(bool(c.paused_reason) for c in channels) - removed
-    text = plural(len(channels) - paused - removed, "active channel")
+    idle = [c for c in channels if not c.paused_reason and not_posting and not_posting(c)]
+    text = plural(len(channels) - paused - removed - len(idle), "active channel")
     others = [f"{paused} paused"] * bool(paused) + [f"{removed} removed from the config"] * bool(
         removed
     )
+    if idle:
+        platforms = ", ".join(sorted({c.platform for c in idle}))
+        others.insert(0, f"{len(idle)} not posting: {platforms} not running")
     return f"{text} ({', '.join(others)})" if others else text
 
 

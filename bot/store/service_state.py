@@ -1,6 +1,7 @@
 """The `service_state` table: what the bot keeps across restarts that belongs to no other table,
 one JSON value per key (the last prune's time and counts, `LAST_PRUNE`; the clusterer's state as of
-the last commit, but for its IDF counts, `bot.store.clusterer_state.KEY`)."""
+the last commit, but for its IDF counts, `bot.store.clusterer_state.KEY`; the chat platforms the
+running `newsdigest run` started, and why any other did not, `PLATFORMS`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ from typing import Any
 
 import sqlite_utils
 
+from bot.store.channels import ChannelRow
 from bot.store.database import iso
 
 LAST_PRUNE = "last_prune"
+
+# Written by `run` at its start and whenever a platform starts, stops or fails
+# (`bot.runner.platform_state`): {"pid": the run's, "platforms": {name: {"running": bool,
+# "problem": str | None, "webhooks_only": bool}}}. Read by `channels list` and `status` while that
+# run holds the database's lock: the config file says a channel posts, only the running process
+# knows whether its platform started (a token unset in the service's environment, say).
+PLATFORMS = "platforms"
 
 
 def load(db: sqlite_utils.Database, key: str) -> Any:
@@ -27,3 +36,37 @@ def save(db: sqlite_utils.Database, key: str, value: Any, *, now: datetime) -> N
         " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
         [key, json.dumps(value), iso(now)],
     )
+
+
+def running_platforms(db: sqlite_utils.Database, pid: int | None) -> dict[str, Any] | None:
+    """The platforms record of the `run` whose pid is `pid` (the lock's holder), or None: no
+    record, an older schema, or one left by an earlier run (killed before it could say otherwise),
+    which says nothing of the one running now."""
+    if pid is None:
+        return None
+    try:
+        record = load(db, PLATFORMS)
+    except Exception:  # no service_state table yet (an older file), or unreadable JSON
+        return None
+    if not isinstance(record, dict) or record.get("pid") != pid:
+        return None
+    platforms = record.get("platforms")
+    return platforms if isinstance(platforms, dict) else None
+
+
+def not_posting(channel: ChannelRow, platforms: dict[str, Any] | None) -> str | None:
+    """Why nothing reaches an unpaused channel this run ("slack not running: SLACK_BOT_TOKEN is not
+    set"), by the running service's `platforms` record; None when it posts, when it is paused
+    (which says why itself), or with no record to go by."""
+    if platforms is None or channel.paused_reason or channel.platform == "console":
+        return None
+    state = platforms.get(channel.platform)
+    if not isinstance(state, dict):
+        return f"{channel.platform} not running: `newsdigest run` did not start it"
+    problem = state.get("problem")
+    if not state.get("running"):
+        return f"{channel.platform} not running: {problem or 'not started'}"
+    if state.get("webhooks_only") and not channel.webhook_url:
+        # Discord started for its webhook channels alone: this one needs the bot.
+        return f"{channel.platform} bot not running: {problem or 'no token'}"
+    return None
