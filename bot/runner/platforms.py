@@ -199,6 +199,14 @@ def configured_platforms(
                 shown, str(exc).rstrip("."), shown,
             )  # fmt: skip
             errors[platform_key(env_var)] = str(exc)
+        except ImportError as exc:
+            # A chat library missing from this install: no setting fixes it, an install does.
+            log.error(
+                "%s is not started: not installed (%s); reinstall newsdigest with its "
+                "dependencies; the rest of the bot runs without %s",
+                shown, exc, shown,
+            )  # fmt: skip
+            errors[platform_key(env_var)] = f"not installed: {exc}"
         except Exception as exc:
             log.exception(
                 "%s is not started: setting it up failed (a bug, not a setting); "
