@@ -80,6 +80,7 @@ def test_the_demo_database_as_text_and_json(db_path: Path) -> None:
             "schedule": "0 9 * * *",
             "timezone": "UTC",
             "paused": None,
+            "not_posting": None,
             "last_digest": None,
             "pending": 0,
             "failed_last_24h": 0,
@@ -90,6 +91,7 @@ def test_the_demo_database_as_text_and_json(db_path: Path) -> None:
         "pid": None,
         "lock_file": str(lock_path(str(db_path))),
         "last_health_check": None,
+        "platforms": None,
     }
     assert report["database"]["schema"] == NEWEST and not report["database"]["upgrade_needed"]
 

@@ -33,7 +33,7 @@ from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store import service_state
+from bot.store import digest_runs, service_state
 from bot.store.database import open_database
 from bot.store.lock import lock_database
 from tests._cli_env import cli_env
@@ -76,9 +76,11 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @asynccontextmanager
-async def running(db_path: Path, env: Mapping[str, str]) -> AsyncIterator[Service]:
+async def running(
+    db_path: Path, env: Mapping[str, str], channels: list[dict[str, Any]] = CHANNELS
+) -> AsyncIterator[Service]:
     """The service started as `run` starts it, holding the database's lock until it stops."""
-    config = parse_config({"channels": CHANNELS})
+    config = parse_config({"channels": channels})
     lock = lock_database(str(db_path))
     core = NewsDigest(config, db=open_database(db_path))
     settings = RunnerSettings(
@@ -247,17 +249,29 @@ async def test_stories_wait_for_a_restart_with_the_token_and_none_is_lost(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What README says of such a channel: nothing is queued or marked delivered while its
-    # platform is not running; the start that runs it catches up on what qualified in the
-    # instant window (6 h), as after any time down.
+    # platform is not running; the start that runs it catches up as after any time down: an
+    # instant channel on what qualified in the instant window (6 h), a digest channel on the
+    # digest it missed within the catch-up window (its 09:00 one, an hour ago; it had
+    # yesterday's before Slack stopped starting).
+    channels = [
+        *CHANNELS,
+        {"platform": "slack", "id": "C2", "schedule": "0 9 * * *", "min_sources": 1},
+    ]
     db = open_database(db_path)
     try:
         add_story(db, "fresh", ["A"], now=T0 - timedelta(hours=1))
         add_story(db, "old", ["B"], now=T0 - timedelta(hours=7))
     finally:
         db.conn.close()
-    async with running(db_path, env={}) as service:
+    async with running(db_path, env={}, channels=channels) as service:
         slack = channel_store.get_channel(service.db, "slack", "C0123456789")
         assert slack is not None
+        c2 = channel_store.get_channel(service.db, "slack", "C2")
+        assert c2 is not None
+        yesterday = T0 - timedelta(days=1, hours=1)
+        digest_runs.record_digest_run(
+            service.db, c2.id, scheduled_for=yesterday, now=yesterday, stories=0
+        )
         await service.outbox.drain()
         assert channel_store.pending_posts(service.db) == {}
         assert delivery_store.story_post(service.db, "fresh", slack.id) is None
@@ -266,10 +280,11 @@ async def test_stories_wait_for_a_restart_with_the_token_and_none_is_lost(
     monkeypatch.setitem(
         platform_module.PLATFORM_FACTORIES, "SLACK_BOT_TOKEN", lambda c, s: platform
     )
-    async with running(db_path, env={"SLACK_BOT_TOKEN": "xoxb-fake"}) as service:
+    env = {"SLACK_BOT_TOKEN": "xoxb-fake"}
+    async with running(db_path, env=env, channels=channels) as service:
         await service.outbox.drain()
-        posted = [(m.channel_id, m.story_id) for m in platform.adapter.cards()]
-    assert posted == [("C0123456789", "fresh")]
+        posted = sorted((m.channel_id, m.story_id) for m in platform.adapter.cards())
+    assert posted == [("C0123456789", "fresh"), ("C2", "fresh"), ("C2", "old")]
 
 
 def test_a_platform_not_installed_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -282,3 +297,23 @@ def test_a_platform_not_installed_says_so(monkeypatch: pytest.MonkeyPatch) -> No
     )
     assert platforms == []
     assert errors == {"slack": "not installed: No module named 'slack_bolt'"}
+
+
+async def test_discord_started_for_webhooks_alone_names_the_channels_that_need_its_bot(
+    db_path: Path,
+) -> None:
+    webhook = f"https://discord.com/api/webhooks/123456789012345678/{'T' * 68}"
+    channels = [
+        {"platform": "discord", "id": "234567890123456789", "webhook_url": webhook},
+        {"platform": "discord", "id": "234567890123456790"},
+    ]
+    async with running(db_path, env={}, channels=channels):
+        rows = _rows(_cli("channels", "list"))
+        platforms = _status_json()["service"]["platforms"]
+    assert rows == {
+        "discord:234567890123456789": "posting",
+        "discord:234567890123456790": "discord bot not running: DISCORD_TOKEN is not set",
+    }
+    assert platforms == {
+        "discord": {"running": True, "problem": "DISCORD_TOKEN is not set", "webhooks_only": True}
+    }

@@ -8,6 +8,7 @@ what each channel gets as outbox rows (scheduled digests, and instant posts afte
 `feed_alerts` the one notice about a disabled feed, `cards` builds the outbox's cards, `catch_up` makes up
 at start for time spent down, `changes` applies settings changed in chat, `unmutes` catches a
 channel up once on a story it unmutes; `platforms` and `starter` plug in and (re)start chat
-platforms; `status`, `health` and `listen` are `/healthz`; `console` is the terminal channel;
-`logs` the JSON log lines.
+platforms, and `platform_state` records which run (for `channels list` and `status`); `status`,
+`health` and `listen` are `/healthz`; `console` is the terminal channel; `logs` the JSON log
+lines.
 """

@@ -1,9 +1,11 @@
-"""The terminal channel: with no chat platform configured, `newsdigest run` prints an hourly
+"""The terminal channel: with no chat platform running, `newsdigest run` prints an hourly
 digest to the terminal so it shows something on its own. It is only a stand-in for "no chat at
-all": once a chat platform is configured, a terminal channel the runner made is paused, saying
-so (`STANDING_IN`), so it gets nothing more (no digest, update or notice printed to the log) and
-`channels list` tells why; started again with no chat platform, it is resumed. Deleting it is
-`newsdigest channels remove console:terminal`."""
+all": once a chat platform runs (or is being retried: it will run by itself), a terminal channel
+the runner made is paused, saying so (`STANDING_IN`), so it gets nothing more (no digest, update
+or notice printed to the log) and `channels list` tells why; started again with no chat platform,
+it is resumed. A platform configured but not started for good (its token refused, a setting
+missing) counts as none: pausing the stand-in for it left nothing printed or posted anywhere.
+Deleting it is `newsdigest channels remove console:terminal`."""
 
 from __future__ import annotations
 
@@ -33,17 +35,17 @@ def ensure_console_channel(db: sqlite_utils.Database, *, chat: bool) -> None:
         for channel in made:
             if not channel.paused_reason:
                 channel_store.update_channel(db, channel.id, paused_reason=STANDING_IN)
-                log.info("a chat platform is configured: terminal channel %s paused", channel.key)
+                log.info("a chat platform runs: terminal channel %s paused", channel.key)
         return
     for channel in made:
         if channel.paused_reason == STANDING_IN:
             channel_store.update_channel(db, channel.id, paused_reason=None)
-            log.info("no chat platform configured: terminal channel %s resumed", channel.key)
+            log.info("no chat platform runs: terminal channel %s resumed", channel.key)
     if channel_store.list_channels(db, "console"):
         return
     channel = channel_store.ensure_channel(db, "console", "terminal", name="terminal")
     channel_store.update_channel(db, channel.id, schedule="0 * * * *", origin="runner")
-    log.info("no chat platform configured: printing an hourly digest to the terminal")
+    log.info("no chat platform runs: printing an hourly digest to the terminal")
 
 
 def _runner_made(db: sqlite_utils.Database) -> list[ChannelRow]:

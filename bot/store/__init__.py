@@ -27,7 +27,8 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   the rows it counted, so its cards held back after it, a restart between, get no second one),
   `route_waits` (posts waiting out their route's outage, brought forward when its connection is
   back).
-- The service: `service_state` (what `newsdigest run` keeps across restarts: the last prune).
+- The service: `service_state` (what `newsdigest run` keeps across restarts: the last prune;
+  and the chat platforms it started, for `channels list` and `status`).
 """
 
 from bot.store.database import open_database, transaction
