@@ -22,9 +22,10 @@ def run_command(cli: CliContext, without_config: bool) -> None:
     channels (`platform = "console"` in the config) print their digests to the terminal on their
     own schedules. With neither token and no console channel in the database, `run` creates an
     hourly `console:terminal` channel at start, so digests are printed anyway (from then on
-    `newsdigest digest console:terminal` previews it); started with a chat platform, it pauses
-    that channel, which only stood in for one (`newsdigest channels remove console:terminal`
-    deletes it). The log names the database and the config file at start. With no config file
+    `newsdigest digest console:terminal` previews it); once a chat platform starts (or is being
+    retried), it pauses that channel, which only stood in for one (`newsdigest channels remove
+    console:terminal` deletes it). A platform not started (its token unset, a setting missing)
+    is shown by `channels list` and `status` while `run` holds the database. The log names the database and the config file at start. With no config file
     found (config/newsdigest.toml missing and none named with --config or $NEWSDIGEST_CONFIG),
     it exits 1 unless --without-config, as `poll` does. A health endpoint answers GET /healthz on
     $NEWSDIGEST_HEALTH_PORT (default 8080, `off` to disable). Logs are JSON lines on stderr
