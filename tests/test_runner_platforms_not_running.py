@@ -136,7 +136,7 @@ async def test_no_tokens_at_all_channels_list_and_status_say_so(
         "slack:C0123456789": "slack not running: SLACK_BOT_TOKEN is not set",
         "console:terminal": "posting",
     }
-    assert "2 channels not posting: the running `newsdigest run` did not start" in listed
+    assert "2 channels not posting: fix what the state names in the service's environment" in listed
     assert (
         "slack:C0123456789: instant, 0 9 * * * UTC; not posting: slack not running: "
         "SLACK_BOT_TOKEN is not set"
@@ -317,3 +317,25 @@ async def test_discord_started_for_webhooks_alone_names_the_channels_that_need_i
     assert platforms == {
         "discord": {"running": True, "problem": "DISCORD_TOKEN is not set", "webhooks_only": True}
     }
+
+
+async def test_a_token_refused_mid_run_is_shown_within_the_minute(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    platform = FakeSlack()
+    monkeypatch.setitem(
+        platform_module.PLATFORM_FACTORIES, "SLACK_BOT_TOKEN", lambda c, s: platform
+    )
+    async with running(db_path, env={"SLACK_BOT_TOKEN": "xoxb-fake"}) as service:
+        assert _rows(_cli("channels", "list"))["slack:C0123456789"] == "posting"
+        service.platform_lost("slack", "token_revoked: set a new SLACK_BOT_TOKEN")
+        await service.sync_jobs_job()  # the minute's job
+        state = _rows(_cli("channels", "list"))["slack:C0123456789"]
+        status = _cli("status")
+    assert state == (
+        "slack: authentication failed, not retried: token_revoked: set a new SLACK_BOT_TOKEN"
+    )
+    assert (
+        "          slack running: authentication failed, not retried: token_revoked: set a new "
+        "SLACK_BOT_TOKEN"
+    ) in status.splitlines()

@@ -110,10 +110,9 @@ def channels_list(cli: CliContext) -> None:
         click.echo(line)
     if idle:
         click.echo(
-            f"{plural(len(idle), 'channel')} not posting: the running `newsdigest run` did not "
-            "start its platform, and queues nothing for it meanwhile (nothing is lost). Set "
-            "what is named in the service's environment and restart it: its catch-up then "
-            "posts what the channel missed within the catch-up window."
+            f"{plural(len(idle), 'channel')} not posting: fix what the state names in the "
+            "service's environment and restart `newsdigest run`. Nothing is lost meanwhile: its "
+            "start catches up on what the channel missed within the catch-up window."
         )
 
 

@@ -48,8 +48,10 @@ class PlatformState:
         retrying |= {t.get_name().removeprefix("start-") for t in service.starter.tasks}
         found: dict[str, dict[str, Any]] = {}
         for name in sorted(names - {"console"}):
-            problem = service.platform_errors.get(name) or self._missing_token(name)
-            if problem and name not in posting and name in retrying:
+            problem = service.platform_errors.get(name)
+            if problem is None and (name not in posting or name in tokenless):
+                problem = self._missing_token(name)
+            if problem and name not in posting and name in retrying and "restarting" not in problem:
                 problem += "; retrying in the background"
             found[name] = {
                 "running": name in posting,

@@ -56,8 +56,8 @@ def running_platforms(db: sqlite_utils.Database, pid: int | None) -> dict[str, A
 
 def not_posting(channel: ChannelRow, platforms: dict[str, Any] | None) -> str | None:
     """Why nothing reaches an unpaused channel this run ("slack not running: SLACK_BOT_TOKEN is not
-    set"), by the running service's `platforms` record; None when it posts, when it is paused
-    (which says why itself), or with no record to go by."""
+    set", "slack: authentication failed, ..."), by the running service's `platforms` record; None
+    when it posts, when it is paused (which says why itself), or with no record to go by."""
     if platforms is None or channel.paused_reason or channel.platform == "console":
         return None
     state = platforms.get(channel.platform)
@@ -66,7 +66,8 @@ def not_posting(channel: ChannelRow, platforms: dict[str, Any] | None) -> str | 
     problem = state.get("problem")
     if not state.get("running"):
         return f"{channel.platform} not running: {problem or 'not started'}"
-    if state.get("webhooks_only") and not channel.webhook_url:
-        # Discord started for its webhook channels alone: this one needs the bot.
-        return f"{channel.platform} bot not running: {problem or 'no token'}"
-    return None
+    if state.get("webhooks_only"):
+        # Discord started for its webhook channels alone: the others need the bot.
+        return None if channel.webhook_url else f"{channel.platform} bot not running: {problem}"
+    # Running, but its token refused mid-run (its posts wait in the outbox), say.
+    return f"{channel.platform}: {problem}" if problem else None
