@@ -1,9 +1,10 @@
 """A straggler, an LLM call let out before the breaker opened and answered late, changes nothing
 in the breaker (`bot.summarize.llm_breaker`): its failure is not taken for the half-open try's,
 its 429's Retry-After or its 401 does not lengthen the rest, and landing after a newer try closed
-the breaker it does not open it again. The endpoint is the fake on 127.0.0.1 (`fakes.llm_api`),
-holding the straggler's request while the other cards' calls are answered; the breaker's clock
-is the test's."""
+the breaker it does not open it again. A call let out in the same closed spell as a success is
+no straggler: its failure, a 429's Retry-After too, still counts. The endpoint is the fake on
+127.0.0.1 (`fakes.llm_api`), holding the straggler's request while the other cards' calls are
+answered; the breaker's clock is the test's."""
 
 from __future__ import annotations
 
@@ -125,3 +126,37 @@ async def test_a_stragglers_failure_does_not_reopen_a_breaker_a_try_closed(
     answer(USABLE_ENOUGH)
     await cards.card()
     assert len(FakeCompletions.requests) == calls + 1
+
+
+async def test_a_parallel_calls_429_opens_the_breaker_after_anothers_success(
+    endpoint: str,
+) -> None:
+    # Two cards out at once while the endpoint starts rate-limiting: one is answered, the other
+    # gets a 429 with Retry-After. Both were let out in the same closed spell, so the 429 counts.
+    cards = Cards(endpoint)
+    held = FakeCompletions.hold(0)
+    parallel = await cards.out(held)
+    answer(USABLE_ENOUGH)
+    await cards.card()
+    assert cards.breaker.status()["state"] == "closed"
+    await _answered(parallel, held, SLOW_DOWN)
+    rest = cards.breaker.status()
+    assert rest["state"] == "open"
+    assert rest["retry_in_seconds"] == CONFIG_COOL_DOWN  # the endpoint's Retry-After
+    calls = len(FakeCompletions.requests)
+    await cards.card()  # extractive at once: nothing goes back to the rate-limited endpoint
+    assert len(FakeCompletions.requests) == calls
+
+
+async def test_failures_of_calls_out_beside_a_success_count_towards_opening(
+    endpoint: str,
+) -> None:
+    cards = Cards(endpoint)
+    helds = [FakeCompletions.hold(i) for i in range(THRESHOLD)]
+    out = [await cards.out(held) for held in helds]
+    answer(USABLE_ENOUGH)
+    await cards.card()  # answered while the others are still out
+    for task, held in zip(out, helds, strict=True):
+        await _answered(task, held, UNWELL)
+    assert cards.breaker.status()["state"] == "open"
+    assert cards.breaker.status()["retry_in_seconds"] == FIRST_COOL_DOWN

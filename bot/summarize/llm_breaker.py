@@ -28,7 +28,9 @@ twice as long while the try was still out (and freed a second try beside it); it
 Retry-After lengthened the rest; landing after a newer try closed the breaker, it counted
 towards opening it again, or re-opened it at once with a Retry-After. The try's own answer
 says whether the endpoint is back. A success closes the breaker whoever reports it: the
-endpoint answered.
+endpoint answered. Only a success that closes an open breaker starts a new closed spell: one
+reported while closed keeps the spell, or every call let out beside it (parallel cards) turned
+straggler and a rate-limited one's 429 with Retry-After opened nothing.
 
 Shared by every thread and the event loop of one process, hence the lock.
 """
@@ -67,7 +69,8 @@ class _State:
     trial: Permit | None = None  # the one half-open call in flight
     config: bool = False  # opened by a configuration failure (a 4xx), not an unwell endpoint
     # Held by every call let out in this closed spell (none of them is a try): a new one once a
-    # success closes the breaker, so a call of an earlier spell is told from this one's.
+    # success closes an open breaker, so a call of an earlier spell is told from this one's; a
+    # success while closed keeps it, so every call of the spell still counts.
     closed: Permit = field(default_factory=lambda: Permit(False))
 
 
@@ -92,6 +95,14 @@ class Breaker:
 
     def success(self) -> None:
         with self._lock:
+            state = self._state
+            if state.open_until is None:
+                # Already closed: the same spell goes on, its permit kept. A new one here made
+                # every call let out beside this one a straggler, so a parallel card's 429 with
+                # Retry-After (a partial rate limit) opened nothing.
+                state.failures = state.opened = 0
+                state.config = False
+                return
             self._state = _State()
 
     def release(self, permit: Permit) -> None:
