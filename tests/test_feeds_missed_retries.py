@@ -1,9 +1,10 @@
 """The first retry of the feeds an older version disabled by the count ("disabled after 10
-consecutive failures"), spread. After the upgrade they were months overdue: `newsdigest poll`
-retried every one of them in its first pass, and `run` within its first few minutes (at most
-a 1-minute feed's interval), hundreds of dead hosts at once. A daily retry missed by over a day
-is now given a stable time within the next hour, the jitter every daily retry gets; one due
-within its day is still tried on time. The CLI against the loopback feed server, and `run`'s
+consecutive failures"). After the upgrade they were months overdue: `run` retried every one of
+them within its first few minutes (at most a 1-minute feed's interval), hundreds of dead hosts
+at once. There a daily retry missed by over a day is given a stable time within the next hour,
+the jitter every daily retry gets. `newsdigest poll` tries them in its pass, after the enabled
+feeds: its next pass may be days away, and one moved past this pass was never tried. One due
+within its day is tried on time by both. The CLI against the loopback feed server, and `run`'s
 poller opened on a real SQLite file."""
 
 from __future__ import annotations
@@ -42,26 +43,64 @@ def _old_disabled(db_path: Path, urls: list[str], due: datetime, interval: int =
         db.close()
 
 
-def test_the_first_poll_after_the_upgrade_does_not_retry_them_all(
+RSS = (
+    b'<rss version="2.0"><channel><title>Quay Desk</title><item><guid>q1</guid>'
+    b"<title>Quay notice one</title><link>https://q.example/1</link></item></channel></rss>"
+)
+
+
+def test_the_first_poll_after_the_upgrade_tries_them_after_the_enabled_feeds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FeedServer
 ) -> None:
-    cli_env(tmp_path, monkeypatch, "[polling]\nallow_private_networks = true\n")
+    # One fetch at a time, so the order the pass fetches in is the order the server saw.
+    cli_env(tmp_path, monkeypatch, "[polling]\nallow_private_networks = true\ntotal_limit = 1\n")
     server.route("/dead", Reply(status=503, body=b"down"))
+    server.route("/live", Reply(body=RSS))
     urls = [server.url(f"/dead?n={n}") for n in range(8)]
     _old_disabled(tmp_path / "nd.db", urls, utcnow() - timedelta(days=120))
-    start = utcnow()
+    db = open_database(tmp_path / "nd.db")
+    live = feed_store.add_feed(db, server.url("/live"), interval=900)
+    db.execute(  # due, but long after the retries' missed day
+        "UPDATE feeds SET next_poll_at = ? WHERE id = ?",
+        [iso(utcnow() - timedelta(minutes=1)), live.id],
+    )
+    db.conn.commit()
+    db.close()
     result = CliRunner().invoke(cli, ["poll"])
     said = " ".join(result.output.split())
-    assert server.requests_to("/dead") == []
     assert "8 feeds disabled for failures missed their daily try by over a day" in said
-    db = open_database(tmp_path / "nd.db")
+    assert "tried in this pass, after the enabled feeds" in said
+    assert len(server.requests_to("/dead")) == 8
+    assert server.requests[0].path == "/live"
+
+
+def _shift(db_path: Path, feed_id: int, days: int) -> None:
+    """Time passing: the feed's next try moved `days` earlier."""
+    db = open_database(db_path)
     try:
-        due = sorted(f.next_poll_at for f in feed_store.list_feeds(db) if f.next_poll_at)
-        assert len(due) == 8 and start <= due[0] and due[-1] < utcnow() + timedelta(hours=1)
-        # Each comes due on its own, not all in one later pass either.
-        assert len(set(due)) == 8
+        feed = feed_store.get_feed(db, feed_id)
+        assert feed is not None and feed.next_poll_at is not None
+        db.execute(
+            "UPDATE feeds SET next_poll_at = ? WHERE id = ?",
+            [iso(feed.next_poll_at - timedelta(days=days)), feed_id],
+        )
+        db.conn.commit()
     finally:
         db.close()
+
+
+def test_a_poll_every_other_day_still_retries_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FeedServer
+) -> None:
+    # A cron `poll` every two days: each pass finds the daily try missed by over a day. Moved
+    # into the next hour, it was past the pass, and missed by over a day again at the next one.
+    cli_env(tmp_path, monkeypatch, "[polling]\nallow_private_networks = true\n")
+    server.route("/dead", Reply(status=503, body=b"down"))
+    _old_disabled(tmp_path / "nd.db", [server.url("/dead")], utcnow() - timedelta(days=2))
+    for _ in range(3):
+        CliRunner().invoke(cli, ["poll"])
+        _shift(tmp_path / "nd.db", 1, days=2)
+    assert len(server.requests_to("/dead")) == 3
 
 
 def test_a_retry_due_within_its_day_is_still_tried(

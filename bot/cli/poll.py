@@ -231,14 +231,16 @@ def _enable_allowed(core: NewsDigest, console: Console) -> None:
             f"Enabled feed {feed.id} again: an older version disabled it for an internal error,"
             f" which no longer counts against a feed ({escape(clean(feed.url))})."
         )
-    from bot.pipeline.feed_state import spread_missed_retries
+    from bot.pipeline.feed_state import missed_retries
 
     # After `enable_internal_disabled`, which enables some of the same (old) disables instead.
-    if missed := spread_missed_retries(core.db, _now()):
+    # Not spread over the next hour as `run` does: the next `poll` may come days later, and a
+    # feed moved past this pass would be moved again then, never tried.
+    if missed := missed_retries(core.db, _now()):
         console.print(
             f"{plural(len(missed), 'feed')} disabled for failures missed "
-            f"{'its' if len(missed) == 1 else 'their'} daily try by over a day: tried over the"
-            " next hour by the polls then, not all in this one."
+            f"{'its' if len(missed) == 1 else 'their'} daily try by over a day: tried in this"
+            " pass, after the enabled feeds."
         )
 
 

@@ -3,8 +3,8 @@
 The feed's stored state (`FeedPollState`, what `bot.ingest.policy` decides the next poll from)
 and the one place a decided `PollOutcome` is written back, so every path of a poll (stored,
 crashed, stored one entry at a time) records it alike; then what the poll came to and noted, for
-`feeds list` (`remember_poll`); and the daily retries missed by more than their day, spread
-(`spread_missed_retries`).
+`feeds list` (`remember_poll`); and the daily retries missed by more than their day
+(`missed_retries`), spread by `run` (`spread_missed_retries`).
 """
 
 from __future__ import annotations
@@ -115,19 +115,26 @@ def record_outcome(
 MISSED_RETRY_SPREAD = timedelta(hours=1)
 
 
-def spread_missed_retries(db: sqlite_utils.Database, now: datetime) -> list[int]:
-    """Give each feed disabled for its failures whose daily retry was missed by over a day a
-    stable time in [now, now + `MISSED_RETRY_SPREAD`); returns their ids. After the upgrade every
-    feed an older version disabled by the count ("disabled after 10 consecutive failures") was
-    months overdue, and `newsdigest poll` retried them all in its first pass (`run` in its first
-    five minutes), hundreds of dead hosts at once. A retry due within the day is left due: a cron
-    `poll` every 15 minutes still tries each on its day. For `run` and `poll` alike."""
+def missed_retries(db: sqlite_utils.Database, now: datetime) -> list[int]:
+    """The feeds disabled for their failures whose daily retry was missed by over a day."""
     rows = db.execute(
         f"SELECT id, disabled_reason FROM feeds WHERE {RETRIED_DAILY_SQL}"
         " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
         [iso(now - RETRY_DISABLED)],
     ).fetchall()
-    missed = [feed_id for feed_id, reason in rows if retried_daily(reason)]
+    return [feed_id for feed_id, reason in rows if retried_daily(reason)]
+
+
+def spread_missed_retries(db: sqlite_utils.Database, now: datetime) -> list[int]:
+    """Give each of the `missed_retries` a stable time in [now, now + `MISSED_RETRY_SPREAD`);
+    returns their ids. After the upgrade every feed an older version disabled by the count
+    ("disabled after 10 consecutive failures") was months overdue, and `run` retried them all in
+    its first five minutes, hundreds of dead hosts at once. A retry due within the day is left
+    due. For `run` only: `newsdigest poll` is one pass, and the next may come days later (a cron
+    every other day, a poll by hand), by when a feed moved past this pass was missed by over a
+    day again and moved again, never tried; `poll` tries them in its pass, after the enabled
+    feeds (`bot.store.feeds.due_feeds`)."""
+    missed = missed_retries(db, now)
     if not missed:
         return []
     window = MISSED_RETRY_SPREAD.total_seconds()

@@ -5,7 +5,7 @@ its RSS TTL are all folded into it by `bot.ingest.policy` and `bot.pipeline.poll
 adds what only a long-running process needs:
 
 - spreading: at start, the daily retries of feeds disabled for their failures missed by over a
-  day are spread over an hour (`feed_state.spread_missed_retries`, as `newsdigest poll` does),
+  day are spread over an hour (`feed_state.spread_missed_retries`; `newsdigest poll` tries them),
   and overdue and never-polled feeds are given a stable per-feed offset within
   a few minutes instead of all firing in the first tick; feeds added while running (an OPML
   import, /feeds add, a config sync) get the same on the tick that first sees them; and each

@@ -188,12 +188,15 @@ RETRIED_DAILY_SQL = (
 
 def due_feeds(db: sqlite_utils.Database, now: datetime) -> list[FeedRow]:
     """The feeds to poll now: enabled ones whose time has come, and those disabled for their
-    failures whose daily retry has (`bot.ingest.policy.RETRY_DISABLED`)."""
+    failures whose daily retry has (`bot.ingest.policy.RETRY_DISABLED`), last: a pass polls in
+    this order within the fetcher's limits, and the retries, months overdue after an upgrade
+    (hundreds of dead hosts for `newsdigest poll`), would otherwise come first and hold the
+    live feeds up."""
     rows = db["feeds"].rows_where(
         f"(disabled_reason IS NULL OR {RETRIED_DAILY_SQL})"
         " AND (next_poll_at IS NULL OR next_poll_at <= ?)",
         [iso(now)],
-        order_by="next_poll_at",
+        order_by="disabled_reason IS NOT NULL, next_poll_at",
     )
     # The SQL's LIKE is loose ("%" spans anything): `retried_daily` is the exact test.
     feeds = [FeedRow.from_row(r) for r in rows]
