@@ -184,3 +184,22 @@ def test_status_counts_a_parked_feed_apart(tmp_path: Path, monkeypatch: pytest.M
     assert (feeds["ok"], feeds["disabled"], feeds["disabled_by_operator"]) == (0, 0, 1)
     assert feeds["not_polled_yet"] == 1
     assert "1 disabled by operator" in _said(runner.invoke(cli, ["status"]))
+
+
+def test_disable_says_the_old_reason_without_its_terminal_escapes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reason carries a server's error: an OSC title change and a screen clear in it.
+    cli_env(tmp_path, monkeypatch)
+    assert CliRunner().invoke(cli, ["feeds", "add", "https://q.example/d.xml"]).exit_code == 0
+    db = open_database(tmp_path / "nd.db")
+    db.execute(
+        "UPDATE feeds SET disabled_reason = ? WHERE id = 1",
+        ["failing since 2026-03-01; last error: HTTP 503 \x1b]0;owned\x07\x1b[2J quay"],
+    )
+    db.conn.commit()
+    db.close()
+    result = CliRunner().invoke(cli, ["feeds", "disable", "1"])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "last error: HTTP 503 ]0;owned [2J quay)" in _said(result)

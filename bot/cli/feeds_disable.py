@@ -18,6 +18,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.context import CliContext, pass_cli
+from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.database import utcnow
 
@@ -43,13 +44,15 @@ def feeds_disable(cli: CliContext, ref: str) -> None:
 
     before = _find_feed(cli, ref)
     if feed_store.disabled_by_operator(before.disabled_reason):
-        click.echo(f"Feed {before.id} was already disabled by operator: {before.url}")
+        click.echo(f"Feed {before.id} was already disabled by operator: {clean(before.url)}")
         return
     feed = feed_store.disable_feed(cli.editor.db, before.id, utcnow())
     if feed is None:  # removed by another process since it was found
         raise click.ClickException(f"no feed {ref!r} (see: newsdigest feeds list)")
-    was = f" (it was disabled: {before.disabled_reason})" if before.disabled_reason else ""
+    # The reason holds a server's error and the URL a feed's own text: clean() keeps their ESC
+    # and bidi controls off the terminal, as `feeds list` does.
+    was = f" (it was disabled: {clean(before.disabled_reason)})" if before.disabled_reason else ""
     click.echo(
-        f"Disabled feed {feed.id} by operator: {feed.url}{was}; "
+        f"Disabled feed {feed.id} by operator: {clean(feed.url)}{was}; "
         f"newsdigest feeds enable {feed.id} polls it again."
     )
