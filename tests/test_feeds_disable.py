@@ -24,7 +24,7 @@ from bot.cli import cli
 from bot.commands import CommandContext, Commands
 from bot.config import ChannelConfig, Config, FeedConfig
 from bot.feedserver import FeedServer, Reply
-from bot.ingest.policy import PollOutcome
+from bot.ingest.policy import REFUSED, PollOutcome, unusable_reason
 from bot.pipeline.feed_state import record_outcome
 from bot.runner.feed_alerts import alert_disabled_feeds
 from bot.store import feeds as feed_store
@@ -70,8 +70,9 @@ def test_a_disabled_feed_is_not_polled_until_enabled(
     assert "disabled by operator" in _said(listed)
     enabled = runner.invoke(cli, ["feeds", "enable", "1"])
     assert "Enabled feed 1" in _said(enabled)
+    assert len(server.requests_to("/quay.xml")) == 1  # the way to it checked, no body read
     assert runner.invoke(cli, ["poll"]).exit_code == 0
-    assert len(server.requests_to("/quay.xml")) == 1
+    assert len(server.requests_to("/quay.xml")) == 2
 
 
 def test_an_unknown_feed_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,3 +204,70 @@ def test_disable_says_the_old_reason_without_its_terminal_escapes(
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "last error: HTTP 503 ]0;owned [2J quay)" in _said(result)
+
+
+def _parked_after(tmp_path: Path, url: str, reason: str) -> int:
+    """A feed stored at `url`, disabled for `reason`, then parked with `feeds disable`."""
+    db = open_database(tmp_path / "nd.db")
+    feed_id = int(
+        db["feeds"]
+        .insert({"url": url, "poll_interval": 1800, "origin": "cli", "created_at": iso(T0)})
+        .last_pk
+    )
+    db.execute("UPDATE feeds SET disabled_reason = ? WHERE id = ?", [reason, feed_id])
+    db.conn.commit()
+    db.close()
+    assert CliRunner().invoke(cli, ["feeds", "disable", str(feed_id)]).exit_code == 0
+    return feed_id
+
+
+def _parked(tmp_path: Path, feed_id: int) -> bool:
+    db = open_database(tmp_path / "nd.db")
+    try:
+        feed = feed_store.get_feed(db, feed_id)
+        return feed is not None and feed_store.disabled_by_operator(feed.disabled_reason)
+    finally:
+        db.close()
+
+
+def test_enable_checks_a_parked_feed_that_was_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FeedServer
+) -> None:
+    # Private addresses not allowed: the loopback server's address is refused as written.
+    cli_env(tmp_path, monkeypatch)
+    server.route("/inner.xml", RSS)
+    reason = f"{REFUSED}127.0.0.1 is a loopback address"
+    feed_id = _parked_after(tmp_path, server.url("/inner.xml"), reason)
+    result = CliRunner().invoke(cli, ["feeds", "enable", str(feed_id)])
+    assert result.exit_code == 1, result.output
+    said = _said(result)
+    assert f"feed {feed_id} not enabled (it stays disabled by operator): refused:" in said
+    assert "loopback" in said
+    assert _parked(tmp_path, feed_id)
+    assert server.requests_to("/inner.xml") == []
+
+
+def test_enable_leaves_a_parked_unusable_feed_parked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_env(tmp_path, monkeypatch, ALLOW)
+    url = "http://127.0.0.1:0/rss"  # stored by an older version; no fetch can use port 0
+    feed_id = _parked_after(tmp_path, url, unusable_reason(f"invalid port 0 in {url!r}"))
+    result = CliRunner().invoke(cli, ["feeds", "enable", str(feed_id)])
+    assert result.exit_code == 1, result.output
+    assert "not enabled (it stays disabled by operator): unusable address:" in _said(result)
+    assert _parked(tmp_path, feed_id)
+
+
+def test_enable_of_a_parked_feed_that_works_enables_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FeedServer
+) -> None:
+    cli_env(tmp_path, monkeypatch, ALLOW)
+    server.route("/quay.xml", Reply(status=503, body=b"down"))
+    feed_id = _parked_after(tmp_path, server.url("/quay.xml"), "failing since 2026-03-01")
+    result = CliRunner().invoke(cli, ["feeds", "enable", str(feed_id)])
+    assert result.exit_code == 0, result.output
+    said = _said(result)
+    assert f"Enabled feed {feed_id}" in said
+    assert "the address is allowed; the server answered HTTP 503" in said
+    assert not _parked(tmp_path, feed_id)

@@ -5,7 +5,10 @@ at all: its reason says to add it again at its right address.
 A feed disabled because the network guard refused its address has the whole way to it checked
 again first, as a poll goes: every redirect hop through the guard, every resolved address; the
 feed's body is not read. So a feed refused at a redirect (to 169.254.169.254, say) is not
-"Enabled" only to be disabled, and alerted about, again at the next poll.
+"Enabled" only to be disabled, and alerted about, again at the next poll. A feed parked with
+`feeds disable` is checked so too, whatever it was disabled for before the park: that reason is
+overwritten by the park's, and a refused or unusable feed parked then enabled came back unchecked.
+Still refused or unusable, it stays parked, saying why.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import click
 
 from bot.cli.context import CliContext, pass_cli
 from bot.config import PollingConfig
+from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.textutil import plural
 
@@ -38,7 +42,9 @@ def feeds_enable(cli: CliContext, ref: str | None, all_refused: bool) -> None:
     A feed disabled because its address was refused (its host is or resolves
     to a private or link-local address, or a redirect led to one) has the way
     to it checked again first, redirects included, and stays disabled, saying
-    why, while it is still refused. --refused does so for every such feed.
+    why, while it is still refused. So has a feed parked with `feeds disable`,
+    which stays parked while refused or unusable. --refused does so for every
+    feed disabled as refused.
     """
     from bot.cli.feeds import _find_feed
     from bot.ingest.policy import REFUSED, UNUSABLE
@@ -56,13 +62,22 @@ def feeds_enable(cli: CliContext, ref: str | None, all_refused: bool) -> None:
         # Its URL is the same one no fetch could use: enabled, the next poll disables it again.
         raise click.ClickException(f"feed {before.id} not enabled: {before.disabled_reason}")
     unchecked = ""
-    if before.disabled_reason and before.disabled_reason.startswith(REFUSED):
+    # `feeds disable` writes its own reason over the one before: a refused or unusable feed
+    # parked and enabled again came back unchecked, to be disabled (and alerted) anew at the
+    # next poll. So a parked feed's way is checked as a refused one's is.
+    parked = feed_store.disabled_by_operator(before.disabled_reason)
+    if parked or (before.disabled_reason and before.disabled_reason.startswith(REFUSED)):
         ((still, unchecked),) = asyncio.run(_refused_now(cli.config.polling, [before.url]))
         if still is not None:
+            if parked:
+                # The operator's park stands: the feed is no more pollable than before.
+                raise click.ClickException(
+                    f"feed {before.id} not enabled (it stays disabled by operator): {clean(still)}"
+                )
             # The reason as of now (the address or the setting may have changed since); the
             # feed stays disabled from when it was, so no second alert goes out.
             feed_store.update_feed(cli.editor.db, before.id, disabled_reason=still)
-            raise click.ClickException(f"feed {before.id} not enabled: {still}")
+            raise click.ClickException(f"feed {before.id} not enabled: {clean(still)}")
     # Also for a feed backing off after failures: enabling resets the backoff.
     feed = feed_store.enable_feed(cli.editor.db, before.id)
     assert feed is not None
@@ -106,17 +121,21 @@ def _enable_refused(cli: CliContext) -> None:
 
 async def _refused_now(polling: PollingConfig, urls: Sequence[str]) -> list[tuple[str | None, str]]:
     """For each of `urls`, whether the way to it is still refused, checked now as a poll goes
-    (each redirect hop, each DNS answer; no body read): the feed's new disabled reason, or None;
+    (each redirect hop, each DNS answer; no body read), or its URL one no fetch can use: the
+    feed's new disabled reason, or None;
     and a note when the server answered with an error (the address is allowed; what the next
     poll makes of the answer) or the check could not be made (no DNS answer, a timeout)."""
-    from bot.ingest.policy import refused_reason
+    from bot.ingest.policy import refused_reason, unusable_reason
     from bot.pipeline.poll import make_fetcher
 
     async with make_fetcher(polling) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(url, body=False) for url in urls))
     out: list[tuple[str | None, str]] = []
     for result in results:
-        if result.refused is not None:
+        if result.unusable_url:
+            # The feed's own URL, not a redirect's: no poll could fetch it either.
+            out.append((unusable_reason(result.error or "unusable URL"), ""))
+        elif result.refused is not None:
             out.append((refused_reason(result.refused), ""))
         elif result.error is not None and result.status is not None:
             # The server answered: every hop to it was checked and allowed. What it answered
