@@ -271,3 +271,34 @@ def test_enable_of_a_parked_feed_that_works_enables_it(
     assert f"Enabled feed {feed_id}" in said
     assert "the address is allowed; the server answered HTTP 503" in said
     assert not _parked(tmp_path, feed_id)
+
+
+def test_a_park_from_another_process_as_the_poll_writes_is_kept(core: NewsDigest) -> None:
+    # `feeds disable` in another process commits just as the poll starts writing its outcome,
+    # after anything it read: the poll's success must not lift the park.
+    before = feed_store.add_feed(core.db, "https://q.example/r.xml")
+    other = open_database(core.db.conn.execute("PRAGMA database_list").fetchone()[2])
+    parked: list[str] = []
+
+    def park_once(statement: str) -> None:
+        # The poll's first write, its BEGIN or its UPDATE: the other process's park lands first.
+        if not parked and statement.lstrip().upper().startswith(("BEGIN", "UPDATE")):
+            parked.append(statement)
+            feed_store.disable_feed(other, before.id, T0)
+
+    outcome = PollOutcome(
+        url=before.url, etag=None, last_modified=None, consecutive_failures=0,
+        next_poll_at=T0 + timedelta(minutes=15), disabled_reason=None, last_error=None,
+        has_new_body=True,
+    )  # fmt: skip
+    core.db.conn.set_trace_callback(park_once)
+    try:
+        record_outcome(core.db, before, outcome, None, T0)
+    finally:
+        core.db.conn.set_trace_callback(None)
+        other.close()
+    assert parked, "the poll wrote nothing"
+    after = feed_store.get_feed(core.db, before.id)
+    assert after is not None and feed_store.disabled_by_operator(after.disabled_reason)
+    assert after.last_success_at == T0  # the poll's own outcome is stored all the same
+    assert feed_store.due_feeds(core.db, T0 + timedelta(days=1)) == []

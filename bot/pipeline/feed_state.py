@@ -97,14 +97,16 @@ def record_outcome(
         fields["site_url"] = parsed.link
         # The column holds whatever the publisher asked for, so a 304 honours a sy: period too.
         fields["ttl_minutes"] = parsed.asked_minutes
-    if not feed_store.disabled_by_operator(feed.disabled_reason) and feed_store.parked_now(
-        db, feed.id
-    ):
-        # `feeds disable` while this poll was in flight: the operator's word stands, the poll
-        # (read before it) would have lifted it.
-        for key in ("disabled_reason", "disabled_at", "next_poll_at"):
-            fields.pop(key, None)
-    feed_store.update_feed(db, feed.id, **fields)
+    guarded: dict[str, object] = {}
+    if not feed_store.disabled_by_operator(feed.disabled_reason):
+        # A `feeds disable` while this poll was in flight: the operator's word stands, the poll
+        # (read before it) would lift it. Written only where the row is not parked now.
+        keys = ("disabled_reason", "disabled_at", "next_poll_at")
+        guarded = {key: fields.pop(key) for key in keys if key in fields}
+    with transaction(db):
+        feed_store.update_feed(db, feed.id, **fields)
+        if guarded:
+            feed_store.update_unless_parked(db, feed.id, **guarded)
     if parsed is not None:
         feed_store.mark_first_read(db, feed.id, now)
     return outcome

@@ -275,11 +275,18 @@ def disable_feed(db: sqlite_utils.Database, ref: str | int, now: datetime) -> Fe
         return get_feed(db, feed.id)
 
 
-def parked_now(db: sqlite_utils.Database, feed_id: int) -> bool:
-    """Whether the feed's row says it is disabled by the operator now, whatever a poll that
-    read it before thought (`bot.pipeline.feed_state.record_outcome`)."""
-    row = db.execute("SELECT disabled_reason FROM feeds WHERE id = ?", [feed_id]).fetchone()
-    return row is not None and disabled_by_operator(row[0])
+def update_unless_parked(db: sqlite_utils.Database, feed_id: int, **fields: Any) -> bool:
+    """`update_feed`, unless the row says the operator parked the feed now, whatever a poll that
+    read it before thought (`bot.pipeline.feed_state.record_outcome`); whether it wrote. The
+    check is the UPDATE's own WHERE: a check read first, then the write, let a `feeds disable`
+    from another process commit between the two and be lifted by the write."""
+    values = {k: iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
+    sets = ", ".join(f"[{column}] = ?" for column in values)
+    cursor = db.execute(
+        f"UPDATE feeds SET {sets} WHERE id = ? AND COALESCE(disabled_reason, '') != ?",
+        [*values.values(), feed_id, OPERATOR_DISABLED],
+    )
+    return cursor.rowcount > 0
 
 
 def record_poll(db: sqlite_utils.Database, feed_id: int, outcome: str, note: str | None) -> None:
