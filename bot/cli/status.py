@@ -147,7 +147,12 @@ def _channels(channels: list[dict[str, Any]]) -> list[str]:
     lines = []
     for c in channels:
         name = f" ({clean(c['name'])})" if c["name"] else ""
-        when = f"{c['mode']}, {clean(c['schedule'])} {clean(c['timezone'])}"
+        # An instant channel's schedule fires nothing: shown, it read as posts held until then.
+        when = (
+            "instant"
+            if c["mode"] == "instant"
+            else f"{c['mode']}, {clean(c['schedule'])} {clean(c['timezone'])}"
+        )
         paused = f"; paused: {clean(c['paused'])}" if c["paused"] else ""
         if c.get("not_posting"):
             paused = f"; not posting: {clean(c['not_posting'])}"

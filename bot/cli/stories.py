@@ -118,6 +118,13 @@ def story_command(cli: CliContext, query: tuple[str, ...], ask_llm: bool) -> Non
     # An answer `--llm` asked for is kept, as the bot keeps the answers it asks for.
     card = cli.reader.card(story, llm=ask_llm, save=ask_llm)
     render_card_console(card, console, full=True)
+    if ask_llm and cli.config.llm is None:
+        # Asked for and silently not done, the card read as the model's answer.
+        click.echo(
+            f"Note: --llm asks nothing: {cli.declaring_file()} has no [llm] section, so no "
+            "writer is configured; this is the extractive summary.",
+            err=True,
+        )
     if cli.config.llm is not None and card.writer != "llm":
         if ask_llm:  # what the call left: its answer refused, or none
             stored = summary_store.cached_summary(cli.reader.db, story.id, size) or stored
