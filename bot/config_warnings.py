@@ -7,7 +7,8 @@ zone on one offset all year where clocks change times everything an hour late al
 digest more often than every 30 minutes is a stream of near-empty posts. Likewise a Slack
 channel given by its name or a user id: Slack posts to it, but takes only a conversation's id to
 edit a posted card or read the history, which the bot then has to look up (needing scopes an
-older install may lack), and a name stops posting once the channel is renamed. So each channel
+older install may lack), and a name stops posting once the channel is renamed; a Discord id
+shorter than any Discord gives (a digit lost in copying) posts nowhere. So each channel
 entry holding such a value gets one warning, naming the file, the entry, each value, why it matters and
 what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `prune` and the
 `feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
@@ -47,6 +48,7 @@ def config_warnings(
                 _schedule_problem(channel, written.get("schedule", channel.schedule)),
                 _min_sources_problem(channel),
                 _slack_id_problem(channel.platform, channel.id),
+                _discord_id_problem(channel.platform, channel.id),
             )
             if problem
         ]
@@ -183,6 +185,24 @@ def _slack_id_problem(platform: str, value: str) -> str:
         "chat (/watchlist there, inviting the bot) knows the channel by its id, as another "
         f'channel with digests of its own. Use the id, like id = "C0123456789" ({_FIND_ID}). '
         f"{_SWITCH_LATER}"
+    )
+
+
+# A Discord id's digits: a snowflake counts milliseconds since 2015 in its top bits, so every
+# channel's id since Discord began is 17 digits or more (20 is the most 64 bits take).
+_SNOWFLAKE_DIGITS = 17
+
+
+def _discord_id_problem(platform: str, value: str) -> str:
+    # A number at all is checked as the file loads (`config_entries`); a short one loads (it may
+    # be a test double's), but no Discord channel has it: posts fail, and the channel pauses.
+    if platform != "discord" or len(value) >= _SNOWFLAKE_DIGITS:
+        return ""
+    return (
+        f"id = {_quoted(value)} has {len(value)} digits: a Discord channel id has 17 to 20, so "
+        "posting to this one fails (Unknown Channel) and the channel is paused at its first "
+        "post. Copy the id again (Developer Mode on, then right-click the channel: Copy "
+        "Channel ID)."
     )
 
 
