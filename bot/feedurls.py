@@ -59,7 +59,7 @@ def check_feed_url(url: str) -> str:
         # "q.example.org/rss", as a browser's address bar shows it: urlsplit reads no scheme (or
         # "q.example.org:8080/rss" the host as one), and the refusal named none to use.
         raise FeedUrlError(
-            f"the URL has no http:// or https://: {url!r}; did you mean https://{url}?"
+            f"the URL has no http:// or https://: {url!r}; did you mean {_likely_scheme(url)}{url}?"
         )
     _check_port(parts, url)
     if parts.scheme.lower() not in ("http", "https"):
@@ -77,6 +77,20 @@ def check_feed_url(url: str) -> str:
     if any(ch.isspace() for ch in url):
         raise FeedUrlError(f"the URL contains spaces: {url!r}")
     return normalize_feed_url(url)
+
+
+def _likely_scheme(bare: str) -> str:
+    """The scheme to suggest for an address typed without one: https:// for a name on the
+    internet, http:// for this machine or a private address (`localhost:8765`, `192.168.1.5`),
+    which almost never serve TLS; https:// there was a suggestion that fails to connect."""
+    from bot.ingest.addresses import host_literal, is_local_name
+
+    host = re.split(r"[:/?#]", bare, maxsplit=1)[0]
+    if is_local_name(host):
+        return "http://"
+    address = host_literal(host)
+    private = address is not None and (address.is_private or address.is_loopback)
+    return "http://" if private else "https://"
 
 
 def host_name_problem(host: str) -> str | None:

@@ -177,7 +177,7 @@ def test_feeds_stored_in_another_spelling_are_rewritten_on_upgrade(env: Path) ->
 
 
 @pytest.mark.parametrize(
-    "typed", ["q.example.org/rss", "q.example.org:8080/rss", "localhost/feed.xml", "example.org"]
+    "typed", ["q.example.org/rss", "q.example.org:8080/rss", "example.org", "8.8.8.8/rss"]
 )
 def test_an_address_without_its_scheme_is_refused_with_the_https_one(env: Path, typed: str) -> None:
     result = CliRunner().invoke(cli, ["feeds", "add", typed])
@@ -186,3 +186,33 @@ def test_an_address_without_its_scheme_is_refused_with_the_https_one(env: Path, 
         f"Error: the URL has no http:// or https://: {typed!r}; did you mean https://{typed}?\n"
     )
     assert _feeds(env) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "localhost/feed.xml",
+        "localhost:8765/feed.xml",
+        "news.localhost/rss",
+        "127.0.0.1:8765/alpha.xml",
+        "192.168.1.5/rss",
+        "10.0.0.7:8080/feed",
+    ],
+)
+def test_this_machine_or_a_private_address_without_its_scheme_gets_the_http_one(
+    env: Path, typed: str
+) -> None:
+    # Such a server almost never has TLS: https:// was a suggestion that fails to connect.
+    result = CliRunner().invoke(cli, ["feeds", "add", typed])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: the URL has no http:// or https://: {typed!r}; did you mean http://{typed}?\n"
+    )
+    assert _feeds(env) == []
+
+
+def test_the_config_files_error_suggests_http_for_a_loopback_feed(tmp_path: Path) -> None:
+    path = tmp_path / "nd.toml"
+    path.write_text('[[feeds]]\nurl = "127.0.0.1:8765/alpha.xml"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"did you mean http://127\.0\.0\.1:8765/alpha\.xml\?"):
+        load_config(path)
