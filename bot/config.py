@@ -65,8 +65,8 @@ class Config:
     llm: LLMConfig | None = None
     admin_users: list[str] = field(default_factory=list)
     admin_group: str | None = None
-    # Values the file keeps that chat refuses (EST, a digest every 5 minutes), one line per
-    # channel entry (`bot.config_warnings`), after values loaded otherwise than written (a
+    # Values the file keeps that chat refuses (EST, a digest every 5 minutes, `chip or wafer`),
+    # one line per topic or channel entry (`bot.config_warnings`), after values loaded otherwise than written (a
     # retention under the minimum), set by load_config: said at `run`'s start, by `config check`,
     # and by `poll`, `digest`, `feeds` and `prune` (to cron once per change: bot.cli.shown_warnings).
     warnings: list[str] = field(default_factory=list)
@@ -172,10 +172,11 @@ def load_config(explicit: str | Path | None = None, *, required: bool = False) -
             "the database's feeds, topics and channels are left as they are, and nothing is "
             "pruned by the example's storage.retention_days",
         )
-    if config.channels:
-        # Only with channels to judge: the cron module is not loaded for every config read.
-        from bot.config_warnings import config_warnings
+    if config.topics or config.channels:
+        # Only with entries to judge: the cron module is not loaded for every config read.
+        from bot.config_warnings import config_warnings, topic_warnings
 
+        config.warnings += topic_warnings(config.topics, path)
         config.warnings += config_warnings(config.channels, raw.get("channels", []), path)
     return config
 

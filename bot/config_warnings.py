@@ -14,7 +14,9 @@ what to write instead. `newsdigest run` logs them at start; `poll`, `digest`, `p
 `feeds` commands print them on stderr (with `Config.warnings`' other lines: a retention kept at
 the minimum, a feed listed in two spellings), at a terminal every run, to cron once per change
 (`bot.cli.shown_warnings`); `newsdigest config check` prints them whenever asked. Nothing here
-changes what the file means.
+changes what the file means. A `[[topics]]` query the typed check refuses (`chip or wafer`), or
+with another engine's operator (`NEAR`), is said here too (`topic_warnings`), as `topics list`
+and `run` say it once it is synced.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config_entries import MAX_MIN_SOURCES, SLACK_ID_RE, ChannelConfig
+from bot.config_entries import MAX_MIN_SOURCES, SLACK_ID_RE, ChannelConfig, TopicConfig
 from bot.cron import MIN_DIGEST_GAP, shortest_gap
 from bot.render.text import clean
 from bot.timezones import fixed_offset, leap_second_zone
@@ -57,6 +59,28 @@ def config_warnings(
                 f"{where}channels[{index}] ({_label(channel)}): {' '.join(problems)} (Loaded "
                 "as written: nothing changes until the entry is edited.)"
             )
+    return warnings
+
+
+def topic_warnings(topics: list[TopicConfig], path: Path | None) -> list[str]:
+    """One line per `[[topics]]` entry whose query is flagged (`bot.topics.saved`: a lowercase
+    `or`, `title:`, `chip*`, `NEAR`), in file order, with the note `topics list` and `run` give
+    once it is synced: a new team's first `chip or semiconductor` matched almost nothing while
+    `config check` said the file loaded with no warnings."""
+    from bot.topics.saved import saved_query_note
+
+    where = f"{path}: " if path else ""
+    warnings = []
+    for index, topic in enumerate(topics):
+        note = saved_query_note(topic.query)
+        if note is None:
+            continue
+        refused = "; topics add and /follow refuse such a query as typed" if note.refused else ""
+        warnings.append(
+            f"{where}topics[{index}] ({topic.slug}): query = {_quoted(topic.query)}: "
+            f"{clean(str(note))}, which may not be what was meant: {note.fix}. (Loaded as "
+            f"written{refused}; `newsdigest topics test` shows what a query matches.)"
+        )
     return warnings
 
 

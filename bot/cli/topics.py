@@ -16,7 +16,7 @@ from bot.store import topic_matches
 from bot.store.stories import StoryRow
 from bot.textutil import plural
 from bot.topics.query import QueryError, StoryDoc, TopicQuery, check_typed
-from bot.topics.saved import flagged_topics, saved_query_note
+from bot.topics.saved import flagged_topics, operator_note, saved_query_note
 
 # Bounded so a huge value is a usage error, not an OverflowError in the date arithmetic.
 
@@ -96,6 +96,9 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
         click.echo(f"Topic {slug}: query replaced\n  was: {clean(existing.query)}\n  now: {query}")
     else:
         click.echo(f"Topic {slug}: {parsed.describe()}")
+    if note := operator_note(query, clean):
+        # Saved (it may be a word meant), but said as /follow says it.
+        click.echo(f"Note: {note}", err=True)
 
 
 @topics_group.command("list")
@@ -119,8 +122,11 @@ def topics_list(cli: CliContext) -> None:
     if flagged:
         # Saved before a typed query was checked, or from the config: they keep their meaning.
         console = plain_console()
+        refused = (
+            "would be refused if typed today and " if all(n.refused for _, n in flagged) else ""
+        )
         console.print(
-            f"{plural(len(flagged), 'query', 'queries')} would be refused if typed today and "
+            f"{plural(len(flagged), 'query', 'queries')} {refused}"
             "may not match what was meant (`topics test --topic SLUG` shows what it matches):"
         )
         for slug, note in flagged:
@@ -211,6 +217,9 @@ def topics_test(
                 "a saved or config query spelt so is read as below.",
                 err=True,
             )
+        else:
+            if note := operator_note(query, clean):
+                click.echo(f"Note: {note}", err=True)
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     # As the digest matches (`pipeline.digest.matching_topics`), saying where each term was found.

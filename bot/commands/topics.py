@@ -23,9 +23,8 @@ from bot.render.literal import literal, quoted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
-from bot.topics.lexer import tokenize
-from bot.topics.lookalikes import operator_lookalikes
 from bot.topics.query import QueryError, TopicQuery, check_typed
+from bot.topics.saved import operator_note
 
 if TYPE_CHECKING:
     from bot.commands.core import Commands
@@ -157,17 +156,10 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
 
 
 def _lookalike_note(query: str) -> str:
-    """A word of the saved query written as another engine's operator (NEAR), said to be a word:
-    it may be one meant (an acronym), so it is saved, but `chip AND near AND wafer` should not
-    come as a surprise."""
-    found = operator_lookalikes(tokenize(query))
-    if not found:
-        return ""
-    words = " and ".join(literal(w) for w in found[:3])
-    verb = "is a word" if len(found) == 1 else "are words"
-    return (
-        f" Note: {words} {verb} to find here, not an operator; the operators are AND, OR and NOT."
-    )
+    """A word of the saved query written as another engine's operator (NEAR), said to be a word
+    (`bot.topics.saved.operator_note`: `topics add` says the same)."""
+    note = operator_note(query, literal)
+    return f" Note: {note}" if note else ""
 
 
 def _reserved(platform: str, slug: str, joined: str | None) -> str:

@@ -237,7 +237,11 @@ class Service:
             log.warning("%s", note)
         for warning in self.core.config.warnings:  # values chat refuses, kept as written
             log.warning("%s", warning, extra={"event": "config_warning"})
-        topics = [(t.slug, t.query) for t in channel_store.list_topics(self.db)]
+        # The file's own are among its warnings, just logged: not said twice.
+        declared = {t.slug for t in self.core.config.topics}
+        topics = [
+            (t.slug, t.query) for t in channel_store.list_topics(self.db) if t.slug not in declared
+        ]
         if flagged := flagged_warning(topics):
             log.warning("%s", flagged)
         if (llm := self.core.config.llm) is not None:
