@@ -21,6 +21,7 @@ from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.database import utcnow
 from bot.store.feed_spellings import same_feeds
+from bot.textutil import plural
 
 # After the id of a feed declared in the config file.
 CONFIG_MARK = "*"
@@ -40,11 +41,14 @@ def feeds_list(cli: CliContext) -> None:
     On a terminal each row is one line, the last poll is an age ("7m ago"),
     and the whole error or note is printed under the table; piped, every cell
     is whole and the last poll is its UTC date and time. A feed declared in
-    the config file has a * after its id: change or remove it there.
+    the config file has a * after its id: change or remove it there. Feeds
+    the file declares that `poll` or `run` has not synced yet are counted
+    under the table (a listing does not sync).
     """
     feeds = feed_store.list_feeds(cli.reader.db)
+    pending = _declared_not_synced(cli, {feed.url for feed in feeds})
     if not feeds:
-        click.echo("No feeds yet. Add one with: newsdigest feeds add URL")
+        click.echo(pending or "No feeds yet. Add one with: newsdigest feeds add URL")
         return
     console = table_console()
     # On a terminal the state is one line ("3 failures: malformed feed: not a…") and each whole
@@ -111,6 +115,35 @@ def feeds_list(cli: CliContext) -> None:
         )
     for line in below:
         console.print(line, highlight=False)
+    if pending:
+        console.print(escape(pending), highlight=False)
+
+
+def _declared_not_synced(cli: CliContext, stored: set[str]) -> str:
+    """What the file declares that is not in the database yet, as `not_synced_yet` says it: a
+    listing only reads (it does not sync), and a feed just written into the file was missing
+    with no word why. A feed whose address polling refuses is left out: the sync skips it,
+    saying why, so `poll` would not add it."""
+    from bot.feedaddress import refused_address
+
+    allow = cli.config.polling.allow_private_networks
+    missing = [
+        f.url
+        for f in cli.config.feeds
+        if f.url not in stored and refused_address(f.url, allow) is None
+    ]
+    return not_synced_yet(cli, len(missing), "feed")
+
+
+def not_synced_yet(cli: CliContext, count: int, noun: str) -> str:
+    """ "config/newsdigest.toml declares 2 feeds not in the database yet: ...", or "" for none.
+    The example read in place of a missing file is never synced, so it declares nothing here."""
+    if not count or cli.config.missing_path is not None:
+        return ""
+    return (
+        f"{cli.config_file()} declares {plural(count, noun)} not in the database yet: "
+        f"`newsdigest poll` or `newsdigest run` adds {'it' if count == 1 else 'them'}."
+    )
 
 
 # A status's colour on a terminal, by how bad it is.

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.context import HOURS, MIN_SOURCES, CliContext, QueryCommand, QueryWords, pass_cli
+from bot.cli.feeds_list import not_synced_yet
 from bot.cli.output import plain_console, table_console
 from bot.config_entries import RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.text import clean
@@ -104,11 +105,16 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
 @topics_group.command("list")
 @pass_cli
 def topics_list(cli: CliContext) -> None:
-    """List topics and their queries."""
+    """List topics and their queries, noting each that may not match what was meant, and
+    counting those the config file declares that `poll` or `run` has not synced yet."""
     topics = channel_store.list_topics(cli.reader.db)
+    # A listing does not sync: the file's topics not synced yet are said, not left a mystery.
+    stored = {t.slug for t in topics}
+    pending = not_synced_yet(cli, sum(t.slug not in stored for t in cli.config.topics), "topic")
     if not topics:
         click.echo(
-            'No topics yet. Add one with: newsdigest topics add ai-policy "ai AND regulation"'
+            pending
+            or 'No topics yet. Add one with: newsdigest topics add ai-policy "ai AND regulation"'
         )
         return
     table = Table("slug", "title", "query")
@@ -131,6 +137,8 @@ def topics_list(cli: CliContext) -> None:
         )
         for slug, note in flagged:
             console.print(f"  {escape(slug)}: {escape(clean(str(note)))}")
+    if pending:
+        plain_console().print(escape(pending), highlight=False)
 
 
 @topics_group.command("remove")
