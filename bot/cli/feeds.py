@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,7 +14,7 @@ from bot.cli.feeds_enable import feeds_enable
 from bot.cli.feeds_list import feeds_list
 from bot.cli.output import duration
 from bot.cli.progress import progress_bar
-from bot.config import ConfigError
+from bot.config import ConfigError, PollingConfig
 from bot.config_values import parse_duration
 from bot.feedaddress import refusal
 from bot.feedurls import FeedUrlError, check_feed_url
@@ -22,7 +23,11 @@ from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
-# OPML (lxml) is imported by the commands that use it: `feeds list` and the rest start without it.
+if TYPE_CHECKING:
+    from bot.ingest.fetcher import FetchResult
+
+# OPML (lxml) is imported by the commands that use it: `feeds list` and the rest start without it;
+# so is the fetcher, by `feeds add`'s check.
 
 
 @click.group("feeds")
@@ -59,9 +64,23 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -
     help="Poll interval, e.g. 15m or 1h "
     "[default: the config's polling.default_interval, 15m unless set].",
 )
+@click.option(
+    "--no-check",
+    "no_check",
+    is_flag=True,
+    help="Add it without fetching it once (offline, or a feed not up yet): `newsdigest poll` "
+    "says whether it is a feed.",
+)
 @pass_cli
-def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None) -> None:
-    """Add a feed by its http(s) URL."""
+def feeds_add(
+    cli: CliContext, url: str, name: str | None, interval: int | None, no_check: bool
+) -> None:
+    """Add a feed by its http(s) URL, then fetch it once, as a poll does (the same address
+    checks, redirects followed; at most 10 seconds), and say what is there: "a feed with 12
+    entries", or a warning (HTTP 404, a web page, connection refused). It is added either way:
+    a feed that is down for now is polled, with backoff, until it answers; `feeds remove ID`
+    takes back a wrong URL. Nothing fetched is stored: the first poll reads it.
+    """
     try:
         url = check_feed_url(url)
         refused = refusal(url, cli.config.polling.allow_private_networks, retry="add it again")
@@ -71,7 +90,66 @@ def feeds_add(cli: CliContext, url: str, name: str | None, interval: int | None)
         feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})")
+    added = f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})"
+    if no_check:
+        click.echo(
+            f"{added}; not fetched (--no-check): `newsdigest poll` says whether it is a feed"
+        )
+        return
+    click.echo(added)
+    found, what = check_new_feed(cli.config.polling, feed.url)
+    if found:
+        click.echo(f"Fetched it: {what}")
+    else:
+        # Added all the same: a server down for an hour is no reason to make the user come back.
+        click.echo(
+            f"Warning: fetched it: {what}; added anyway, and polls retry it (a wrong URL: "
+            f"`newsdigest feeds remove {feed.id}`)",
+            err=True,
+        )
+
+
+# At most this long for the fetch at `feeds add`: a poll's whole timeout (20 s by default) is a
+# long wait at a prompt, and a slow server only makes it a warning, not a refusal.
+ADD_CHECK_TIMEOUT = 10.0
+
+
+def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str]:
+    """Fetch `url` once as a poll does (the network guard on every hop and address, the size
+    cap) and read it: (True, "a feed with 12 entries (“Alpha Post”)") or (False, why not, in
+    the words `feeds list` would show after a poll: "HTTP 404 Not Found", "a web page, not a
+    feed …", "connection refused …")."""
+    import asyncio
+    from dataclasses import replace
+
+    from bot.ingest.errors import FeedParseError, NotAFeedError, UnreadableCharsetError
+    from bot.ingest.parser import parse_feed
+    from bot.pipeline.poll import make_fetcher
+
+    async def fetch() -> FetchResult:
+        quick = replace(polling, timeout=min(polling.timeout, ADD_CHECK_TIMEOUT))
+        async with make_fetcher(quick) as fetcher:
+            return await fetcher.fetch(url)
+
+    result = asyncio.run(fetch())
+    if result.error is not None or result.body is None:
+        return False, clean(result.error or f"HTTP {result.status}, with nothing to read")
+    try:
+        parsed = parse_feed(
+            result.body,
+            url=result.final_url or url,
+            content_type=result.content_type,
+            polled_url=url,
+        )
+    except (NotAFeedError, UnreadableCharsetError) as exc:
+        return False, clean(str(exc))
+    except FeedParseError as exc:
+        return False, clean(f"malformed feed: {exc}")
+    except Exception as exc:  # a bug of ours: the poll says it as the feed's state too
+        return False, f"could not be read here ({type(exc).__name__}: {exc})"
+    title = " ".join(clean(parsed.title or "").split())
+    named = f" (“{title[:80]}”)" if title else ""
+    return True, f"a feed with {plural(len(parsed.entries), 'entry', 'entries')}{named}"
 
 
 @feeds_group.command("remove")

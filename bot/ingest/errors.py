@@ -23,7 +23,9 @@ from the lower-level helpers (`netguard.check_url`, `parser.parse_feed`, `opml.p
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
 import sys
 
@@ -99,6 +101,30 @@ class UnreadableCharsetError(FeedParseError):
 
 class OpmlError(IngestError):
     pass
+
+
+def network_error(exc: BaseException) -> str:
+    """A feed's error for an HTTP client's failure to reach it, as the socket said it: httpx
+    says a refused connection as "ConnectError: All connection attempts failed", which reads as
+    a library's trouble; the OS error under it ("connection refused") is what happened. Another
+    failure keeps its type's name, and a word when it has no message."""
+    cause: BaseException | None = exc
+    seen = 0
+    while cause is not None and seen < 10:  # a chain is short; a cycle must not hang a poll
+        # Only the socket's own verdicts: a DNS failure (a gaierror, its errno negative) is
+        # already said whole by the guard ("cannot resolve news.example: ...").
+        if isinstance(cause, OSError) and cause.errno in _SOCKET_VERDICTS:
+            said = os.strerror(cause.errno).lower()  # not .strerror: asyncio puts the call there
+            if cause.errno == errno.ECONNREFUSED:
+                said += " (no server is listening at that address and port)"
+            return said
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    return f"{type(exc).__name__}: {str(exc) or 'network error'}"
+
+
+_SOCKET_VERDICTS = frozenset(
+    {errno.ECONNREFUSED, errno.ECONNRESET, errno.ENETUNREACH, errno.EHOSTUNREACH}
+)
 
 
 # How a poll's error says that our own code failed (a bug, or a module missing from the install

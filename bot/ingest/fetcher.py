@@ -35,6 +35,7 @@ from bot.ingest.errors import (
     UnsupportedURLError,
     internal_error,
     log_internal,
+    network_error,
 )
 from bot.ingest.netguard import (
     GuardedNetworkBackend,
@@ -247,8 +248,8 @@ class FeedFetcher:
         except httpx.TimeoutException as exc:
             result.error = f"timed out ({type(exc).__name__})"
         except httpx.HTTPError as exc:
-            # str(), not the exception: an exception is truthy even when its message is empty.
-            result.error = f"{type(exc).__name__}: {str(exc) or 'network error'}"
+            # "connection refused", not "ConnectError: All connection attempts failed".
+            result.error = network_error(exc)
         except OSError as exc:
             result.error = f"network error: {exc}"
         except (httpx.InvalidURL, httpx.StreamError) as exc:
