@@ -46,7 +46,9 @@ def test_turning_the_setting_on_enables_the_feeds_it_allows_at_the_next_poll(
     runner = CliRunner()
     with FeedServer({"/rss.xml": Reply(body=RSS), "/moved.xml": TO_METADATA}) as server:
         for path in ("/rss.xml", "/moved.xml"):
-            assert runner.invoke(cli, ["feeds", "add", "--no-check", server.url(path)]).exit_code == 0
+            assert (
+                runner.invoke(cli, ["feeds", "add", "--no-check", server.url(path)]).exit_code == 0
+            )
         allow_private(config, False)
         first = runner.invoke(cli, ["poll"])
         assert first.exit_code == 1  # both refused: 127.0.0.1 as written, at once
