@@ -31,7 +31,9 @@ def config_group() -> None:
 @pass_cli
 def check_command(cli: CliContext) -> None:
     """Load the config file and print its warnings (values kept as written that chat refuses,
-    a retention kept at the minimum, a feed listed in two spellings), every time, then the
+    a topic query that may not match what was meant, as `topics list` notes it: `chip or
+    semiconductor`, `title:chip`, `chip*`, `port NEAR strike`; a Discord id too short to be
+    one, a retention kept at the minimum, a feed listed in two spellings), every time, then the
     database it names (the path, made absolute, that `run` and the other commands use).
 
     Exit status: 0 when the file loads, warnings or not; 1 when it does not (the error names

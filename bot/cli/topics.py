@@ -55,7 +55,9 @@ def topics_group() -> None:
     cls=QueryCommand,
     help=(
         "Add the topic SLUG matching QUERY, or replace an existing topic's query for every "
-        "channel that follows it (printing the query it replaced)."
+        "channel that follows it (printing the query it replaced). A word written as another "
+        "engine's operator (NEAR, XOR, ADJ, WITHIN) is saved as a word to find, with a note, "
+        "as /follow says it."
         f"\n\n{query_help(ADD_EXAMPLE)}"
     ),
 )
