@@ -18,9 +18,11 @@ from fakes.runner import stop
 
 from bot.app import NewsDigest
 from bot.cli import cli
+from bot.commands import CommandContext, Commands
 from bot.config import load_config
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
+from bot.store import channels as channel_store
 from bot.store.database import open_database
 from tests._cli_env import cli_env
 
@@ -45,6 +47,7 @@ query = "chip*"
 slug = "near"
 query = "port NEAR strike"
 """
+SLACK = CommandContext(platform="slack", channel_id="C7", user_id="U1", channel_name="news")
 OPERATOR = "NEAR is a word to find here, not an operator; the operators are AND, OR and NOT."
 
 
@@ -138,3 +141,12 @@ def test_topics_add_list_and_test_say_what_follow_says_of_near(
     assert "Note: t1: NEAR is a word to find here, not an operator" in saved.stderr
     plain = runner.invoke(cli, ["topics", "add", "t2", "port OR strike"])
     assert plain.exit_code == 0 and plain.stderr == ""
+
+
+async def test_watchlist_notes_a_saved_near_as_it_notes_a_lowercase_or(core: NewsDigest) -> None:
+    channel_store.upsert_topic(core.db, "ports", "port NEAR strike")
+    channel = channel_store.ensure_channel(core.db, "slack", "C7")
+    channel_store.follow(core.db, channel.id, "ports")
+    reply = await Commands(core).dispatch("watchlist", "", SLACK)
+    lines = {line.text: line.note for line in reply.lines}
+    assert lines["ports: port NEAR strike"] == "(NEAR is a word to find here, not an operator)"
