@@ -138,8 +138,7 @@ async def test_no_tokens_at_all_channels_list_and_status_say_so(
     }
     assert "2 channels not posting: fix what the state names in the service's environment" in listed
     assert (
-        "slack:C0123456789: instant, 0 9 * * * UTC; not posting: slack not running: "
-        "SLACK_BOT_TOKEN is not set"
+        "slack:C0123456789: instant; not posting: slack not running: SLACK_BOT_TOKEN is not set"
     ) in status
     assert "          slack not running: SLACK_BOT_TOKEN is not set" in status.splitlines()
     by_key = {c["channel"]: c["not_posting"] for c in report["channels"]}
