@@ -10,7 +10,7 @@ Which of the outlet's sentences that quote may come from is `angle_quotes.py`'s.
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.boilerplate import is_caption, is_page_furniture
@@ -38,6 +38,7 @@ from bot.summarize.angle_topic import (
     relays,
 )
 from bot.summarize.clauses import leans_on_context
+from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import ELLIPSIS, figures
 from bot.summarize.quotes import Told, pick_quote, teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
@@ -72,6 +73,8 @@ class _Pick:
     # The outlet's next details, best first: the line when no complete short form of this
     # sentence's detail exists.
     alternates: list[_Pick] = field(default_factory=list)
+    # The sentence tells a development of the story (`developments`).
+    develops: bool = False
 
 
 class _OtherStems:
@@ -110,6 +113,7 @@ def _pick_for_outlet(
     core: frozenset[str] | None = None,
     headline: frozenset[str] = frozenset(),
     tldr_texts: Sequence[str] = (),
+    developed: Mapping[int, frozenset[str]] | None = None,
 ) -> _Pick | None:
     own = headline.union(*(content_stems(a.title) for a in articles))
     if core is not None:
@@ -118,6 +122,8 @@ def _pick_for_outlet(
     added = 0.0
     scored: list[tuple[float, str, Article, list[str]]] = []
     for article in articles:
+        # Its title's news no earlier report told (`developments`), keyed by the article itself.
+        development = developed.get(id(article), frozenset()) if developed else frozenset()
         off_topic = off_topic_paragraphs(article.text, core, own=own) if core is not None else []
         # Another publication's words, relayed: neither the outlet's line nor its quote.
         off_topic += relayed_paragraphs(article.text)
@@ -146,11 +152,21 @@ def _pick_for_outlet(
             if not novel:
                 continue
             bullets = _same_occasion(sentence, tldr, tldr_texts)
+            # A later report telling that the story moved on ("the strike ended after ...") in
+            # the earlier reports' setting: the development, not the setting, is what it tells,
+            # unless the card's bullets or headline tell it already.
+            develops = bool(
+                beyond_bullets(
+                    [s for s in novel if s in development and s not in headline], bullets
+                )
+            )
             # A sentence going on past a bullet's fact with its own ("..., only weeks before the
             # April 12 election") is the outlet's detail, the bullet's part its setting.
             # Not by whom it was said or first reported: ", the Insurance Federation said" or
             # ", according to a CNBC analysis" tells no more of the bullet's fact.
-            goes_on = goes_on_past(*unattributed(sentence, beyond_bullets(novel, bullets)))
+            goes_on = develops or goes_on_past(
+                *unattributed(sentence, beyond_bullets(novel, bullets))
+            )
             # The bullet's event in other words and with other background ("Millions are
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
             # restates it as much as a sentence of the bullet's own words does.
@@ -174,7 +190,7 @@ def _pick_for_outlet(
             ]
             # An outlet's lead tells the story every outlet tells, in its own words: reworded
             # vocabulary is no addition there, while a name or figure of its own still is.
-            reworded = position == 0 and not names and not numbers
+            reworded = position == 0 and not names and not numbers and not develops
             words_weight = LEAD_WORD_WEIGHT if reworded else 1.0
             facts = 1.5 * len(names) + 2.0 * len(numbers)
             novelty = words_weight * len(novel) + facts
@@ -203,7 +219,9 @@ def _pick_for_outlet(
                 and (numbers or not retells_headline(stems, headline))
             ):
                 added = max(added, full)
-                candidate = _Pick(outlet, article, sentence, novelty, names, numbers, words)
+                candidate = _Pick(
+                    outlet, article, sentence, novelty, names, numbers, words, develops=develops
+                )
                 if goes_on and (restates or gives_figure_of(stems, sentence, bullets)):
                     beyond = set(beyond_bullets(novel, bullets))
                     candidate.novel_words = [w for w in words if stem_of(w) in beyond]
@@ -211,8 +229,9 @@ def _pick_for_outlet(
                 candidates.append(candidate)
     if not candidates:
         return None
-    # Stable: of equal novelty the earlier sentence leads, as before.
-    candidates.sort(key=lambda p: -p.novelty)
+    # Stable: of equal novelty the earlier sentence leads, as before. A development leads
+    # whatever the novelty of the outlet's other details: the story changed.
+    candidates.sort(key=lambda p: (not p.develops, -p.novelty))
     best = candidates[0]
     best.added = added
     best.scored = scored
@@ -287,6 +306,10 @@ def build_angles(
         "\n".join([headline, *texts]),
     )
     subjects = StorySubjects(headline, list(cache.values()))
+    developed = developed_articles(articles, outlet_of)
+    # A bullet telling an outlet's development credits it with the story's change, though
+    # another outlet's sentence backs it too: not "adding nothing".
+    changed = credited_changes(tldr, by_outlet, developed)
     picks: list[_Pick] = []
     sole_angles: list[Angle] = []
     also: list[str] = []
@@ -297,7 +320,7 @@ def build_angles(
             continue
         other = _OtherStems(counts, cache[outlet])
         pick = _pick_for_outlet(
-            outlet, arts, other, bullets, known, core, told.headline, tldr_texts=texts
+            outlet, arts, other, bullets, known, core, told.headline, texts, developed
         )
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
@@ -308,7 +331,7 @@ def build_angles(
             # bullet would say the same thing twice on one card.
             if pick is not None:
                 sole_angles.append(_angle(pick, told, subjects))
-        elif outlet not in leads:
+        elif outlet not in leads and outlet not in changed:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
     # Sole sources take the places first: past the cap an outlet goes to "Also reporting", which

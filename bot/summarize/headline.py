@@ -13,7 +13,9 @@ import re
 from collections.abc import Mapping, Sequence
 
 from bot.models import Article
+from bot.outlets import outlet_names
 from bot.summarize.casing import case_forms, fix_shouting, is_shouted, shouted_runs
+from bot.summarize.developments import newest_development
 from bot.summarize.explainers import RARE_DOCS, reporting_titles
 from bot.summarize.headline_style import LABEL_RE, headline_end
 from bot.summarize.introduced import previews
@@ -76,7 +78,8 @@ def choose_headline(
     Titles are scored by how much of the shared story vocabulary they use (consensus words are the
     neutral core), minus penalties for questions, clickbait, shouting, quote-led headlines and
     a video, gallery or live page's title (`media_pages`: the card's title links the article).
-    A clickbait title is only used when every title is clickbait.
+    A clickbait title is only used when every title is clickbait. A development two outlets
+    reported after the best title's (`developments`) heads the card with its best title instead.
     """
     sites = [a.source for a in articles]
     # Only computed when needed: most clusters have no shouted title. A title shouting in runs
@@ -129,6 +132,11 @@ def choose_headline(
         scored.append((score, cleaned, index))
     if scored:
         _score, best, index = best_title(scored)
+        # Reports told later that the story moved on (the strike ended), by two outlets: the
+        # card does not head them with the state they superseded ("union rejects talks").
+        newer = newest_development(articles, outlet_names(articles), index)
+        if any(i in newer for _, _, i in scored):
+            _score, best, index = best_title([item for item in scored if item[2] in newer])
         return best, index
     # No usable title: fall back to the start of the first text; a teaser cut too short for a
     # clean end only when no text gives better, but kept rather than lost.
