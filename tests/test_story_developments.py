@@ -173,6 +173,20 @@ def test_a_later_outlets_report_that_the_strike_ended_is_its_angle() -> None:
     assert "Delta Wire" in undated.also_reporting
 
 
+def test_a_development_leads_the_outlets_other_details() -> None:
+    # A named place and a figure make a detail weigh more than the ending's plain words, but
+    # that the strike ended is what the reader must not miss.
+    articles = _port_strike()
+    articles[3] = replace(
+        articles[3],
+        text=articles[3].text + " Ships queued off the harbour mouth at Tessby for a fifth day,"
+        " the Tessby coastguard said, with 42 vessels waiting.",
+    )
+    angle = next(a for a in summarize(articles).angles if a.source == "Delta Wire")
+    assert "ended after" in angle.line
+    assert "Tessby" not in angle.line
+
+
 def test_a_bullet_telling_an_outlets_development_credits_it() -> None:
     # Here the later report's sentence is a TL;DR bullet, which another outlet's sentence is
     # also read to back: the outlet is no more "adding nothing" than a bullet's sole source.

@@ -6,6 +6,7 @@ is built from that sentence's own novel words, so it is attributable to the outl
 is a verbatim span of the outlet's text, trimmed only at word boundaries.
 
 Which of the outlet's sentences that quote may come from is `angle_quotes.py`'s.
+A later report telling that the story moved on (`developments`) has that as its detail first.
 """
 
 from __future__ import annotations
@@ -367,31 +368,33 @@ def build_angles(
 def _angle(pick: _Pick, told: Told, subjects: Container[str] = frozenset()) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead)."""
-    # A whole form of any of its details first; only then one cut where a phrase ends; only
-    # then a long sentence whole; and last, rather than no line, one cut before an "of" or "to"
-    # phrase.
+    # A whole form of any of its details first; then one cut where a phrase ends; then a long
+    # sentence whole; last, rather than no line, one cut before an "of" or "to" phrase.
     passes = ((False, False, False), (True, False, False), (True, True, False), (True, False, True))
-    for phrase_cut, long_whole, last_resort in passes:
-        for candidate in [pick, *pick.alternates]:
-            # A long sentence is worth its length for facts of its own, not as the story retold.
-            facts = len(candidate.names) + len(candidate.numbers)
-            if long_whole and facts < LONG_LINE_MIN_FACTS:
-                continue
-            line = angle_line(
-                candidate.sentence,
-                candidate.article,
-                candidate.names,
-                candidate.numbers,
-                candidate.novel_words,
-                phrase_cut,
-                keep_focus=candidate.restates,
-                long_whole=long_whole,
-                subjects=subjects,
-                last_resort=last_resort,
-            )
-            if line and not repeats_bullet(line, told.texts):
-                quote = pick_quote(
-                    quote_pool(candidate.sentence, candidate.article, pick.scored), told
+    # A development is tried every way before any other detail: the story changed.
+    tries = [[pick], pick.alternates] if pick.develops else [[pick, *pick.alternates]]
+    for details in tries:
+        for phrase_cut, long_whole, last_resort in passes:
+            for candidate in details:
+                # A long sentence is worth its length for facts of its own, not the story.
+                facts = len(candidate.names) + len(candidate.numbers)
+                if long_whole and facts < LONG_LINE_MIN_FACTS:
+                    continue
+                line = angle_line(
+                    candidate.sentence,
+                    candidate.article,
+                    candidate.names,
+                    candidate.numbers,
+                    candidate.novel_words,
+                    phrase_cut,
+                    keep_focus=candidate.restates,
+                    long_whole=long_whole,
+                    subjects=subjects,
+                    last_resort=last_resort,
                 )
-                return Angle(pick.outlet, line, quote, candidate.article.url)
+                if line and not repeats_bullet(line, told.texts):
+                    quote = pick_quote(
+                        quote_pool(candidate.sentence, candidate.article, pick.scored), told
+                    )
+                    return Angle(pick.outlet, line, quote, candidate.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)

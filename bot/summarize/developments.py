@@ -55,38 +55,56 @@ def development_words(
 ) -> list[frozenset[str]]:
     """For each article, its title's words that tell a development (see the module docstring),
     or an empty set."""
+    found = [frozenset[str]()] * len(articles)
     times = [_utc(a.when) for a in articles]
-    vocab: list[frozenset[str]] = []
-    found: list[frozenset[str]] = []
-    for article in articles:
-        vocab.append(frozenset(content_stems(f"{article.title}\n{article.text}")))
-    for i, article in enumerate(articles):
-        when = times[i]
-        earlier = [
-            j
-            for j, other in enumerate(times)
-            if when is not None
-            and other is not None
-            and other < when
-            and outlet_of[j] != outlet_of[i]
-        ]
-        if not earlier:
-            found.append(frozenset())
-            continue
-        known = frozenset().union(*(vocab[j] for j in earlier))
-        title = list(dict.fromkeys(content_stems(article.title)))
-        new = [s for s in title if s not in known]
-        lead = set(content_stems(" ".join(split_sentences(article.text)[:LEAD_SENTENCES])))
-        told = [s for s in new if s in lead]
-        if (
-            len(told) >= MIN_NEW_WORDS
-            and len(new) >= MIN_NEW_SHARE * len(title)
-            and any(s in DECISIVE for s in told)
-        ):
-            found.append(frozenset(told))
-        else:
-            found.append(frozenset())
+    # Most stories have no title telling a decisive act: their texts need not be read at all.
+    if not any(
+        when is not None and DECISIVE.intersection(content_stems(a.title))
+        for a, when in zip(articles, times, strict=True)
+    ):
+        return found
+    order = sorted((when, i) for i, when in enumerate(times) if when is not None)
+    # Per word, the outlets of the reports read so far that use it, two at most: whether one
+    # other than an article's own did is all that is asked. Reports of one time are read
+    # together, none earlier than another.
+    users: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    start = 0
+    while start < len(order):
+        end = start
+        while end < len(order) and order[end][0] == order[start][0]:
+            end += 1
+        group = [i for _, i in order[start:end]]
+        for i in group:
+            if seen - {outlet_of[i]}:
+                found[i] = _told_new(articles[i], outlet_of[i], users)
+        for i in group:
+            outlet = outlet_of[i]
+            seen.add(outlet)
+            for stem in set(content_stems(f"{articles[i].title}\n{articles[i].text}")):
+                outlets = users.setdefault(stem, [])
+                if outlet not in outlets and len(outlets) < 2:
+                    outlets.append(outlet)
+        start = end
     return found
+
+
+def _told_new(article: Article, outlet: str, users: dict[str, list[str]]) -> frozenset[str]:
+    """The words of `article`'s title telling a development, given which outlets' earlier
+    reports use each word (`users`); empty when it tells none."""
+    title = list(dict.fromkeys(content_stems(article.title)))
+    if not DECISIVE.intersection(title):
+        return frozenset()
+    new = [s for s in title if not set(users.get(s, ())) - {outlet}]
+    lead = set(content_stems(" ".join(split_sentences(article.text)[:LEAD_SENTENCES])))
+    told = [s for s in new if s in lead]
+    if (
+        len(told) >= MIN_NEW_WORDS
+        and len(new) >= MIN_NEW_SHARE * len(title)
+        and DECISIVE.intersection(told)
+    ):
+        return frozenset(told)
+    return frozenset()
 
 
 def newest_development(
@@ -101,13 +119,15 @@ def newest_development(
     base = _utc(articles[after].when) if 0 <= after < len(articles) else None
     if base is None:
         return []
-    words = development_words(articles, outlet_of)
     times = [_utc(a.when) for a in articles]
     later = [j for j, t in enumerate(times) if t is not None and t > base]
+    if not later:
+        return []
+    words = development_words(articles, outlet_of)
     best: list[int] = []
     best_key: tuple[int, datetime] | None = None
     for i in later:
-        new = words[i]
+        new, when = words[i], times[i] or base
         if not new or outlet_of[i] == outlet_of[after]:
             continue
         titled, outlets = [i], {outlet_of[i]}
@@ -120,8 +140,6 @@ def newest_development(
             outlets.add(outlet_of[j])
             if len(new & set(content_stems(article.title))) >= MIN_SHARED_WORDS:
                 titled.append(j)
-        when = times[i]
-        assert when is not None
         key = (len(outlets), when)
         if len(outlets) >= MIN_OUTLETS and (best_key is None or key > best_key):
             best, best_key = titled, key
