@@ -38,6 +38,7 @@ import click
 from bot import __version__
 from bot.cli.backup import backup_command
 from bot.cli.channels import channels_group
+from bot.cli.chat import chat_command
 from bot.cli.config_check import config_group
 from bot.cli.context import CliContext
 from bot.cli.eval import eval_group
@@ -110,6 +111,7 @@ cli.add_command(poll_command)
 cli.add_command(stories_command)
 cli.add_command(story_command)
 cli.add_command(digest_command)
+cli.add_command(chat_command)
 cli.add_command(eval_group)
 cli.add_command(prune_command)
 cli.add_command(backup_command)

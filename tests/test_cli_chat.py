@@ -1,0 +1,259 @@
+"""`newsdigest chat`: the chat commands typed in the terminal, run as a real `python -m bot`
+child on a real database holding stories, commands read from its stdin (a pipe, or a real
+pseudo-terminal for the interactive session)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from bot.store import articles as article_store
+from bot.store import channels as channel_store
+from bot.store import stories as story_store
+from bot.store.database import iso, open_database, transaction, utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
+# Feed text a hostile outlet could send: Rich markup and a terminal escape in a headline.
+HOSTILE = "Glitch [bold red]loud[/bold red] \x1b]8;;https://evil.example\x1b\\link headline"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """A config file and a database holding stories (and the topic `ai`), named by the
+    environment a `newsdigest` child gets."""
+    config = tmp_path / "nd.toml"
+    config.write_text("", encoding="utf-8")
+    db_path = tmp_path / "nd.db"
+    db = open_database(db_path)
+    now = utcnow()
+    stories = {
+        "kestrel-lander": "Kestrel lander reaches the lunar south pole",
+        "harbour-strike": "Harbour workers walk out over pay",
+        "harbour-ferry": "Harbour ferry tender goes to Blueline",
+        "glitch-story": HOSTILE,
+    }
+    try:
+        for n, (slug, headline) in enumerate(stories.items()):
+            add_story(db, f"s{n}", slug, headline, now=now)
+        channel_store.upsert_topic(db, "ai", '"artificial intelligence" OR ai')
+    finally:
+        db.close()
+    base = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "FORCE_COLOR")}
+    return base | {
+        "PYTHONPATH": str(ROOT),
+        "NEWSDIGEST_CONFIG": str(config),
+        "NEWSDIGEST_DB": str(db_path),
+    }
+
+
+def add_story(
+    db: sqlite_utils.Database, story_id: str, slug: str, headline: str, *, now: datetime
+) -> None:
+    """A story of two outlets' articles, each headed `headline`, the card's headline then."""
+    with transaction(db):
+        story_store.create_story(db, story_id, slug, headline, now - timedelta(hours=2))
+        rows = [
+            {"source": outlet, "guid": f"{story_id}-{outlet}", "title": headline, "seen_at": now}
+            for outlet in ("Harbor Times", "Northern Ledger")
+        ]
+        for article in article_store.insert_new(db, rows):
+            article_store.set_story(db, article.id, story_id)
+        db.execute(
+            "UPDATE stories SET article_count = 2, outlet_count = 2, source_count = 2,"
+            " last_updated = ? WHERE id = ?",
+            [iso(now), story_id],
+        )
+
+
+def chat(env: dict[str, str], script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        env=env,
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def replies(output: str) -> dict[str, str]:
+    """Each command's reply in a piped session's output, by the command as typed."""
+    out: dict[str, str] = {}
+    command = ""
+    for line in output.splitlines():
+        if line.startswith("> "):
+            command = line[2:]
+            out[command] = ""
+        elif command:
+            out[command] += line + "\n"
+    return out
+
+
+def test_follow_then_watchlist_shows_the_topic(env: dict[str, str]) -> None:
+    result = chat(env, "/follow ai\nwatchlist\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    assert said["/follow ai"].startswith("This channel now follows ai.")
+    assert "ai" in said["watchlist"] and "Mode: digest" in said["watchlist"]
+    # The session talked as `run`'s terminal channel, now signed up as `run` would have made it.
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        row = channel_store.get_channel(db, "console", "terminal")
+        assert row is not None and row.origin == "runner"
+        assert [t.slug for t in channel_store.channel_topics(db, row.id)] == ["ai"]
+    finally:
+        db.close()
+
+
+def test_story_by_slug_and_by_prefix(env: dict[str, str]) -> None:
+    result = chat(env, "/story kestrel-lander\nstory kestrel\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    for typed in ("/story kestrel-lander", "story kestrel"):
+        reply = said[typed]
+        assert reply.startswith("Kestrel lander reaches the lunar south pole\n")
+        assert "2 sources tracking this story" in reply
+        # The card's buttons, as the commands to type.
+        assert "/watchlist mute kestrel-lander" in reply
+
+
+def test_ambiguous_story_asks_which(env: dict[str, str]) -> None:
+    result = chat(env, "/story harbour\n")
+    assert result.returncode == 0, result.stderr
+    reply = replies(result.stdout)["/story harbour"]
+    assert "matches several stories. Did you mean:" in reply
+    assert "harbour-strike" in reply and "harbour-ferry" in reply
+
+
+def test_unknown_command_lists_the_commands_and_help_explains_them(env: dict[str, str]) -> None:
+    result = chat(env, "/frobnicate now\n/help\n/help unfollow\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    unknown = said["/frobnicate now"]
+    assert "Unknown command 'frobnicate'" in unknown
+    assert "/story, /follow, /unfollow, /watchlist, /digest, /feeds" in unknown
+    assert "/help" in unknown
+    assert "/watchlist schedule weekdays 09:00 Europe/Berlin" in said["/help"]
+    assert "/quit" in said["/help"]
+    assert said["/help unfollow"].startswith("/unfollow <topic>: stop following")
+
+
+def test_operator_is_admin_and_digest_is_a_preview(env: dict[str, str]) -> None:
+    result = chat(env, "/feeds remove #99\n/digest\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    # Refused for being no admin it is not: the feed is simply not there.
+    assert "admin" not in said["/feeds remove #99"].lower()
+    assert "A preview: nothing is posted or recorded as sent" in said["/digest"]
+
+
+def test_feed_text_reaches_the_pipe_without_escapes(env: dict[str, str]) -> None:
+    result = chat(env, "/story glitch-story\n")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert "Glitch [bold red]loud[/bold red]" in result.stdout
+
+
+def test_a_channel_of_another_platform_is_refused(env: dict[str, str]) -> None:
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        channel_store.ensure_channel(db, "slack", "C0123", name="news")
+        channel_store.ensure_channel(db, "console", "lobby", name="lobby")
+    finally:
+        db.close()
+    refused = chat(env, "/watchlist\n", "slack:C0123")
+    assert refused.returncode == 1
+    assert "slack:C0123 is a slack channel" in refused.stderr
+    assert "console:lobby" in refused.stderr
+    # Named by its name, the console channel is the one talked as.
+    named = chat(env, "/digest\n", "lobby")
+    assert named.returncode == 0, named.stderr
+    assert "News digest · lobby ·" in named.stdout
+    unknown = chat(env, "/watchlist\n", "console:nowhere")
+    assert unknown.returncode == 1 and "no console channel 'console:nowhere'" in unknown.stderr
+
+
+def test_a_missing_database_is_an_error_not_a_new_one(env: dict[str, str], tmp_path: Path) -> None:
+    missing = tmp_path / "elsewhere.db"
+    result = chat({**env, "NEWSDIGEST_DB": str(missing)}, "/watchlist\n")
+    assert result.returncode == 1
+    assert not missing.exists()
+
+
+# --- at a terminal --------------------------------------------------------------------------------
+
+
+class Terminal:
+    """`newsdigest chat` on a real pseudo-terminal: what it prints, read as it comes."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.main, child = pty.openpty()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "chat"],
+            env={**env, "TERM": "xterm", "COLUMNS": "100"},
+            stdin=child,
+            stdout=child,
+            stderr=child,
+        )
+        os.close(child)
+        self.seen = ""
+
+    def until(self, text: str, *, start: int = 0, timeout: float = 60.0) -> str:
+        """Everything printed once `text` has appeared after the first `start` characters (at
+        the child's own pace, no sleeping)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.seen[start:]:
+            left = deadline - time.monotonic()
+            assert left > 0, f"never printed {text!r}; printed:\n{self.seen}"
+            ready, _, _ = select.select([self.main], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.main, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    chunk = b""
+                assert chunk, f"ended before printing {text!r}; printed:\n{self.seen}"
+                self.seen += chunk.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        return self.seen
+
+    def type(self, keys: str) -> None:
+        os.write(self.main, keys.encode())
+
+    def exit_code(self) -> int:
+        code = self.proc.wait(timeout=60)
+        os.close(self.main)
+        return code
+
+
+def test_terminal_session_draws_cards_and_ends_on_ctrl_d(env: dict[str, str]) -> None:
+    term = Terminal(env)
+    term.until("console:terminal> ")
+    term.type("/story glitch-story\n")
+    shown = term.until("/watchlist mute glitch-story")
+    # A card drawn as the console draws one, its feed text shown as text, never as markup or a
+    # terminal escape sequence (the link escape the headline carried).
+    assert "╭" in shown and "Glitch [bold red]loud[/bold red]" in shown
+    assert "\x1b]8;;https://evil.example" not in shown
+    assert "\x1b[1;31m" not in shown  # "[bold red]" read as markup
+    # The next prompt: the session reads again.
+    term.until("console:terminal> ", start=shown.index("/watchlist mute glitch-story"))
+    term.type("\x04")  # Ctrl-D at the prompt
+    assert term.exit_code() == 0
+
+
+def test_ctrl_c_at_the_prompt_ends_the_session_cleanly(env: dict[str, str]) -> None:
+    term = Terminal(env)
+    term.until("console:terminal> ")
+    term.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    assert term.exit_code() == 0
+    assert "Traceback" not in term.seen
