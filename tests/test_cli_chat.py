@@ -257,3 +257,26 @@ def test_ctrl_c_at_the_prompt_ends_the_session_cleanly(env: dict[str, str]) -> N
     term.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert term.exit_code() == 0
     assert "Traceback" not in term.seen
+
+
+def test_the_demo_names_chat_and_its_database_answers(tmp_path: Path) -> None:
+    # Offline, as a newcomer meets it: `make demo`, then the "Try:" line it ends with.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDIGEST_")}
+    env["PYTHONPATH"] = str(ROOT)
+    out = tmp_path / "out"
+    demo = subprocess.run(
+        [sys.executable, "-m", "bot", "demo", "--output", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert demo.returncode == 0, demo.stderr
+    tries = [line for line in demo.stdout.splitlines() if line.startswith("Try: ")]
+    assert any(line.endswith(" chat") and str(out / "demo.db") in line for line in tries)
+    result = chat({**env, "NEWSDIGEST_DB": str(out / "demo.db")}, "/story kestrel\n/watchlist\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)
+    assert "sources tracking this story" in said["/story kestrel"]
+    assert "Mode: digest" in said["/watchlist"]

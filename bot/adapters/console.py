@@ -1,7 +1,9 @@
 """The console "chat platform": cards printed to the terminal with the rich renderer.
 
 It lets anyone run `newsdigest run` without a Slack or Discord app and watch digests arrive. There
-is no history to search, so after a crash a card may be printed again; that is harmless here.
+is no history to search, so after a crash a card may be printed again; that is harmless here. The
+chat commands are typed into a console channel with `newsdigest chat` (`console_chat` draws the
+replies, with the same renderer).
 """
 
 from __future__ import annotations

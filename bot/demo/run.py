@@ -172,8 +172,15 @@ def _print_summary(summary: DemoSummary, console: Console) -> None:
         f"Time taken: {summary.seconds:.1f}s"
     )
     # On a line of its own and never wrapped, so it can be copied and pasted as it is.
-    hint = f"NEWSDIGEST_DB={shlex.quote(str(summary.db_path))} {newsdigest_command()} stories"
-    console.print(f"Try: {escape(hint)}", soft_wrap=True)
+    db = f"NEWSDIGEST_DB={shlex.quote(str(summary.db_path))} {newsdigest_command()}"
+    console.print(f"Try: {escape(db)} stories", soft_wrap=True)
+    # The bot's main interface, its chat commands, without creating a Slack or Discord app.
+    console.print(f"Try: {escape(db)} chat", soft_wrap=True)
+    console.print(
+        "  and type the chat commands as in Slack: /story kestrel, /watchlist, /digest, /help "
+        "(Ctrl-D leaves)",
+        soft_wrap=True,
+    )
 
 
 def newsdigest_command() -> str:
