@@ -8,6 +8,7 @@ import os
 import pty
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -209,7 +210,7 @@ class Terminal:
         os.close(child)
         self.seen = ""
 
-    def until(self, text: str, *, start: int = 0, timeout: float = 60.0) -> str:
+    def until(self, text: str, *, start: int = 0, timeout: float = 180.0) -> str:
         """Everything printed once `text` has appeared after the first `start` characters (at
         the child's own pace, no sleeping)."""
         deadline = time.monotonic() + timeout
@@ -230,7 +231,7 @@ class Terminal:
         os.write(self.main, keys.encode())
 
     def exit_code(self) -> int:
-        code = self.proc.wait(timeout=60)
+        code = self.proc.wait(timeout=180)
         os.close(self.main)
         return code
 
@@ -280,3 +281,29 @@ def test_the_demo_names_chat_and_its_database_answers(tmp_path: Path) -> None:
     said = replies(result.stdout)
     assert "sources tracking this story" in said["/story kestrel"]
     assert "Mode: digest" in said["/watchlist"]
+
+
+def test_a_write_held_up_by_another_process_is_answered_busy_and_changes_nothing(
+    env: dict[str, str],
+) -> None:
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        channel = channel_store.ensure_channel(db, "console", "lobby", name="lobby")
+        # Another process (a poll, a prune) holding the write lock throughout the session.
+        locker = sqlite3.connect(env["NEWSDIGEST_DB"], isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        try:
+            result = chat(env, "/watchlist pause\n/story kestrel-lander\n", "console:lobby")
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        assert result.returncode == 0, result.stderr
+        said = replies(result.stdout)
+        assert said["/watchlist pause"].startswith("The database is busy")
+        assert "nothing was changed" in said["/watchlist pause"]
+        # Reading goes on meanwhile, and the session with it.
+        assert "Kestrel lander reaches the lunar south pole" in said["/story kestrel-lander"]
+        row = channel_store.get_channel_by_pk(db, channel.id)
+        assert row is not None and row.paused_reason is None
+    finally:
+        db.close()

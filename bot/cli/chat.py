@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -153,6 +154,7 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
 
     from bot.adapters.console_chat import console_context, print_reply, reply_text
     from bot.commands import Commands
+    from bot.render.text import clean
     from bot.store import channels as channel_store
     from bot.store.database import notice_waits
 
@@ -161,20 +163,22 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
     ctx = console_context(channel_id, name)
     console = Console(emoji=False, highlight=False)
     signed_up = channel_store.get_channel(core.db, "console", channel_id) is not None
-    prompt = f"console:{channel_id}> "
+    # The id is the config's or the database's, cleaned all the same: a prompt is no place
+    # for a terminal escape.
+    prompt = f"console:{clean(channel_id)}> "
     with asyncio.Runner() as runner:
         for line in _lines(prompt, interactive=interactive):
             text = line.strip()
             if not text:
                 continue
-            command, _, args = text.partition(" ")
+            command, *rest = text.split(maxsplit=1)
             command = command.lstrip("/").lower()
             if command in QUIT_WORDS:
                 return
             if not interactive:
-                click.echo(f"> {text}")
+                click.echo(f"> {clean(text)}")
             notice_waits(_say_waiting())
-            reply = _reply(runner, commands, ctx, command, args.strip())
+            reply = _reply(runner, commands, ctx, command, rest[0] if rest else "")
             if not signed_up:
                 signed_up = _runner_terminal(core.db, channel_id)
             if interactive:
@@ -252,10 +256,16 @@ def _runner_terminal(db: sqlite_utils.Database, channel_id: str) -> bool:
     `newsdigest run`'s own, as if `run` had made it: paused once a chat platform is configured,
     instead of printing its digests into the service's log for good."""
     from bot.store import channels as channel_store
+    from bot.store.database import is_busy
 
     row = channel_store.get_channel(db, "console", channel_id)
     if row is None:
         return False
     if channel_id == TERMINAL and row.origin == "chat":
-        channel_store.update_channel(db, row.id, origin="runner")
+        try:
+            channel_store.update_channel(db, row.id, origin="runner")
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            return False  # another process's lock held past the wait: after the next line
     return True
