@@ -19,9 +19,12 @@ import sqlite_utils
 from bot.ingest.errors import retried_daily
 from bot.ingest.parser import ParsedFeed
 from bot.ingest.policy import RETRY_DISABLED, FeedPollState, PollOutcome
+from bot.pipeline.story_upkeep import recount_feed_stories
 from bot.store import feeds as feed_store
+from bot.store import item_sites
 from bot.store.database import iso, transaction
 from bot.store.feeds import RETRIED_DAILY_SQL, FeedRow
+from bot.store.item_sites import items_site
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -109,6 +112,11 @@ def record_outcome(
             feed_store.update_unless_parked(db, feed.id, **guarded)
     if parsed is not None:
         feed_store.mark_first_read(db, feed.id, now)
+    # A new site link, address or items' site may make it another outlet, or another feed that
+    # shares its link (`bot.store.item_sites`): their stories' stored counts follow.
+    item_site = items_site(e.url for e in parsed.entries) if parsed else feed.item_site
+    was = (feed.url, feed.site_url, feed.item_site, feed.outlet_site)
+    recount_feed_stories(db, item_sites.settle(db, feed.id, item_site, was=was))
     return outcome
 
 

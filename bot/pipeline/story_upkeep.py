@@ -1,6 +1,7 @@
 """A story's row kept in step with its articles as the cluster stage files them: its counts,
 headline and first report (`refresh_counts`), and its slug, re-made from all its headlines once
-a second independent source has joined it (`settle_at_second_source`, `settle_slug`).
+a second independent source has joined it (`settle_at_second_source`, `settle_slug`); and its
+counts again when a poll changed which outlet a feed of its articles is (`recount_feed_stories`).
 
 `bot.pipeline.clustering` calls these inside each commit, under its write transaction; split out
 of it when it reached the 400-line limit (the clusterer's decisions and saved state there, the
@@ -10,6 +11,7 @@ stories' rows here).
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 import sqlite_utils
@@ -95,3 +97,32 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str, *, window: timedelt
         first_seen=first,
         headline=story_headline(db, story_id, members),
     )
+
+
+def recount_feed_stories(db: sqlite_utils.Database, feed_ids: Collection[int]) -> int:
+    """Count again the outlets and independent sources of the live stories holding articles of
+    `feed_ids`, whose outlet a poll just changed (a new site link, or their items' site:
+    `bot.store.item_sites`); returns how many stories' counts changed. The card counts its
+    members' outlets as they are now, so without this `stories`, `topics test` and a digest's
+    `min_sources` read the count of the outlets the articles had when they were filed."""
+    if not feed_ids:
+        return 0
+    marks = ",".join("?" for _ in feed_ids)
+    rows = db.execute(
+        f"SELECT DISTINCT a.story_id FROM articles a JOIN stories s ON s.id = a.story_id"
+        f" WHERE a.feed_id IN ({marks}) AND s.merged_into IS NULL",
+        sorted(feed_ids),
+    ).fetchall()
+    changed = 0
+    for (story_id,) in rows:
+        members = article_store.story_articles(db, story_id)
+        independent, _groups = independent_sources(members)
+        changed += story_store.set_outlet_counts(
+            db, story_id, outlet_count=len(story_outlets(members)), source_count=independent
+        )
+    if changed:
+        log.info(
+            "%d stories counted again: the outlet of feed(s) %s changed",
+            changed, ", ".join(map(str, sorted(feed_ids))),
+        )  # fmt: skip
+    return changed

@@ -7,6 +7,7 @@ deleted is recognised by its tombstone (bot.store.tombstones), and is not new ei
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from bot.redact import hidden_in_text
 from bot.store import article_profiles
 from bot.store.database import iso, parse_iso
 from bot.store.duplicates import entry_id, known_entry, pruned, seen_before, title_key
-from bot.store.feed_outlets import outlet_key
+from bot.store.item_sites import feed_outlet
 
 
 def insert_new(
@@ -72,11 +73,22 @@ def insert_new(
         if cursor.rowcount:
             feed_id = record["feed_id"]
             if feed_id not in feed_outlets:
-                feed = db.execute(
-                    "SELECT url, site_url, first_read_at FROM feeds WHERE id = ?", [feed_id]
-                ).fetchone()
+                found = list(
+                    db.query(
+                        "SELECT url, site_url, first_read_at,"
+                        f" {_outlet_site(db).removeprefix('f.')} AS outlet_site"
+                        " FROM feeds WHERE id = ?",
+                        [feed_id],
+                    )
+                )
+                feed = found[0] if found else None
                 feed_outlets[feed_id] = (
-                    (outlet_key(feed[0], feed[1]), parse_iso(feed[2])) if feed else (None, None)
+                    (
+                        feed_outlet(feed["url"], feed["site_url"], feed["outlet_site"]),
+                        parse_iso(feed["first_read_at"]),
+                    )
+                    if feed
+                    else (None, None)
                 )
             article = _to_article(record)
             # A feed not read before is being read now: this poll's entries are its backlog.
@@ -87,12 +99,32 @@ def insert_new(
     return new
 
 
-# Articles with their feed's address and site link, which say which outlet published them.
+# Articles with their feed's address, site link and the site its items link to when that
+# decides its outlet (`bot.store.item_sites`), which say which outlet published them.
 _SELECT = (
-    "SELECT a.*, f.url AS feed_url, f.site_url AS feed_site, f.first_read_at AS feed_first_read"
-    " FROM articles a"
+    "SELECT a.*, f.url AS feed_url, f.site_url AS feed_site, f.first_read_at AS feed_first_read,"
+    " {outlet_site} AS feed_outlet_site FROM articles a"
     " LEFT JOIN feeds f ON f.id = a.feed_id"
 )
+# Databases known to have migration 54's column. Reading one the migrations have not reached
+# yet (an upgrade's tests build such files with today's code) reads none: its feeds go by
+# their site links, as they did.
+_MIGRATED: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
+
+
+def _outlet_site(db: sqlite_utils.Database) -> str:
+    """The SQL for a joined feed's `outlet_site`: NULL before migration 54."""
+    if db not in _MIGRATED:
+        if "outlet_site" not in db["feeds"].columns_dict:
+            return "NULL"
+        _MIGRATED.add(db)
+    return "f.outlet_site"
+
+
+def _select(db: sqlite_utils.Database) -> str:
+    return _SELECT.format(outlet_site=_outlet_site(db))
+
+
 _ORDER = " ORDER BY COALESCE(a.published, a.seen_at), a.id"
 
 
@@ -107,7 +139,7 @@ def _to_article(row: dict[str, Any]) -> Article:
         published=parse_iso(row["published"]),
         feed_id=row["feed_id"],
         seen=parse_iso(row["seen_at"]),
-        outlet=outlet_key(row.get("feed_url"), row.get("feed_site")),
+        outlet=feed_outlet(row.get("feed_url"), row.get("feed_site"), row.get("feed_outlet_site")),
         feed_read_since=parse_iso(row.get("feed_first_read")),
     )
 
@@ -150,6 +182,7 @@ def clustered(
         marks = ",".join("?" for _ in chunk)
         rows = db.execute_returning_dicts(
             f"SELECT a.*, f.url AS feed_url, f.site_url AS feed_site,"
+            f" {_outlet_site(db)} AS feed_outlet_site,"
             f" f.first_read_at AS feed_first_read, w.idf AS clustered_idf,"
             f" p.profile AS clustered_raw FROM articles a"
             f" LEFT JOIN feeds f ON f.id = a.feed_id"
@@ -164,7 +197,7 @@ def clustered(
 
 
 def story_articles(db: sqlite_utils.Database, story_id: str) -> list[Article]:
-    rows = db.execute_returning_dicts(f"{_SELECT} WHERE a.story_id = ?{_ORDER}", [story_id])
+    rows = db.execute_returning_dicts(f"{_select(db)} WHERE a.story_id = ?{_ORDER}", [story_id])
     return [_to_article(r) for r in rows]
 
 
@@ -176,7 +209,7 @@ def articles_for_stories(
         return grouped
     marks = ",".join("?" for _ in story_ids)
     rows = db.execute_returning_dicts(
-        f"{_SELECT} WHERE a.story_id IN ({marks}){_ORDER}",
+        f"{_select(db)} WHERE a.story_id IN ({marks}){_ORDER}",
         list(story_ids),
     )
     for row in rows:
@@ -215,7 +248,7 @@ def any_unclustered(db: sqlite_utils.Database) -> bool:
 
 
 def unclustered(db: sqlite_utils.Database) -> list[Article]:
-    rows = db.execute_returning_dicts(f"{_SELECT} WHERE a.story_id IS NULL{_ORDER}")
+    rows = db.execute_returning_dicts(f"{_select(db)} WHERE a.story_id IS NULL{_ORDER}")
     return [_to_article(r) for r in rows]
 
 

@@ -12,7 +12,8 @@ it), so cutting every host to its domain would count all newsletters of one plat
 a paper's feeds on several hosts are one outlet by the site link they share. An aggregator feed is
 one outlet like any other feed, keyed by its own site, never by the sites its items link to: an
 item's link is the publisher's claim, and ten items of one aggregator are one feed's choice, not ten
-independent reports. Platforms that host many publishers under paths of one host (GitHub, Medium,
+independent reports (the one exception: feeds that share a placeholder or common site link while
+their items are on distinct sites of their own, `bot.store.item_sites`). Platforms that host many publishers under paths of one host (GitHub, Medium,
 Reddit, YouTube, FeedBurner, Bluesky, Telegram...) add the publisher's path to the key, as does an
 account path on any host (mastodon.social/@name, a tilde server's ~name); a feed on a bare address
 (127.0.0.1, localhost) has no site, and its name stands for its outlet, as before.
@@ -108,6 +109,12 @@ def outlet_key(url: str | None, site_url: str | None = None) -> str | None:
     """Which outlet a feed at `url` whose site link is `site_url` belongs to; None when neither
     names a site (see the module doc). Feeds with one key are one outlet."""
     return _site_key(site_url) or _site_key(url)
+
+
+def site_key(url: str | None) -> str | None:
+    """The outlet one link names, as `outlet_key` keys a site link: an item's link, say. Not
+    cached: every item has a link of its own, and they would push the feeds' few out."""
+    return _site_key.__wrapped__(url)
 
 
 @functools.lru_cache(maxsize=4096)

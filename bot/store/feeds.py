@@ -53,6 +53,10 @@ class FeedRow:
     # answered in full (a 200 read, not a 304): see `bot.ingest.policy`, `bot.pipeline.poll`.
     failing_since: datetime | None = None
     last_full_at: datetime | None = None
+    # The site all its items linked to at its last poll, and the outlet it goes by for it when
+    # its site link is a placeholder or shared (`bot.store.item_sites`); None: none.
+    item_site: str | None = None
+    outlet_site: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -61,7 +65,7 @@ class FeedRow:
 
     @property
     def outlet_key(self) -> str | None:
-        return outlet_key(self.url, self.site_url)
+        return self.outlet_site or outlet_key(self.url, self.site_url)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FeedRow:
@@ -88,6 +92,8 @@ class FeedRow:
             last_note=row.get("last_note"),
             failing_since=parse_iso(row.get("failing_since")),
             last_full_at=parse_iso(row.get("last_full_at")),
+            item_site=row.get("item_site"),
+            outlet_site=row.get("outlet_site"),
         )
 
 

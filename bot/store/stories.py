@@ -207,6 +207,19 @@ def update_counts(
     db.table("stories").update(story_id, fields)
 
 
+def set_outlet_counts(
+    db: sqlite_utils.Database, story_id: str, *, outlet_count: int, source_count: int
+) -> bool:
+    """The story's outlets and independent sources counted again (its outlets were decided
+    anew: `bot.pipeline.story_upkeep.recount_feed_stories`); whether they changed."""
+    cursor = db.execute(
+        "UPDATE stories SET outlet_count = ?, source_count = ?"
+        " WHERE id = ? AND (outlet_count != ? OR source_count != ?)",
+        [outlet_count, source_count, story_id, outlet_count, source_count],
+    )
+    return cursor.rowcount > 0
+
+
 def set_source_count(db: sqlite_utils.Database, story_id: str, source_count: int) -> None:
     """Only the independent sources, ahead of `update_counts` (the story's other counts wait)."""
     db.execute("UPDATE stories SET source_count = ? WHERE id = ?", [source_count, story_id])
