@@ -121,9 +121,20 @@ class StoryCard:
 
     @property
     def sources_label(self) -> str:
+        """'3 sources tracking this story', and why when the card lists more names than that:
+        outlets that ran one wire text count once ("(4 outlets; shared wire copy counted
+        once)"), and so do an outlet's feeds, listed each under its own name in Sources ("(1
+        outlet under 3 names; an outlet's feeds counted once)"): a count below the names
+        listed, unexplained, read as a contradiction."""
         noun = "source" if self.source_count == 1 else "sources"
         label = f"{self.source_count} {noun} tracking this story"
-        if self.outlet_count > self.source_count:
+        names = len({link.source for link in self.sources if link.source})
+        wire = self.outlet_count > self.source_count
+        if names > self.outlet_count >= 1:
+            outlets = "1 outlet" if self.outlet_count == 1 else f"{self.outlet_count} outlets"
+            counted = "an outlet's feeds and shared wire copy" if wire else "an outlet's feeds"
+            label += f" ({outlets} under {names} names; {counted} counted once)"
+        elif wire:
             label += f" ({self.outlet_count} outlets; shared wire copy counted once)"
         return label
 

@@ -65,6 +65,44 @@ def test_both_platforms_show_the_cards_own_count_label(
     assert _discord_count_line(card) == f"**{label}**"
 
 
+def _listing(*names: str) -> list[SourceLink]:
+    return [
+        SourceLink(name, f"Report {n}", f"https://{n}.example/a") for n, name in enumerate(names)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sources", "outlets", "listed", "label"),
+    [
+        # Three feeds of one site, each listed under its own name: the count says why it is 1.
+        (
+            1,
+            1,
+            _listing("Alpha Post", "Beta Herald", "Gamma Daily"),
+            "1 source tracking this story (1 outlet under 3 names; an outlet's feeds counted once)",
+        ),
+        # And both reasons at once.
+        (
+            2,
+            3,
+            _listing("Harbor Ledger", "Harbor Ledger Business", "Pinecrest Wire", "Valley Times"),
+            "2 sources tracking this story (3 outlets under 4 names; an outlet's feeds and shared"
+            " wire copy counted once)",
+        ),
+        # Two articles of one outlet under one name need no note.
+        (1, 1, _listing("Harbor Ledger", "Harbor Ledger"), "1 source tracking this story"),
+    ],
+)
+def test_a_count_below_the_names_listed_says_why(
+    sources: int, outlets: int, listed: list[SourceLink], label: str
+) -> None:
+    card = _card(sources=sources, outlets=outlets)
+    card.sources = listed
+    assert card.sources_label == label
+    assert _slack_count_line(card) == f"*{label}*"
+    assert _discord_count_line(card) == f"**{label}**"
+
+
 def _slack_buttons(card: StoryCard, *, full: bool = False) -> list[tuple[str, str]]:
     (message, *_) = card_messages(card, full=full)
     (actions,) = [b for b in message.blocks if b["type"] == "actions"]

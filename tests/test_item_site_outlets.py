@@ -131,7 +131,9 @@ def test_feeds_given_their_own_site_links_are_recounted_at_once(
     # Their items on the site link they share: one site, one outlet, as the rule has it.
     _add_and_poll(server, runner, "http://cms.example/", item_site="cms.example")
     slug = _slug(runner)
-    assert "1 source tracking this story" in _run(runner, "story", slug)
+    # The card lists three names and counts one outlet: it says why.
+    card = " ".join(_run(runner, "story", slug).replace("│", " ").split())
+    assert "1 source tracking this story (1 outlet under 3 names; an outlet's feeds counted" in card
     assert _stored_sources(runner) == 1
     # Each feed's link made its own site: three outlets now, the story's stored count too,
     # with no new article to trigger a recount.
