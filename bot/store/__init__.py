@@ -9,7 +9,8 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   reused, stored URLs rewritten in their one spelling), `durable` (fsync'd commits for the
   outbox), `lock` (one `newsdigest run` per database), `readonly` (a database this user may only
   read), `backup` (`newsdigest backup`).
-- The news: `feeds` (polling state, and the outlet a feed belongs to), `articles` (stored,
+- The news: `feeds` (polling state, and the outlet a feed belongs to; `item_sites`: the site
+  its items link to, its outlet when its site link is a placeholder or shared), `articles` (stored,
   filed under stories, read back), `duplicates` (which entries are stored already: dedupe, and
   the keys articles are stored under), `tombstones` (what is kept of pruned articles),
   `stories` (members, merges, slug aliases), `story_names` (what became of an old slug: each
