@@ -116,7 +116,7 @@ def record_outcome(
     # shares its link (`bot.store.item_sites`): their stories' stored counts follow.
     item_site = items_site(e.url for e in parsed.entries) if parsed else feed.item_site
     was = (feed.url, feed.site_url, feed.item_site, feed.outlet_site)
-    recount_feed_stories(db, item_sites.settle(db, feed.id, item_site, was=was))
+    recount_feed_stories(db, item_sites.settle(db, feed.id, item_site, was=was), now=now)
     return outcome
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlite_utils
 
@@ -20,9 +20,10 @@ from bot.cluster.slugs import make_slug
 from bot.cluster.wire import independent_sources
 from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
+from bot.pipeline.digest import MAX_LOOKBACK
 from bot.store import articles as article_store
 from bot.store import stories as story_store
-from bot.store.database import utcnow
+from bot.store.database import iso, utcnow
 from bot.topics.lookup import slugify
 
 log = logging.getLogger(__name__)
@@ -99,19 +100,26 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str, *, window: timedelt
     )
 
 
-def recount_feed_stories(db: sqlite_utils.Database, feed_ids: Collection[int]) -> int:
+def recount_feed_stories(
+    db: sqlite_utils.Database, feed_ids: Collection[int], *, now: datetime
+) -> int:
     """Count again the outlets and independent sources of the live stories holding articles of
     `feed_ids`, whose outlet a poll just changed (a new site link, or their items' site:
     `bot.store.item_sites`); returns how many stories' counts changed. The card counts its
     members' outlets as they are now, so without this `stories`, `topics test` and a digest's
-    `min_sources` read the count of the outlets the articles had when they were filed."""
+    `min_sources` read the count of the outlets the articles had when they were filed.
+
+    Only stories updated within a digest's longest look back (`MAX_LOOKBACK`): a story costs
+    about 3 ms, under the poll's write lock, and a feed's whole retention may hold thousands.
+    An older one's card still counts its outlets as they are; its stored count follows when it
+    next grows."""
     if not feed_ids:
         return 0
     marks = ",".join("?" for _ in feed_ids)
     rows = db.execute(
         f"SELECT DISTINCT a.story_id FROM articles a JOIN stories s ON s.id = a.story_id"
-        f" WHERE a.feed_id IN ({marks}) AND s.merged_into IS NULL",
-        sorted(feed_ids),
+        f" WHERE a.feed_id IN ({marks}) AND s.merged_into IS NULL AND s.last_updated >= ?",
+        [*sorted(feed_ids), iso(now - MAX_LOOKBACK)],
     ).fetchall()
     changed = 0
     for (story_id,) in rows:
