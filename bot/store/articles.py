@@ -106,14 +106,14 @@ _SELECT = (
     " {outlet_site} AS feed_outlet_site FROM articles a"
     " LEFT JOIN feeds f ON f.id = a.feed_id"
 )
-# Databases known to have migration 54's column. Reading one the migrations have not reached
+# Databases known to have migration 50's column. Reading one the migrations have not reached
 # yet (an upgrade's tests build such files with today's code) reads none: its feeds go by
 # their site links, as they did.
 _MIGRATED: weakref.WeakSet[sqlite_utils.Database] = weakref.WeakSet()
 
 
 def _outlet_site(db: sqlite_utils.Database) -> str:
-    """The SQL for a joined feed's `outlet_site`: NULL before migration 54."""
+    """The SQL for a joined feed's `outlet_site`: NULL before migration 50."""
     if db not in _MIGRATED:
         if "outlet_site" not in db["feeds"].columns_dict:
             return "NULL"

@@ -1,4 +1,4 @@
-"""Feeds whose outlet is the site their items link to, not their site link's (migration 54).
+"""Feeds whose outlet is the site their items link to, not their site link's (migration 50).
 
 A feed's outlet is its channel <link>'s site (`bot.store.feed_outlets.outlet_key`), which keeps a
 paper's section feeds one outlet. Three feeds of three publishers that all carried one placeholder
@@ -153,8 +153,8 @@ def _decide(db: sqlite_utils.Database, keys: set[str | None]) -> dict[int, str |
     return changed
 
 
-def m054_item_sites(db: sqlite_utils.Database) -> None:
-    """Migration 54: the site a feed's items link to, and the outlet it goes by for it; both
+def m050_item_sites(db: sqlite_utils.Database) -> None:
+    """Migration 50: the site a feed's items link to, and the outlet it goes by for it; both
     empty until each feed's next poll."""
     add_column(db, "feeds", "item_site", "TEXT")
     add_column(db, "feeds", "outlet_site", "TEXT")

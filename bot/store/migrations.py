@@ -25,7 +25,7 @@ from bot.store.feed_migrations import (
 )
 from bot.store.fold_key_migrations import m005_folded_slugs, m007_refold_keys
 from bot.store.history_indexes import m042_history_indexes, m043_failed_index
-from bot.store.item_sites import m054_item_sites
+from bot.store.item_sites import m050_item_sites
 from bot.store.outbox_migrations import (
     m014_delivery_waits,
     m015_delivery_release_at,
@@ -351,5 +351,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         "feeds remember when their failures began and their last full response",
         m049_feed_lifetimes,
     ),
-    (54, "feeds remember the site their items link to", m054_item_sites),
+    (50, "feeds remember the site their items link to", m050_item_sites),
 ]
