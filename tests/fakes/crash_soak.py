@@ -1,0 +1,760 @@
+"""A seeded crash-restart soak of the real bot: `python -m bot run` (the `newsdigest` CLI) on a real
+SQLite file, polling a loopback feed server whose feeds grow between rounds, posting to the fake
+Slack Web API (`fakes.slack_api`) and the fake Discord REST API and gateway (`fakes.discord_api`),
+an instant and a digest channel on each, and SIGKILLed at random moments, many times over.
+
+Each round publishes more (new stories, and new outlets on stories already out, which makes card
+edits and thread replies), makes the feeds due and the digest channels' minute slot missed (what
+a longer downtime would do; the bot's code is not touched), starts the process and kills it at
+one of three kinds of moment, drawn from the seed (or given by a test, `Kill`):
+
+- `time`: a delay after the start (start-up, catch-up, polls, clustering, cards, sends);
+- `feed`: a short delay after the n-th feed request (a poll, and the clustering after it);
+- `call`: at the n-th call of one kind to Slack or Discord (`KILL_CALLS`: posts, edits, threads
+  started, history reads), either before the platform takes it (nothing landed) or after it took
+  effect but before the answer leaves (landed, the answer lost: the "maybe sent" the bot must
+  look up after a restart).
+A kill whose moment never comes is made once the process is at rest.
+
+After the last round two runs are left to finish (`Soak.finish`): each runs until nothing is
+pending and the platforms have been quiet a moment, then is stopped with SIGTERM. `check` reads
+what the fakes recorded and the database: every story two outlets or more published has its card
+exactly once in each channel, no thread reply shows twice, no delivery is left pending, sending
+or failed (`Figures`). Allowed: a digest heading posted again after a kill between its post and
+its record (README "Digests", `bot.delivery.digest_heading`): counted as a heading with no card
+under it, at most one a kill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from aiohttp import web
+
+from bot.adapters.discord.messages import discord_nonce
+from bot.feedserver import FeedServer, RecordedRequest, Reply
+from fakes.discord_api import FakeDiscord
+from fakes.slack_api import APP_TOKEN, BOT_TOKEN, FakeSlackAPI
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+INSTANT = "C1INSTANT"
+DIGEST = "C2DIGEST"
+DISCORD = 222222222222222222  # a Discord digest channel of the bot's
+DISCORD_INSTANT = 333333333333333333
+CHANNELS = (INSTANT, DIGEST, str(DISCORD), str(DISCORD_INSTANT))
+OUTLETS = ("alpha", "bravo", "carmine", "delta", "ember")
+# Chat API calls a `call` kill may pick, and how often: posts most (cards, headings, replies).
+KILL_CALLS = (
+    ("chat.postMessage",) * 4
+    + ("chat.update", "conversations.history")
+    + ("discord:post",) * 3
+    + ("discord:edit", "discord:thread", "discord:history")
+)
+QUIET = 1.5  # seconds without a Slack call (and nothing pending) that count as done
+ROUND_LIMIT = 45.0  # seconds a kill round waits for its kill before killing it anyway
+FINISH_LIMIT = 90.0  # seconds the last run may take to finish before it is a failure
+
+
+# --- the news: invented places, people and events, written for this harness ------------------
+
+_SYLLABLES = ("ka", "lor", "vin", "dre", "mos", "tal", "quen", "bri", "zu", "fen", "ost", "mar")
+_EVENTS = (
+    ("bridge", "{place} opens the {name} bridge after {n} years of work"),
+    ("flood", "Floods close roads around {place} as the {name} river rises"),
+    ("strike", "{name} dock workers in {place} begin a {n} day strike"),
+    ("festival", "{place} hosts the {name} lantern festival for {n} thousand visitors"),
+    ("mine", "{name} mine near {place} reopens with {n} hundred jobs"),
+    ("vote", "{place} council votes on the {name} tram line costing {n} million"),
+    ("fire", "Firefighters contain the {name} forest fire north of {place}"),
+    ("ferry", "A new {name} ferry links {place} to the islands in {n} minutes"),
+)
+_ANGLES = (
+    "{title}",
+    "Officials in {place} confirm: {title}",
+    "{place} reacts: {title}",
+    "What we know so far. {title}",
+    "{name} latest: {title}",
+)
+# Each outlet writes its own lead (one text shared by two outlets would be wire copy, one source).
+_LEADS = (
+    "Reporters in {place} said on Monday that the {name} {kind} had drawn crowds, with {n}"
+    " named as the figure that mattered most to local families.",
+    "The {name} {kind} dominated talk across {place} this week. Council staff gave the number"
+    " {n} when asked, and promised a fuller statement before the weekend.",
+    "Residents of {place} woke to news of the {name} {kind}; shopkeepers we met said {n} was"
+    " lower than they had feared, though many still expect delays.",
+    "Our correspondent in {place} describes the {name} {kind} as the biggest local event in years,"
+    " and regional officials put the figure at {n} in a short briefing.",
+    "In {place}, the {name} {kind} has left schools and buses running late; a spokesperson cited"
+    " {n} and asked people to check the council website for updates.",
+)
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(3)).capitalize()
+
+
+@dataclass(slots=True)
+class Story:
+    key: str
+    place: str
+    name: str
+    event: int
+    n: int
+    outlets: list[str] = field(default_factory=list)  # in the order they publish
+
+    def title(self, outlet: str) -> str:
+        base = _EVENTS[self.event][1].format(place=self.place, name=self.name, n=self.n)
+        angle = _ANGLES[OUTLETS.index(outlet) % len(_ANGLES)]
+        return angle.format(title=base, place=self.place, name=self.name)
+
+    def text(self, outlet: str) -> str:
+        lead = _LEADS[OUTLETS.index(outlet) % len(_LEADS)]
+        return lead.format(place=self.place, name=self.name, kind=_EVENTS[self.event][0], n=self.n)
+
+
+@dataclass(slots=True)
+class Newsroom:
+    """What every outlet has published so far, growing round by round."""
+
+    rng: random.Random
+    stories: list[Story] = field(default_factory=list)
+    published: dict[str, list[tuple[Story, datetime]]] = field(
+        default_factory=lambda: {o: [] for o in OUTLETS}
+    )
+
+    def new_story(self) -> Story:
+        used = {s.name for s in self.stories} | {s.place for s in self.stories}
+        while True:
+            place, name = _word(self.rng), _word(self.rng)
+            if place != name and not {place, name} & used:
+                break
+        story = Story(
+            f"k{len(self.stories)}",
+            place,
+            name,
+            len(self.stories) % len(_EVENTS),
+            self.rng.randint(2, 90),
+        )
+        self.stories.append(story)
+        return story
+
+    def publish(self, story: Story, outlet: str, now: datetime) -> None:
+        story.outlets.append(outlet)
+        self.published[outlet].append((story, now))
+
+    def advance(self, now: datetime, new: int) -> None:
+        """One round's news: `new` stories from one or two outlets, and a new outlet on some
+        stories already out (a story that grows)."""
+        for story in self.stories:
+            left = [o for o in OUTLETS if o not in story.outlets]
+            if left and self.rng.random() < 0.3:
+                self.publish(story, self.rng.choice(left), now)
+        for _ in range(new):
+            story = self.new_story()
+            for outlet in self.rng.sample(OUTLETS, self.rng.choice((1, 2, 2, 3))):
+                self.publish(story, outlet, now)
+
+    def feed(self, outlet: str) -> bytes:
+        items = "".join(
+            f"<item><title>{escape(s.title(outlet))}</title>"
+            f"<link>https://{outlet}.example/n/{s.key}</link>"
+            f"<guid isPermaLink='false'>{outlet}-{s.key}</guid>"
+            f"<pubDate>{format_datetime(at)}</pubDate>"
+            f"<description>{escape(s.text(outlet))}</description></item>"
+            for s, at in reversed(self.published[outlet])
+        )
+        return (
+            f"<?xml version='1.0'?><rss version='2.0'><channel><title>{outlet.capitalize()}"
+            f" News</title><link>https://{outlet}.example/</link>{items}</channel></rss>"
+        ).encode()
+
+
+# --- fakes that can pull the trigger ---------------------------------------------------------
+
+
+class Trigger:
+    """The round's kill: which event fires it, and the process it kills."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.kind = ""
+        self.method = ""
+        self.count = 0
+        self.after = False  # slack: kill after the call took effect (its answer lost)
+        self.delay = 0.0
+        self.seen = 0
+        self.fired = ""  # what fired it, for the report
+        self.timers: list[threading.Timer] = []
+
+    def arm(self, proc: subprocess.Popen[bytes], kind: str, **how: Any) -> None:
+        with self.lock:
+            self.proc, self.kind, self.seen, self.fired = proc, kind, 0, ""
+            self.method = how.get("method", "")
+            self.count = how.get("count", 0)
+            self.after = how.get("after", False)
+            self.delay = how.get("delay", 0.0)
+
+    def disarm(self) -> None:
+        with self.lock:
+            self.proc, self.kind = None, ""
+            timers, self.timers = self.timers, []
+        for timer in timers:
+            timer.cancel()
+
+    def later(self, delay: float, why: str) -> None:
+        """Kills the process `delay` seconds from now, unless the round is over by then."""
+        timer = threading.Timer(delay, self.kill, [why])
+        with self.lock:
+            self.timers.append(timer)
+        timer.start()
+
+    def kill(self, why: str) -> None:
+        with self.lock:
+            proc, self.proc, self.kind = self.proc, None, ""
+            if proc is not None and proc.poll() is None:
+                os.kill(proc.pid, signal.SIGKILL)
+                self.fired = why
+
+    def call(self, method: str) -> str | None:
+        """Counts a chat API call (`KILL_CALLS`' names): "before" or "after" when this one is
+        the round's kill."""
+        with self.lock:
+            if self.kind != "call" or method != self.method:
+                return None
+            self.seen += 1
+            if self.seen != self.count:
+                return None
+            return "after" if self.after else "before"
+
+    def feed_request(self) -> None:
+        with self.lock:
+            if self.kind != "feed":
+                return
+            self.seen += 1
+            if self.seen != self.count:
+                return
+            why = f"feed request {self.count} + {self.delay:.2f}s"
+        self.later(self.delay, why)
+
+
+class KillingSlack(FakeSlackAPI):
+    """The fake Slack Web API, which kills the bot at the trigger's call: before the call takes
+    effect, or after, so the answer never reaches the bot."""
+
+    def __init__(self, trigger: Trigger) -> None:
+        super().__init__()
+        self.trigger = trigger
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        when = self.trigger.call(method)
+        if when == "before":
+            self.trigger.kill(f"{method} #{self.trigger.count}, before it landed")
+            return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+        response = await super()._api(request)
+        if when == "after":
+            self.trigger.kill(f"{method} #{self.trigger.count}, landed, answer lost")
+        return response
+
+
+class KillingDiscord(FakeDiscord):
+    """The fake Discord REST API, killing the bot at the trigger's call as `KillingSlack` does."""
+
+    def __init__(self, trigger: Trigger) -> None:
+        super().__init__()
+        self.trigger = trigger
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        name = discord_call(request.method, "/" + request.match_info["tail"])
+        when = self.trigger.call(name) if name else None
+        if when == "before":
+            self.trigger.kill(f"{name} #{self.trigger.count}, before it landed")
+            return web.json_response({"message": "kill", "code": 0}, status=500)
+        response = await super()._handle(request)
+        if when == "after":
+            self.trigger.kill(f"{name} #{self.trigger.count}, landed, answer lost")
+        return response
+
+
+def discord_call(method: str, path: str) -> str | None:
+    """The name `KILL_CALLS` gives a Discord request: a post (card, heading, thread reply), an
+    edit, a thread started, a history read."""
+    if method == "POST" and re.fullmatch(r"/channels/\d+/messages", path):
+        return "discord:post"
+    if method == "PATCH" and re.fullmatch(r"/channels/\d+/messages/\d+", path):
+        return "discord:edit"
+    if method == "POST" and re.fullmatch(r"/channels/\d+/messages/\d+/threads", path):
+        return "discord:thread"
+    if method == "GET" and re.fullmatch(r"/channels/\d+/messages", path):
+        return "discord:history"
+    return None
+
+
+class KillingFeeds(FeedServer):
+    def __init__(self, trigger: Trigger) -> None:
+        super().__init__()
+        self.trigger = trigger
+
+    def _record(self, request: RecordedRequest) -> None:
+        super()._record(request)
+        self.trigger.feed_request()
+
+
+class ChatThread:
+    """The fake Slack and Discord on an event loop of their own thread: they outlive every bot
+    process."""
+
+    def __init__(self, slack: FakeSlackAPI, discord: FakeDiscord) -> None:
+        self.slack = slack
+        self.discord = discord
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+
+    def __enter__(self) -> ChatThread:
+        self.thread.start()
+        self.call(self.slack.start())
+        self.call(self.discord.start())
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.call(self.slack.stop())
+        self.call(self.discord.close())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+    def call(self, coro: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
+
+    def snapshot(self) -> Recorded:
+        """What the fakes hold, copied on their own loop."""
+
+        async def copy() -> Recorded:
+            return Recorded(
+                slack=json.loads(json.dumps(self.slack.messages)),
+                discord={
+                    cid: [json.loads(json.dumps(self.discord.messages[m])) for m in ids]
+                    for cid, ids in self.discord.channels.items()
+                },
+            )
+
+        result: Recorded = self.call(copy())
+        return result
+
+
+@dataclass(slots=True)
+class Recorded:
+    slack: dict[str, list[dict[str, Any]]]  # channel id -> messages, oldest first
+    discord: dict[int, list[dict[str, Any]]]  # channel (or thread) id -> messages, oldest first
+
+
+# --- the soak --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Kill:
+    """A round's kill chosen by a test: at the `count`-th call `method` (`KILL_CALLS`), before
+    it lands or `after` it did."""
+
+    method: str
+    count: int
+    after: bool
+    kind: str = "call"
+
+
+@dataclass(slots=True)
+class Figures:
+    seed: int
+    rounds: int = 0
+    kills: int = 0
+    kill_points: list[str] = field(default_factory=list)
+    cards: int = 0
+    expected_cards: int = 0
+    duplicate_cards: list[str] = field(default_factory=list)
+    dropped_cards: list[str] = field(default_factory=list)
+    headings: int = 0
+    # Headings with no card under them. Allowed: a kill between a heading's post and its
+    # record shows it twice (`bot.delivery.digest_heading`), at most once a kill.
+    extra_headings: int = 0
+    replies: int = 0
+    duplicate_replies: list[str] = field(default_factory=list)
+    unsettled: dict[str, int] = field(default_factory=dict)  # deliveries left, by state
+    split_stories: list[str] = field(default_factory=list)  # the clusterer's doing, not delivery
+    finished: bool = True
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.finished
+            and not self.duplicate_cards
+            and not self.dropped_cards
+            and not self.duplicate_replies
+            and not self.unsettled
+            and self.extra_headings <= self.kills
+        )
+
+    def summary(self) -> str:
+        lines = [
+            f"seed {self.seed}: {self.rounds} rounds, {self.kills} kills, {self.seconds:.0f} s",
+            f"cards {self.cards} of {self.expected_cards} expected,"
+            f" duplicates {len(self.duplicate_cards)}, drops {len(self.dropped_cards)}",
+            f"headings {self.headings} (with no card under them, allowed after a kill:"
+            f" {self.extra_headings}),"
+            f" thread replies {self.replies}, duplicate replies {len(self.duplicate_replies)}",
+        ]
+        if self.unsettled:
+            lines.append(f"deliveries not settled: {self.unsettled}")
+        if not self.finished:
+            lines.append("the last run did not finish")
+        if self.split_stories:
+            lines.append(f"stories the clusterer split (not checked): {self.split_stories}")
+        for name in ("duplicate_cards", "dropped_cards", "duplicate_replies"):
+            for item in getattr(self, name):
+                lines.append(f"  {name}: {item}")
+        return "\n".join(lines)
+
+
+class Soak:
+    def __init__(self, workdir: Path, seed: int, *, log: Callable[[str], None] = print) -> None:
+        self.dir = workdir
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.newsroom = Newsroom(random.Random(seed * 7919 + 1))
+        self.trigger = Trigger()
+        self.slack = KillingSlack(self.trigger)
+        self.discord = KillingDiscord(self.trigger)
+        self.feeds = KillingFeeds(self.trigger)
+        self.db_path = workdir / "nd.db"
+        self.config = workdir / "newsdigest.toml"
+        self.figures = Figures(seed)
+        self.log = log
+        self.round_started = 0.0
+
+    # --- set-up ----------------------------------------------------------------------------
+
+    def write_config(self) -> None:
+        feeds = "".join(
+            f'[[feeds]]\nurl = "{self.feeds.url("/" + o)}"\nname = "{o.capitalize()} News"\n'
+            'interval = "60s"\n\n'
+            for o in OUTLETS
+        )
+        self.config.write_text(
+            f'database = "{self.db_path}"\n\n[polling]\nallow_private_networks = true\n'
+            "timeout = 5\n\n[digests]\nsize = 50\n\n"
+            + feeds
+            + f'[[channels]]\nplatform = "slack"\nid = "{INSTANT}"\nmode = "instant"\n'
+            "min_sources = 2\n\n"
+            f'[[channels]]\nplatform = "slack"\nid = "{DIGEST}"\nmode = "digest"\n'
+            'schedule = "* * * * *"\ntimezone = "UTC"\nmin_sources = 2\n\n'
+            f'[[channels]]\nplatform = "discord"\nid = "{DISCORD}"\nmode = "digest"\n'
+            'schedule = "* * * * *"\ntimezone = "UTC"\nmin_sources = 2\n\n'
+            f'[[channels]]\nplatform = "discord"\nid = "{DISCORD_INSTANT}"\nmode = "instant"\n'
+            "min_sources = 2\n"
+        )
+
+    def env(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("NEWSDIGEST_", "SLACK_", "DISCORD_"))
+        }
+        env.update(
+            PYTHONPATH=str(ROOT),
+            NEWSDIGEST_CONFIG=str(self.config),
+            NEWSDIGEST_HEALTH_PORT="off",
+            NEWSDIGEST_LOG_FORMAT="text",
+            NEWSDIGEST_POLL_TICK="1",
+            NEWSDIGEST_START_SPREAD="0",
+            NEWSDIGEST_POST_PACE="0.05",
+            NEWSDIGEST_UPDATE_INTERVAL="1",
+            NEWSDIGEST_SHUTDOWN_GRACE="5",
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_APP_TOKEN=APP_TOKEN,
+            SLACK_API_URL=self.slack.api_url,
+            SLACK_MODE="socket",
+            DISCORD_TOKEN="fake-token",
+            DISCORD_API_URL=self.discord.base,
+            DISCORD_GATEWAY_URL=self.discord.gateway_url,
+        )
+        return env
+
+    def publish(self, new: int) -> None:
+        self.newsroom.advance(datetime.now(UTC), new)
+        for outlet in OUTLETS:
+            self.feeds.route("/" + outlet, Reply(body=self.newsroom.feed(outlet)))
+
+    def time_passes(self) -> None:
+        """What a downtime of a few minutes leaves: every feed due, the digest's slot missed.
+        Only done while no process runs."""
+        if not self.db_path.exists():
+            return
+        past = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
+        with sqlite3.connect(self.db_path) as db:
+            db.execute("UPDATE feeds SET next_poll_at = ?", [past])
+            db.execute("UPDATE digest_runs SET scheduled_for = ?", [past])
+
+    def start(self) -> subprocess.Popen[bytes]:
+        self.figures.rounds += 1
+        log = open(self.dir / f"run{self.figures.rounds:03d}.log", "wb")  # noqa: SIM115
+        self.round_started = time.monotonic()
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            env=self.env(),
+            cwd=self.dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
+
+    # --- rounds ----------------------------------------------------------------------------
+
+    def kill_round(self, plan: Kill | None = None) -> None:
+        """One round: news published, time passed, the bot started and killed, at the `plan`'s
+        moment or at one drawn from the seed."""
+        self.publish(self.rng.randint(1, 4))
+        self.time_passes()
+        proc = self.start()
+        kind = (
+            plan.kind if plan else self.rng.choice(("time", "time", "feed", "call", "call", "call"))
+        )
+        if plan is not None:
+            self.trigger.arm(
+                proc, plan.kind, method=plan.method, count=plan.count, after=plan.after
+            )
+        elif kind == "call":
+            method = self.rng.choice(KILL_CALLS)
+            count = self.rng.randint(1, 4 if method.endswith(("postMessage", "post")) else 2)
+            self.trigger.arm(
+                proc, "call", method=method, count=count, after=self.rng.random() < 0.6
+            )
+        elif kind == "feed":
+            self.trigger.arm(
+                proc,
+                "feed",
+                count=self.rng.randint(1, len(OUTLETS)),
+                delay=self.rng.uniform(0.0, 1.0),
+            )
+        else:
+            self.trigger.arm(proc, "time")
+            delay = self.rng.uniform(0.5, 9.0)
+            self.trigger.later(delay, f"{delay:.2f}s after start")
+        # A kill whose event never comes (no such call this round) would leave the process
+        # idle: it is then killed once it has nothing left to do, a kill at rest.
+        if not self._wait_busy(proc, ROUND_LIMIT):
+            self.trigger.kill(f"at rest, {time.monotonic() - self.round_started:.1f}s")
+        proc.wait(10)
+        self.trigger.disarm()
+        if proc.returncode == -signal.SIGKILL:
+            self.figures.kills += 1
+            self.figures.kill_points.append(
+                f"round {self.figures.rounds}: {kind}: {self.trigger.fired}"
+            )
+        else:
+            self.figures.kill_points.append(
+                f"round {self.figures.rounds}: exited {proc.returncode} before its kill"
+            )
+
+    def _running(self) -> bool:
+        """Whether the round's process has started (caught up and logged that it is running)."""
+        log = self.dir / f"run{self.figures.rounds:03d}.log"
+        return b"newsdigest running" in log.read_bytes()
+
+    def _wait_busy(self, proc: subprocess.Popen[bytes], limit: float) -> bool:
+        """Waits until the process ends (True), or has been running with nothing left to do
+        and no Slack call for `QUIET` seconds, or `limit` seconds have passed (False)."""
+        deadline = time.monotonic() + limit
+        quiet_since = time.monotonic()
+        calls = -1
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return True
+            time.sleep(0.1)
+            now_calls = len(self.slack.calls) + len(self.discord.requests)
+            if now_calls != calls or not self._running() or self._pending():
+                calls, quiet_since = now_calls, time.monotonic()
+            elif time.monotonic() - quiet_since > QUIET:
+                return False
+        return False
+
+    def finish(self) -> None:
+        """The last runs, each left alone until it is done, then stopped as an operator would.
+        The first polls what the last kill left unread, after its start's catch-up digest had
+        gone: those stories wait for the digest channels' next digest, which a second run's
+        catch-up sends."""
+        for _ in range(2):
+            self.time_passes()
+            proc = self.start()
+            if self._wait_busy(proc, FINISH_LIMIT):
+                self.figures.finished = False  # it exited by itself
+            elif time.monotonic() - self.round_started > FINISH_LIMIT:
+                self.figures.finished = False  # it never came to rest
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                    self.figures.finished = False
+
+    def _pending(self) -> bool:
+        """Whether the bot has anything left to do: deliveries not settled, or feeds due."""
+        try:
+            with sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=1) as db:
+                now = datetime.now(UTC).isoformat()
+                left = db.execute(
+                    "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'sending')"
+                ).fetchone()[0]
+                due = db.execute(
+                    "SELECT count(*) FROM feeds WHERE next_poll_at IS NULL OR next_poll_at <= ?",
+                    [now],
+                ).fetchone()[0]
+        except sqlite3.Error:
+            return True
+        return bool(left or due)
+
+    def run(self, rounds: int, plan: list[Kill] | None = None) -> Figures:
+        """`rounds` kill rounds drawn from the seed (or the kills `plan` lists), then two runs
+        left to finish (`finish`), and the invariants checked."""
+        started = time.monotonic()
+        with self.feeds, ChatThread(self.slack, self.discord) as chat:
+            self.write_config()  # the feed server's port is known now
+            for kill in plan or [None] * rounds:
+                self.kill_round(kill)
+            self.publish(0)
+            self.finish()
+            recorded = chat.snapshot()
+        self.check(recorded)
+        self.figures.seconds = time.monotonic() - started
+        return self.figures
+
+    # --- the invariants --------------------------------------------------------------------
+
+    def check(self, recorded: Recorded) -> None:
+        f = self.figures
+        db = sqlite3.connect(self.db_path)
+        try:
+            story_of = dict(db.execute("SELECT guid, story_id FROM articles").fetchall())
+            states = Counter(
+                s for (s,) in db.execute("SELECT state FROM deliveries WHERE kind != 'refresh'")
+            )
+            nonces = {
+                discord_nonce(nonce): (kind, story)
+                for nonce, kind, story in db.execute("SELECT nonce, kind, story_id FROM deliveries")
+            }
+        finally:
+            db.close()
+        f.unsettled = {s: n for s, n in states.items() if s in ("pending", "sending", "failed")}
+        expected: set[str] = set()
+        for story in self.newsroom.stories:
+            ids = {story_of.get(f"{o}-{story.key}") for o in story.outlets}
+            if len(ids) != 1 or None in ids:
+                f.split_stories.append(f"{story.key} -> {sorted(map(str, ids))}")
+                continue
+            if len(set(story.outlets)) >= 2:
+                expected.add(str(ids.pop()))
+        for channel in CHANNELS:
+            if channel.isdigit():
+                shown = discord_channel(recorded.discord, int(channel), nonces)
+            else:
+                shown = slack_channel(recorded.slack.get(channel, []))
+            self.check_channel(channel, shown, expected)
+
+    def check_channel(self, channel: str, shown: Shown, expected: set[str]) -> None:
+        f = self.figures
+        cards = Counter(shown.cards)
+        f.cards += len(shown.cards)
+        f.expected_cards += len(expected)
+        for story_id, n in cards.items():
+            if n > 1:
+                f.duplicate_cards.append(f"{channel} {story_id} x{n}")
+        for story_id in sorted(expected - set(cards)):
+            f.dropped_cards.append(f"{channel} {story_id}")
+        f.headings += len(shown.headings)
+        f.extra_headings += shown.bare_headings
+        for root, texts in shown.replies.items():
+            f.replies += len(texts)
+            for text, n in Counter(texts).items():
+                if n > 1:
+                    f.duplicate_replies.append(f"{channel} thread {root}: {text[:80]!r} x{n}")
+
+
+@dataclass(slots=True)
+class Shown:
+    """A channel as its members see it: the story of each card, the text of each other message
+    (digest headings), and each card's thread (its root -> the text of each reply)."""
+
+    cards: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Headings with no card under them: the next top-level message is another heading, or
+    # there is none. A heading posted again after a kill between its post and its record.
+    bare_headings: int = 0
+    _last_was_heading: bool = False
+
+    def card(self, story: str) -> None:
+        self.cards.append(story)
+        self._last_was_heading = False
+
+    def heading(self, text: str) -> None:
+        self.bare_headings += self._last_was_heading
+        self.headings.append(text)
+        self._last_was_heading = True
+
+    def done(self) -> Shown:
+        self.bare_headings += self._last_was_heading
+        return self
+
+
+def slack_channel(messages: list[dict[str, Any]]) -> Shown:
+    """Cards carry the story in their metadata; replies are in threads."""
+    shown = Shown()
+    for m in messages:
+        meta = m.get("metadata", {})
+        if "thread_ts" in m:
+            shown.replies[m["thread_ts"]].append(m.get("text", ""))
+        elif meta.get("event_type") == "newsdigest_story":
+            shown.card(meta["event_payload"]["story_id"])
+        else:
+            shown.heading(m.get("text", ""))
+    return shown.done()
+
+
+def discord_channel(
+    channels: dict[int, list[dict[str, Any]]],
+    channel: int,
+    nonces: dict[str, tuple[str, str]],
+) -> Shown:
+    """A card is known by its nonce (the outbox row's, as Discord took it); its thread is the
+    channel of the card's message id."""
+    shown = Shown()
+    for m in channels.get(channel, []):
+        kind, story = nonces.get(str(m.get("nonce")), ("", ""))
+        if kind == "story":
+            shown.card(story)
+        else:
+            shown.heading(str(m.get("content")))
+        for reply in channels.get(int(m["id"]), []):
+            what = reply.get("content") or json.dumps(reply.get("embeds"), sort_keys=True)
+            shown.replies[m["id"]].append(str(what))
+    return shown.done()
