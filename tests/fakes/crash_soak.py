@@ -16,13 +16,13 @@ one of three kinds of moment, drawn from the seed (or given by a test, `Kill`):
   look up after a restart).
 A kill whose moment never comes is made once the process is at rest.
 
-After the last round two runs are left to finish (`Soak.finish`): each runs until nothing is
-pending and the platforms have been quiet a moment, then is stopped with SIGTERM. `check` reads
+After the last round the bot is left to finish (`Soak.finish`): a run, or two, each until nothing
+is pending and the platforms have been quiet a moment, then stopped with SIGTERM. `check` reads
 what the fakes recorded and the database: every story two outlets or more published has its card
 exactly once in each channel, no thread reply shows twice, no delivery is left pending, sending
 or failed (`Figures`). Allowed: a digest heading posted again after a kill between its post and
-its record (README "Digests", `bot.delivery.digest_heading`): counted as a heading with no card
-under it, at most one a kill.
+its record (README "Digests", `bot.delivery.digest_heading`): a heading with no card under it,
+the last post of a killed run in its channel.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ KILL_CALLS = (
 )
 QUIET = 1.5  # seconds without a Slack call (and nothing pending) that count as done
 ROUND_LIMIT = 45.0  # seconds a kill round waits for its kill before killing it anyway
+HOLD_WAIT = 5.0  # seconds a kill after a call waits for the call it holds (`Kill.hold`)
 FINISH_LIMIT = 90.0  # seconds the last run may take to finish before it is a failure
 
 
@@ -202,9 +203,11 @@ class Trigger:
         self.count = 0
         self.after = False  # slack: kill after the call took effect (its answer lost)
         self.delay = 0.0
+        self.hold_method, self.hold_count, self.hold_seen = "", 0, 0
         self.seen = 0
         self.fired = ""  # what fired it, for the report
         self.timers: list[threading.Timer] = []
+        self.round = 0  # the run under way (`Soak.start`), whose posts the fakes tag with it
 
     def arm(self, proc: subprocess.Popen[bytes], kind: str, **how: Any) -> None:
         with self.lock:
@@ -213,6 +216,31 @@ class Trigger:
             self.count = how.get("count", 0)
             self.after = how.get("after", False)
             self.delay = how.get("delay", 0.0)
+            self.hold_method, self.hold_count = how.get("hold") or ("", 0)
+            self.hold_seen = 0
+
+    def holds(self, method: str) -> bool:
+        """Whether this call is the one to hold: taken, and its answer kept back until the
+        kill, so that the kill finds it "maybe sent" too."""
+        with self.lock:
+            if not self.kind or method != self.hold_method:
+                return False
+            self.hold_seen += 1
+            return self.hold_seen == self.hold_count
+
+    async def until_killed(self) -> None:
+        while self.proc is not None:
+            await asyncio.sleep(0.05)
+
+    async def kill_after(self, why: str) -> None:
+        """The kill after a call landed; with a call to hold, once that one is held too (or has
+        not come within a few seconds: then the kill finds one call "maybe sent", not two)."""
+        deadline = time.monotonic() + HOLD_WAIT
+        while self.hold_method and self.hold_seen < self.hold_count:
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.02)
+        self.kill(why)
 
     def disarm(self) -> None:
         with self.lock:
@@ -264,6 +292,13 @@ class KillingSlack(FakeSlackAPI):
     def __init__(self, trigger: Trigger) -> None:
         super().__init__()
         self.trigger = trigger
+        self.posted_in: dict[str, int] = {}  # message ts -> the run that posted it
+
+    def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
+        result = super()._chat_postMessage(body)
+        if result.get("ok"):
+            self.posted_in[result["ts"]] = self.trigger.round
+        return result
 
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -273,7 +308,9 @@ class KillingSlack(FakeSlackAPI):
             return web.json_response({"ok": False, "error": "internal_error"}, status=500)
         response = await super()._api(request)
         if when == "after":
-            self.trigger.kill(f"{method} #{self.trigger.count}, landed, answer lost")
+            await self.trigger.kill_after(f"{method} #{self.trigger.count}, landed, answer lost")
+        elif self.trigger.holds(method):
+            await self.trigger.until_killed()
         return response
 
 
@@ -283,6 +320,13 @@ class KillingDiscord(FakeDiscord):
     def __init__(self, trigger: Trigger) -> None:
         super().__init__()
         self.trigger = trigger
+        self.posted_in: dict[str, int] = {}  # message id -> the run that posted it
+
+    def _create_message(self, body: Any, query: Any, channel: str) -> tuple[int, Any, dict]:
+        status, answer, headers = super()._create_message(body, query, channel)
+        if status == 200:
+            self.posted_in.setdefault(str(answer["id"]), self.trigger.round)
+        return status, answer, headers
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         name = discord_call(request.method, "/" + request.match_info["tail"])
@@ -292,7 +336,9 @@ class KillingDiscord(FakeDiscord):
             return web.json_response({"message": "kill", "code": 0}, status=500)
         response = await super()._handle(request)
         if when == "after":
-            self.trigger.kill(f"{name} #{self.trigger.count}, landed, answer lost")
+            await self.trigger.kill_after(f"{name} #{self.trigger.count}, landed, answer lost")
+        elif name and self.trigger.holds(name):
+            await self.trigger.until_killed()
         return response
 
 
@@ -355,6 +401,7 @@ class ChatThread:
                     cid: [json.loads(json.dumps(self.discord.messages[m])) for m in ids]
                     for cid, ids in self.discord.channels.items()
                 },
+                posted_in={**self.slack.posted_in, **self.discord.posted_in},
             )
 
         result: Recorded = self.call(copy())
@@ -365,6 +412,7 @@ class ChatThread:
 class Recorded:
     slack: dict[str, list[dict[str, Any]]]  # channel id -> messages, oldest first
     discord: dict[int, list[dict[str, Any]]]  # channel (or thread) id -> messages, oldest first
+    posted_in: dict[str, int]  # a message's Slack ts or Discord id -> the run that posted it
 
 
 # --- the soak --------------------------------------------------------------------------------
@@ -373,11 +421,15 @@ class Recorded:
 @dataclass(frozen=True, slots=True)
 class Kill:
     """A round's kill chosen by a test: at the `count`-th call `method` (`KILL_CALLS`), before
-    it lands or `after` it did."""
+    it lands or `after` it did; `hold` (a method and a count): that call is taken, and its
+    answer held back until the kill, a second call left "maybe sent"; `news`: the stories the
+    round publishes."""
 
     method: str
     count: int
     after: bool
+    hold: tuple[str, int] | None = None
+    news: int = 2
     kind: str = "call"
 
 
@@ -393,8 +445,9 @@ class Figures:
     dropped_cards: list[str] = field(default_factory=list)
     headings: int = 0
     # Headings with no card under them. Allowed: a kill between a heading's post and its
-    # record shows it twice (`bot.delivery.digest_heading`), at most once a kill.
+    # record shows it twice (`bot.delivery.digest_heading`): the last post of a killed run.
     extra_headings: int = 0
+    duplicate_headings: list[str] = field(default_factory=list)  # bare, and no kill explains it
     replies: int = 0
     duplicate_replies: list[str] = field(default_factory=list)
     unsettled: dict[str, int] = field(default_factory=dict)  # deliveries left, by state
@@ -410,7 +463,7 @@ class Figures:
             and not self.dropped_cards
             and not self.duplicate_replies
             and not self.unsettled
-            and self.extra_headings <= self.kills
+            and not self.duplicate_headings
         )
 
     def summary(self) -> str:
@@ -418,8 +471,8 @@ class Figures:
             f"seed {self.seed}: {self.rounds} rounds, {self.kills} kills, {self.seconds:.0f} s",
             f"cards {self.cards} of {self.expected_cards} expected,"
             f" duplicates {len(self.duplicate_cards)}, drops {len(self.dropped_cards)}",
-            f"headings {self.headings} (with no card under them, allowed after a kill:"
-            f" {self.extra_headings}),"
+            f"headings {self.headings} (with no card under them: {self.extra_headings} after a"
+            f" kill lost its record, allowed; {len(self.duplicate_headings)} otherwise),"
             f" thread replies {self.replies}, duplicate replies {len(self.duplicate_replies)}",
         ]
         if self.unsettled:
@@ -428,7 +481,7 @@ class Figures:
             lines.append("the last run did not finish")
         if self.split_stories:
             lines.append(f"stories the clusterer split (not checked): {self.split_stories}")
-        for name in ("duplicate_cards", "dropped_cards", "duplicate_replies"):
+        for name in ("duplicate_cards", "dropped_cards", "duplicate_replies", "duplicate_headings"):
             for item in getattr(self, name):
                 lines.append(f"  {name}: {item}")
         return "\n".join(lines)
@@ -449,6 +502,8 @@ class Soak:
         self.figures = Figures(seed)
         self.log = log
         self.round_started = 0.0
+        self.killed: set[int] = set()  # the runs that ended in a SIGKILL
+        self.proc: subprocess.Popen[bytes] | None = None  # the latest run
 
     # --- set-up ----------------------------------------------------------------------------
 
@@ -515,9 +570,10 @@ class Soak:
 
     def start(self) -> subprocess.Popen[bytes]:
         self.figures.rounds += 1
+        self.trigger.round = self.figures.rounds
         log = open(self.dir / f"run{self.figures.rounds:03d}.log", "wb")  # noqa: SIM115
         self.round_started = time.monotonic()
-        return subprocess.Popen(
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run"],
             env=self.env(),
             cwd=self.dir,
@@ -525,22 +581,23 @@ class Soak:
             stdout=log,
             stderr=log,
         )
+        log.close()  # the child has its own copy
+        return self.proc
 
     # --- rounds ----------------------------------------------------------------------------
 
     def kill_round(self, plan: Kill | None = None) -> None:
         """One round: news published, time passed, the bot started and killed, at the `plan`'s
         moment or at one drawn from the seed."""
-        self.publish(self.rng.randint(1, 4))
+        self.publish(plan.news if plan else self.rng.randint(1, 4))
         self.time_passes()
         proc = self.start()
         kind = (
             plan.kind if plan else self.rng.choice(("time", "time", "feed", "call", "call", "call"))
         )
         if plan is not None:
-            self.trigger.arm(
-                proc, plan.kind, method=plan.method, count=plan.count, after=plan.after
-            )
+            how = {"method": plan.method, "count": plan.count, "after": plan.after}
+            self.trigger.arm(proc, plan.kind, hold=plan.hold, **how)
         elif kind == "call":
             method = self.rng.choice(KILL_CALLS)
             count = self.rng.randint(1, 4 if method.endswith(("postMessage", "post")) else 2)
@@ -566,6 +623,7 @@ class Soak:
         self.trigger.disarm()
         if proc.returncode == -signal.SIGKILL:
             self.figures.kills += 1
+            self.killed.add(self.figures.rounds)
             self.figures.kill_points.append(
                 f"round {self.figures.rounds}: {kind}: {self.trigger.fired}"
             )
@@ -598,10 +656,11 @@ class Soak:
 
     def finish(self) -> None:
         """The last runs, each left alone until it is done, then stopped as an operator would.
-        The first polls what the last kill left unread, after its start's catch-up digest had
-        gone: those stories wait for the digest channels' next digest, which a second run's
-        catch-up sends."""
+        One, or two when the first read news the kills had left unread: its start's catch-up
+        digest had gone before, so those stories wait for the digest channels' next digest,
+        which a second run's catch-up sends."""
         for _ in range(2):
+            articles = self._articles()
             self.time_passes()
             proc = self.start()
             if self._wait_busy(proc, FINISH_LIMIT):
@@ -616,6 +675,12 @@ class Soak:
                     proc.kill()
                     proc.wait()
                     self.figures.finished = False
+            if self._articles() == articles:
+                return
+
+    def _articles(self) -> int:
+        with sqlite3.connect(self.db_path) as db:
+            return int(db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def _pending(self) -> bool:
         """Whether the bot has anything left to do: deliveries not settled, or feeds due."""
@@ -634,16 +699,28 @@ class Soak:
         return bool(left or due)
 
     def run(self, rounds: int, plan: list[Kill] | None = None) -> Figures:
-        """`rounds` kill rounds drawn from the seed (or the kills `plan` lists), then two runs
+        """`rounds` kill rounds drawn from the seed (or the kills `plan` lists), then the bot
         left to finish (`finish`), and the invariants checked."""
         started = time.monotonic()
         with self.feeds, ChatThread(self.slack, self.discord) as chat:
             self.write_config()  # the feed server's port is known now
-            for kill in plan or [None] * rounds:
-                self.kill_round(kill)
-            self.publish(0)
-            self.finish()
+            try:
+                for kill in plan or [None] * rounds:
+                    self.kill_round(kill)
+                self.publish(0)
+                self.finish()
+            finally:
+                # However the soak ends (a failed wait, Ctrl-C), no bot outlives it.
+                if self.proc is not None and self.proc.poll() is None:
+                    self.proc.kill()
+                    self.proc.wait()
             recorded = chat.snapshot()
+        # What the fakes held, for a look after a failure (bench/crash_soak.py --keep).
+        (self.dir / "recorded.json").write_text(
+            json.dumps(
+                {"slack": recorded.slack, "discord": recorded.discord, "runs": recorded.posted_in}
+            )
+        )
         self.check(recorded)
         self.figures.seconds = time.monotonic() - started
         return self.figures
@@ -675,9 +752,9 @@ class Soak:
                 expected.add(str(ids.pop()))
         for channel in CHANNELS:
             if channel.isdigit():
-                shown = discord_channel(recorded.discord, int(channel), nonces)
+                shown = discord_channel(recorded.discord, int(channel), nonces, recorded.posted_in)
             else:
-                shown = slack_channel(recorded.slack.get(channel, []))
+                shown = slack_channel(recorded.slack.get(channel, []), recorded.posted_in)
             self.check_channel(channel, shown, expected)
 
     def check_channel(self, channel: str, shown: Shown, expected: set[str]) -> None:
@@ -691,7 +768,9 @@ class Soak:
         for story_id in sorted(expected - set(cards)):
             f.dropped_cards.append(f"{channel} {story_id}")
         f.headings += len(shown.headings)
-        f.extra_headings += shown.bare_headings
+        explained, unexplained = shown.bare_headings(self.killed)
+        f.extra_headings += explained
+        f.duplicate_headings += [f"{channel} {h}" for h in unexplained]
         for root, texts in shown.replies.items():
             f.replies += len(texts)
             for text, n in Counter(texts).items():
@@ -701,60 +780,70 @@ class Soak:
 
 @dataclass(slots=True)
 class Shown:
-    """A channel as its members see it: the story of each card, the text of each other message
-    (digest headings), and each card's thread (its root -> the text of each reply)."""
+    """A channel as its members see it: its top-level messages in order (cards by their story,
+    other messages, digest headings, by their text, each with the run that posted it), and each
+    card's thread (its root -> the text of each reply)."""
 
-    cards: list[str] = field(default_factory=list)
-    headings: list[str] = field(default_factory=list)
+    top: list[tuple[str, str, int]] = field(default_factory=list)  # ("card" | "heading", _, run)
     replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    # Headings with no card under them: the next top-level message is another heading, or
-    # there is none. A heading posted again after a kill between its post and its record.
-    bare_headings: int = 0
-    _last_was_heading: bool = False
 
-    def card(self, story: str) -> None:
-        self.cards.append(story)
-        self._last_was_heading = False
+    @property
+    def cards(self) -> list[str]:
+        return [what for kind, what, _ in self.top if kind == "card"]
 
-    def heading(self, text: str) -> None:
-        self.bare_headings += self._last_was_heading
-        self.headings.append(text)
-        self._last_was_heading = True
+    @property
+    def headings(self) -> list[str]:
+        return [what for kind, what, _ in self.top if kind == "heading"]
 
-    def done(self) -> Shown:
-        self.bare_headings += self._last_was_heading
-        return self
+    def bare_headings(self, killed: set[int]) -> tuple[int, list[str]]:
+        """Headings with no card under them (the next top-level message is another heading, or
+        there is none): how many a kill explains, and the others. A kill explains one that was
+        the last message its run posted in the channel, the run killed: its post landed and the
+        kill lost its record, so the next run posted the digest's heading again."""
+        explained, unexplained = 0, []
+        for i, (kind, text, run) in enumerate(self.top):
+            if kind != "heading" or (i + 1 < len(self.top) and self.top[i + 1][0] == "card"):
+                continue
+            last_of_run = all(later[2] != run for later in self.top[i + 1 :])
+            if run in killed and last_of_run:
+                explained += 1
+            else:
+                unexplained.append(f"{text[:60]!r} posted by run {run}")
+        return explained, unexplained
 
 
-def slack_channel(messages: list[dict[str, Any]]) -> Shown:
+def slack_channel(messages: list[dict[str, Any]], posted_in: dict[str, int]) -> Shown:
     """Cards carry the story in their metadata; replies are in threads."""
     shown = Shown()
     for m in messages:
         meta = m.get("metadata", {})
+        run = posted_in.get(m["ts"], 0)
         if "thread_ts" in m:
             shown.replies[m["thread_ts"]].append(m.get("text", ""))
         elif meta.get("event_type") == "newsdigest_story":
-            shown.card(meta["event_payload"]["story_id"])
+            shown.top.append(("card", meta["event_payload"]["story_id"], run))
         else:
-            shown.heading(m.get("text", ""))
-    return shown.done()
+            shown.top.append(("heading", m.get("text", ""), run))
+    return shown
 
 
 def discord_channel(
     channels: dict[int, list[dict[str, Any]]],
     channel: int,
     nonces: dict[str, tuple[str, str]],
+    posted_in: dict[str, int],
 ) -> Shown:
     """A card is known by its nonce (the outbox row's, as Discord took it); its thread is the
     channel of the card's message id."""
     shown = Shown()
     for m in channels.get(channel, []):
         kind, story = nonces.get(str(m.get("nonce")), ("", ""))
+        run = posted_in.get(str(m["id"]), 0)
         if kind == "story":
-            shown.card(story)
+            shown.top.append(("card", story, run))
         else:
-            shown.heading(str(m.get("content")))
+            shown.top.append(("heading", str(m.get("content")), run))
         for reply in channels.get(int(m["id"]), []):
             what = reply.get("content") or json.dumps(reply.get("embeds"), sort_keys=True)
             shown.replies[m["id"]].append(str(what))
-    return shown.done()
+    return shown
