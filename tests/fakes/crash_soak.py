@@ -28,6 +28,7 @@ the last post of a killed run in its channel.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import random
@@ -402,6 +403,7 @@ class ChatThread:
                     for cid, ids in self.discord.channels.items()
                 },
                 posted_in={**self.slack.posted_in, **self.discord.posted_in},
+                slack_posts=json.loads(json.dumps(self.slack.calls_to("chat.postMessage"))),
             )
 
         result: Recorded = self.call(copy())
@@ -413,6 +415,7 @@ class Recorded:
     slack: dict[str, list[dict[str, Any]]]  # channel id -> messages, oldest first
     discord: dict[int, list[dict[str, Any]]]  # channel (or thread) id -> messages, oldest first
     posted_in: dict[str, int]  # a message's Slack ts or Discord id -> the run that posted it
+    slack_posts: list[dict[str, Any]]  # every chat.postMessage body, in order
 
 
 # --- the soak --------------------------------------------------------------------------------
@@ -448,10 +451,13 @@ class Figures:
     # record shows it twice (`bot.delivery.digest_heading`): the last post of a killed run.
     extra_headings: int = 0
     duplicate_headings: list[str] = field(default_factory=list)  # bare, and no kill explains it
+    stale_cards: list[str] = field(default_factory=list)  # Slack: a card's count never edited
+    missing_updates: list[str] = field(default_factory=list)  # Slack: growth with no reply
     replies: int = 0
     duplicate_replies: list[str] = field(default_factory=list)
     unsettled: dict[str, int] = field(default_factory=dict)  # deliveries left, by state
     split_stories: list[str] = field(default_factory=list)  # the clusterer's doing, not delivery
+    lost_articles: list[str] = field(default_factory=list)  # published, never stored or clustered
     finished: bool = True
     seconds: float = 0.0
 
@@ -464,6 +470,9 @@ class Figures:
             and not self.duplicate_replies
             and not self.unsettled
             and not self.duplicate_headings
+            and not self.stale_cards
+            and not self.missing_updates
+            and not self.lost_articles
         )
 
     def summary(self) -> str:
@@ -474,14 +483,26 @@ class Figures:
             f"headings {self.headings} (with no card under them: {self.extra_headings} after a"
             f" kill lost its record, allowed; {len(self.duplicate_headings)} otherwise),"
             f" thread replies {self.replies}, duplicate replies {len(self.duplicate_replies)}",
+            f"Slack cards whose count was not brought up to date {len(self.stale_cards)},"
+            f" stories grown with no reply saying so {len(self.missing_updates)}",
         ]
         if self.unsettled:
             lines.append(f"deliveries not settled: {self.unsettled}")
         if not self.finished:
             lines.append("the last run did not finish")
         if self.split_stories:
-            lines.append(f"stories the clusterer split (not checked): {self.split_stories}")
-        for name in ("duplicate_cards", "dropped_cards", "duplicate_replies", "duplicate_headings"):
+            lines.append(
+                f"stories the clusterer split or joined (checked as the database has them): {self.split_stories}"
+            )
+        for name in (
+            "duplicate_cards",
+            "dropped_cards",
+            "duplicate_replies",
+            "duplicate_headings",
+            "stale_cards",
+            "missing_updates",
+            "lost_articles",
+        ):
             for item in getattr(self, name):
                 lines.append(f"  {name}: {item}")
         return "\n".join(lines)
@@ -716,11 +737,7 @@ class Soak:
                     self.proc.wait()
             recorded = chat.snapshot()
         # What the fakes held, for a look after a failure (bench/crash_soak.py --keep).
-        (self.dir / "recorded.json").write_text(
-            json.dumps(
-                {"slack": recorded.slack, "discord": recorded.discord, "runs": recorded.posted_in}
-            )
-        )
+        (self.dir / "recorded.json").write_text(json.dumps(dataclasses.asdict(recorded)))
         self.check(recorded)
         self.figures.seconds = time.monotonic() - started
         return self.figures
@@ -732,6 +749,7 @@ class Soak:
         db = sqlite3.connect(self.db_path)
         try:
             story_of = dict(db.execute("SELECT guid, story_id FROM articles").fetchall())
+            by_guid = dict(db.execute("SELECT guid, source FROM articles").fetchall())
             states = Counter(
                 s for (s,) in db.execute("SELECT state FROM deliveries WHERE kind != 'refresh'")
             )
@@ -742,20 +760,55 @@ class Soak:
         finally:
             db.close()
         f.unsettled = {s: n for s, n in states.items() if s in ("pending", "sending", "failed")}
-        expected: set[str] = set()
+        # Every article published was stored and clustered: a kill mid-poll loses none.
         for story in self.newsroom.stories:
+            for outlet in story.outlets:
+                if story_of.get(f"{outlet}-{story.key}") is None:
+                    f.lost_articles.append(f"{outlet}-{story.key}")
             ids = {story_of.get(f"{o}-{story.key}") for o in story.outlets}
-            if len(ids) != 1 or None in ids:
+            if len(ids) != 1:
                 f.split_stories.append(f"{story.key} -> {sorted(map(str, ids))}")
-                continue
-            if len(set(story.outlets)) >= 2:
-                expected.add(str(ids.pop()))
+        # The clusterer may join two of the newsroom's stories, or split one: what a channel
+        # should get is the database's stories, each with the outlets its articles came from.
+        outlets = {
+            story: len({source for guid, source in by_guid.items() if story_of[guid] == story})
+            for story in set(story_of.values())
+            if story is not None
+        }
+        expected = {story for story, n in outlets.items() if n >= 2}
         for channel in CHANNELS:
             if channel.isdigit():
                 shown = discord_channel(recorded.discord, int(channel), nonces, recorded.posted_in)
             else:
                 shown = slack_channel(recorded.slack.get(channel, []), recorded.posted_in)
+                self.check_sources(channel, shown, recorded.slack_posts, outlets)
             self.check_channel(channel, shown, expected)
+
+    def check_sources(
+        self,
+        channel: str,
+        shown: Shown,
+        posts: list[dict[str, Any]],
+        outlets: dict[str, int],
+    ) -> None:
+        """Slack: each card's count of sources, edited, is the story's in the end; a story that
+        grew after its card has a thread reply, the last of them with that count."""
+        first: dict[str, str] = {}
+        for body in posts:
+            meta = body.get("metadata") or {}
+            if body.get("channel") == channel and meta.get("event_type") == "newsdigest_story":
+                first.setdefault(meta["event_payload"]["story_id"], body.get("text", ""))
+        for story, (ts, text) in shown.card_messages.items():
+            if story not in outlets:
+                continue
+            now = outlets[story]
+            if sources(text) != now:
+                self.figures.stale_cards.append(f"{channel} {story}: {text!r}, {now} sources")
+            replies = shown.replies.get(ts, [])
+            if sources(first.get(story, "")) < now and (not replies or sources(replies[-1]) != now):
+                self.figures.missing_updates.append(
+                    f"{channel} {story}: posted {first.get(story)!r}, replies {replies}, {now}"
+                )
 
     def check_channel(self, channel: str, shown: Shown, expected: set[str]) -> None:
         f = self.figures
@@ -786,6 +839,8 @@ class Shown:
 
     top: list[tuple[str, str, int]] = field(default_factory=list)  # ("card" | "heading", _, run)
     replies: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Slack: a card's story -> its message (ts, text as edited last).
+    card_messages: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def cards(self) -> list[str]:
@@ -812,6 +867,12 @@ class Shown:
         return explained, unexplained
 
 
+def sources(text: str) -> int:
+    """The count a Slack card or update gives, "... (3 sources)"; 0 when it gives none."""
+    found = re.search(r"\((\d+) sources?\)", text)
+    return int(found.group(1)) if found else 0
+
+
 def slack_channel(messages: list[dict[str, Any]], posted_in: dict[str, int]) -> Shown:
     """Cards carry the story in their metadata; replies are in threads."""
     shown = Shown()
@@ -822,6 +883,7 @@ def slack_channel(messages: list[dict[str, Any]], posted_in: dict[str, int]) -> 
             shown.replies[m["thread_ts"]].append(m.get("text", ""))
         elif meta.get("event_type") == "newsdigest_story":
             shown.top.append(("card", meta["event_payload"]["story_id"], run))
+            shown.card_messages[meta["event_payload"]["story_id"]] = (m["ts"], m.get("text", ""))
         else:
             shown.top.append(("heading", m.get("text", ""), run))
     return shown
