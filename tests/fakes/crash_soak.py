@@ -40,7 +40,6 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -509,7 +508,7 @@ class Figures:
 
 
 class Soak:
-    def __init__(self, workdir: Path, seed: int, *, log: Callable[[str], None] = print) -> None:
+    def __init__(self, workdir: Path, seed: int) -> None:
         self.dir = workdir
         self.seed = seed
         self.rng = random.Random(seed)
@@ -521,7 +520,6 @@ class Soak:
         self.db_path = workdir / "nd.db"
         self.config = workdir / "newsdigest.toml"
         self.figures = Figures(seed)
-        self.log = log
         self.round_started = 0.0
         self.killed: set[int] = set()  # the runs that ended in a SIGKILL
         self.proc: subprocess.Popen[bytes] | None = None  # the latest run
