@@ -27,6 +27,8 @@ Building the card and settling rows that should no longer go out is
 `bot.delivery.prepare`; notices are `bot.delivery.notices`. An update whose reply landed but whose
 edit of the original card failed is sent all the same, and the edit becomes a row of its own
 (`bot.store.card_refreshes`), retried like a post but never resending the reply.
+A drain's steps wait only briefly for another process's write lock, the event loop free
+(`bot.store.loop_waits.brief_steps`); what met it is drained again shortly (`bot.delivery.send`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import asyncio
 import inspect
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -57,7 +60,7 @@ from bot.delivery.outages import Outages
 from bot.delivery.prepare import Prepared, prepare_or_retry
 from bot.delivery.rate_limits import CHANNEL, RateLimits, held, hold_posts, place_of
 from bot.delivery.reconcile import reconcile
-from bot.delivery.send import send_one
+from bot.delivery.send import Outcome, send_one, settle_at_stop, settle_unsettled
 from bot.runner import update_planner
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
@@ -65,8 +68,9 @@ from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import due_rows, stale
 from bot.store.channels import ChannelRow
-from bot.store.database import utcnow
+from bot.store.database import is_busy, utcnow
 from bot.store.deliveries import DeliveryRow
+from bot.store.loop_waits import brief_steps
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +79,11 @@ log = logging.getLogger(__name__)
 CardSource = Callable[[str, ChannelRow], StoryCard | Awaitable[StoryCard | None] | None]
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
+
+# How soon a drain that met another process's write lock is tried again, growing to the longest
+# while the lock lasts: a poll's batch is over within the first, a prune's or import's later.
+_FIRST_LOCK_PAUSE = 0.25
+_LONGEST_LOCK_PAUSE = 2.0
 
 
 @dataclass(slots=True)
@@ -128,6 +137,11 @@ class Outbox:
         # Rows whose API call this process has started and not yet settled. Reconcile must never
         # take one of these for a crash leftover: resending it would post twice.
         self.in_flight: set[int] = set()
+        # Outcomes of sends made whose writing met another process's write lock, by row id:
+        # written by the next drain first (`bot.delivery.send.settle`); their rows stay in flight.
+        self.unsettled: dict[int, Outcome] = {}
+        # Whether the last drain left writes to a later one for another process's write lock.
+        self.met_lock = False
         self.outages = Outages()
         # Kinds of call a platform rate limits, held per route until its Retry-After.
         self.rate_limits = RateLimits()
@@ -189,19 +203,29 @@ class Outbox:
 
     async def run(self, stop: asyncio.Event, *, idle: float = 30.0) -> None:
         """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds."""
+        pause = _FIRST_LOCK_PAUSE
         while not stop.is_set() and not self.halted:
             self._wake.clear()
             started = self.clock()
             try:
                 await self.drain()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    log.exception("outbox drain failed; retrying shortly")
+                self.met_lock = True
             except Exception:
                 log.exception("outbox drain failed; retrying shortly")
             timeout = idle
+            if self.met_lock or self.unsettled:
+                # Another process's write lock: drained again shortly, the loop free meanwhile.
+                timeout, pause = pause, min(pause * 2, _LONGEST_LOCK_PAUSE)
+            else:
+                pause = _FIRST_LOCK_PAUSE
             # Rows that were due when this drain started and are still waiting cannot go out
             # yet; a resume, a registered adapter or the idle timer picks them up.
             due = due_rows.next_attempt_time(self.db, after=started)
             if due is not None:
-                timeout = min(idle, max(0.05, (due - self.clock()).total_seconds()))
+                timeout = min(timeout, max(0.05, (due - self.clock()).total_seconds()))
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             try:
@@ -211,37 +235,50 @@ class Outbox:
             finally:
                 waiter.cancel()
                 stopper.cancel()
+        await settle_at_stop(self)
 
     async def drain(self) -> DrainReport:
         """Reconcile rows a crash left in `sending`, then send everything due, channel by channel
         in parallel and paced within each channel."""
         async with self._lock:
-            report = DrainReport()
-            await reconcile(self, report)
-            now = self.clock()
-            self._expire_stale(now, report)
-            by_channel: dict[int, list[DeliveryRow]] = {}
-            for row in due_rows.due(self.db, now, self.ready_channels(now)):
-                by_channel.setdefault(row.channel_pk, []).append(row)
-            # Every channel's sends must be over before the lock is released: a failure in one
-            # channel (say "database is locked" while recording a post) must not leave another
-            # channel's send running while the next drain reconciles its row as a leftover.
-            results = await asyncio.gather(
-                *(self._drain_channel(pk, rows, report) for pk, rows in by_channel.items()),
-                return_exceptions=True,
-            )
-            for pk, result in zip(by_channel, results, strict=True):
-                if isinstance(result, BaseException):
-                    log.error(
-                        "draining channel %d failed; its rows are retried by the next drain",
-                        pk,
-                        exc_info=result,
-                    )
-            # After every channel: a heading posted by this drain or an earlier one, some of
-            # whose cards went back to the pool or were given up meanwhile.
-            await settle_headings(self)
-            await send_alerts(self, report)
-            return report
+            self.met_lock = False
+            return await brief_steps(self.db.conn, self._drain())
+
+    async def _drain(self) -> DrainReport:
+        report = DrainReport()
+        settle_unsettled(self)
+        await reconcile(self, report)
+        now = self.clock()
+        self._expire_stale(now, report)
+        by_channel: dict[int, list[DeliveryRow]] = {}
+        for row in due_rows.due(self.db, now, self.ready_channels(now)):
+            by_channel.setdefault(row.channel_pk, []).append(row)
+        # Every channel's sends must be over before the lock is released: a failure in one
+        # channel (say "database is locked" while recording a post) must not leave another
+        # channel's send running while the next drain reconciles its row as a leftover.
+        conn = self.db.conn  # each channel a task of its own: its steps wait briefly too
+        results = await asyncio.gather(
+            *(
+                brief_steps(conn, self._drain_channel(pk, rows, report))
+                for pk, rows in by_channel.items()
+            ),
+            return_exceptions=True,
+        )
+        for pk, result in zip(by_channel, results, strict=True):
+            if isinstance(result, sqlite3.OperationalError) and is_busy(result):
+                self.met_lock = True  # drained again shortly (`run`); nothing was lost
+                log.info("channel %d waits for another process's write lock", pk)
+            elif isinstance(result, BaseException):
+                log.error(
+                    "draining channel %d failed; its rows are retried by the next drain",
+                    pk,
+                    exc_info=result,
+                )
+        # After every channel: a heading posted by this drain or an earlier one, some of
+        # whose cards went back to the pool or were given up meanwhile.
+        await settle_headings(self)
+        await send_alerts(self, report)
+        return report
 
     def ready_channels(self, now: datetime) -> list[int]:
         """The channels whose posts can go out now: not paused, their route registered, not

@@ -7,20 +7,36 @@ reconcile never takes it for a crash leftover. Success marks it sent and plans t
 update; each kind of failure goes to `bot.delivery.failures` (or `card_edits` for an edit of a
 card, `rate_limits` for a call the platform rate limits), which keeps, retries, checks or gives
 up on the row.
+
+The drain runs on the event loop beside chat commands, heartbeats and the gateway, and shares
+the database with other processes (`newsdigest poll`, a prune, an import): each of its steps
+waits only briefly for another process's write lock (`bot.store.loop_waits.brief_steps`), not
+the connection's 30 s, and a drain that met it is tried again shortly (`Outbox.run`). A claim
+that meets the lock sends nothing. A send's outcome that meets it (the post landed, the lock was
+taken meanwhile) is kept in memory and written by the next drain first (`settle`): the row stays
+`in_flight`, so it is neither taken for a crash leftover (looked for, and where it cannot be
+found, resent) nor lost. Only a stop before the lock is free leaves it `sending`, for the next
+start to look for before resending, as after a crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
+from bot.cards import StoryCard
 from bot.delivery import card_edits
 from bot.delivery.adapter import (
     ChatAdapter,
     DeferredDeliveryError,
     DeliveryError,
     PermanentDeliveryError,
+    PostedMessage,
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
@@ -29,12 +45,17 @@ from bot.delivery.prepare import Prepared
 from bot.delivery.rate_limits import wait_out
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
+from bot.store.database import is_busy
 from bot.store.deliveries import DeliveryRow
+from bot.store.loop_waits import brief_steps
 
 if TYPE_CHECKING:
     from bot.delivery.outbox import DrainReport, Outbox
 
 log = logging.getLogger(__name__)
+
+# What a send's result writes (`settle`): kept and run again while the write lock is held.
+Outcome = Callable[[], "datetime | None"]
 
 
 async def send_one(
@@ -65,7 +86,8 @@ async def send_one(
     try:
         return await _post(outbox, channel, sender, row, claimed, prepared, report)
     finally:
-        outbox.in_flight.discard(row.id)
+        if row.id not in outbox.unsettled:  # its outcome is still to be written: never resent
+            outbox.in_flight.discard(row.id)
 
 
 async def _post(
@@ -79,6 +101,7 @@ async def _post(
 ) -> datetime | None:
     adapter, route = sender
     card, original, new_outlets = prepared
+    outcome: Outcome
     try:
         if card_edits.is_edit(row) and original is not None:
             posted = await card_edits.edit(adapter, channel, original, card)
@@ -90,49 +113,116 @@ async def _post(
             )
     except PermanentDeliveryError as exc:
         if card_edits.is_edit(row):
-            card_edits.refused(outbox, channel, row, exc, report)
+            outcome = partial(card_edits.refused, outbox, channel, row, exc, report)
         else:
-            pause_channel(outbox, channel, exc, row, report)
+            outcome = partial(pause_channel, outbox, channel, exc, row, report)
     except RateLimitedDeliveryError as exc:
         # Refused, so not sent: the row and the route's others needing its call wait it out;
         # the route that refused it, when not the channel's own (a Discord webhook channel's
         # thread, started by the bot).
-        wait_out(outbox, claimed, exc, exc.route or route, report)
+        outcome = partial(wait_out, outbox, claimed, exc, exc.route or route, report)
     except TransientDeliveryError as exc:
         # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
         # (the channel's own, or one its post needed as well), not this row's.
-        wait_for_route(outbox, claimed, exc, route, report)
+        outcome = partial(wait_for_route, outbox, claimed, exc, route, report)
     except DeferredDeliveryError as exc:
-        return defer(outbox, claimed, exc, report)
+        outcome = partial(defer, outbox, claimed, exc, report)
     except DeliveryError as exc:
         # The platform refused our payload (invalid_blocks, HTTP 400): the same card will be
         # refused again, so only a few tries (a later rebuild may differ), no traceback.
-        retry(outbox, claimed, str(exc), report, limit=outbox.settings.max_refused_attempts)
+        limit = outbox.settings.max_refused_attempts
+        outcome = partial(retry, outbox, claimed, str(exc), report, limit=limit)
     except Exception as exc:
         # Unknown errors (a network library's own exception, a bug) may have posted: look
         # before resending.
         log.exception("delivery %d to %s raised", row.id, channel.key)
-        check_later(outbox, claimed, f"{type(exc).__name__}: {exc}", report)
+        error = f"{type(exc).__name__}: {exc}"
+        outcome = partial(check_later, outbox, claimed, error, report)
     else:
         outbox.outages.up(route)
-        if row.kind == "update":
-            card_edits.after_update(outbox, channel, row, posted)
-        store.mark_sent(
-            outbox.db,
-            row.id,
-            message_ref=posted.message_ref,
-            thread_ref=posted.thread_ref or posted.message_ref,
-            source_count=card.source_count,
-            outlets=list(card.outlets),
-            now=outbox.clock(),
-        )
-        report.sent += 1
-        outbox.plan_update(row.story_id)
-        log.info(
-            "posted %s %s to %s",
-            row.kind,
-            row.story_id,
-            channel.key,
-            extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
-        )
+        outcome = partial(_landed, outbox, channel, row, card, posted, outbox.clock(), report)
+    return settle(outbox, row.id, outcome)
+
+
+def settle(outbox: Outbox, row_id: int, outcome: Outcome) -> datetime | None:
+    """Write the outcome of the row's send. Another process's write lock met past the drain's
+    brief wait (`bot.store.loop_waits.brief_steps`) keeps it in memory, the row `in_flight`,
+    for the next drain to write (`settle_unsettled`): taken for a crash leftover meanwhile, the
+    row would be looked for, and where it cannot be found, sent again."""
+    try:
+        return outcome()
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    outbox.unsettled[row_id] = outcome
+    log.warning(
+        "delivery %d: sent, but another process holds the database's write lock; its outcome "
+        "is written once the lock is free, and it is not sent again meanwhile",
+        row_id,
+        extra={"event": "outcome_waits"},
+    )
     return None
+
+
+def settle_unsettled(outbox: Outbox) -> None:
+    """Write the outcomes `settle` kept for want of the write lock, before anything is
+    reconciled. Raises "database is locked" while the lock is still held: nothing else could
+    be written either, and the drain is tried again shortly (`Outbox.run`). An outcome that
+    fails otherwise leaves its row `sending`, checked before it is resent (`reconcile`)."""
+    for row_id, outcome in list(outbox.unsettled.items()):
+        try:
+            outcome()
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise
+            log.exception("recording the outcome of delivery %d failed", row_id)
+        except Exception:
+            log.exception("recording the outcome of delivery %d failed", row_id)
+        del outbox.unsettled[row_id]
+        outbox.in_flight.discard(row_id)
+
+
+async def settle_at_stop(outbox: Outbox) -> None:
+    """One last try, waiting briefly, at the outcomes still kept when the outbox stops."""
+    if outbox.unsettled:
+        with contextlib.suppress(sqlite3.OperationalError):
+            await brief_steps(outbox.db.conn, _settle_now(outbox))
+    if outbox.unsettled:
+        log.warning("stopping with %d sent post(s) not yet recorded", len(outbox.unsettled))
+
+
+async def _settle_now(outbox: Outbox) -> None:
+    settle_unsettled(outbox)
+
+
+def _landed(
+    outbox: Outbox,
+    channel: ChannelRow,
+    row: DeliveryRow,
+    card: StoryCard,
+    posted: PostedMessage,
+    now: datetime,
+    report: DrainReport,
+) -> None:
+    """The send landed: recorded, and the story's next update planned. Safe to run again after
+    meeting the lock: `after_update`'s writes replace what they wrote before."""
+    if row.kind == "update":
+        card_edits.after_update(outbox, channel, row, posted)
+    store.mark_sent(
+        outbox.db,
+        row.id,
+        message_ref=posted.message_ref,
+        thread_ref=posted.thread_ref or posted.message_ref,
+        source_count=card.source_count,
+        outlets=list(card.outlets),
+        now=now,
+    )
+    report.sent += 1
+    outbox.plan_update(row.story_id)
+    log.info(
+        "posted %s %s to %s",
+        row.kind,
+        row.story_id,
+        channel.key,
+        extra={"event": "delivered", "kind": row.kind, "story": row.story_id},
+    )

@@ -18,7 +18,9 @@ Bookkeeping the work does beside its purpose (the LLM's token budget) is written
 busy reply say "partly done".
 
 `brief_lock_wait(conn)` is the short wait alone, for work that can simply be done again on a
-later turn of its own (the clock watch's, `bot.runner.clock_watch`).
+later turn of its own (the clock watch's, `bot.runner.clock_watch`); `brief_steps(conn, coro)`
+is the same for every step of a coroutine, run once: the outbox's drains, which leave a write
+that meets the lock to a later drain (`bot.delivery.outbox`).
 
 `repeated(db, work)` is for a follow-up that is safe to do twice (queueing a resumed channel's
 catch-up, which only queues what is not queued yet), after the command's own write: where
@@ -123,6 +125,14 @@ def brief_lock_wait(conn: sqlite3.Connection) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA busy_timeout = {normal}")
+
+
+async def brief_steps(conn: sqlite3.Connection, work: Coroutine[Any, Any, T]) -> T:
+    """`work` awaited with each of its steps waiting at most `STEP_WAIT_SECONDS` for another
+    connection's write lock: a statement that meets it for longer raises SQLite's "database is
+    locked" into `work`, which leaves what it could not write for a later turn. Nothing is run
+    again here. A task `work` creates is not stepped by it (wrap its coroutine too)."""
+    return await _stepped(work, conn, _Tally())
 
 
 class DatabaseBusyError(Exception):

@@ -1,0 +1,190 @@
+"""The outbox beside another process's write lock (`newsdigest poll`, a prune, an import).
+
+A drain runs on the event loop, and its writes waited with the connection's whole busy timeout
+(30 s): while another process held the lock and a post was due, nothing else on the loop ran
+(chat commands, heartbeats, the gateway). Each drain step now waits only briefly, and what met
+the lock is drained again shortly. A send whose outcome meets the lock is neither resent nor
+lost: kept until it can be written, its row never taken for a crash leftover meanwhile. Real
+SQLite file; the lock is held by a second connection, as another process would."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from _loop_ticks import LoopTicks
+from fakes.chat import FakeChatAdapter
+from fakes.stories import add_channel, add_story, make_card_source
+
+from bot.cards import StoryCard
+from bot.delivery.adapter import PostedMessage
+from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
+from bot.store.database import open_database
+
+T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
+# The loop's ticks (20 ms each) the lock outlasts: held across a few of the drain's brief waits.
+TICKS_HELD = 25
+# Should the loop stall, the lock is let go after this all the same, for the test to end.
+FAILSAFE_SECONDS = 5.0
+
+
+class LockUntilTicks:
+    """Another connection's write lock, let go by a thread of its own once the event loop has
+    ticked `TICKS_HELD` more times: a stalled loop never ticks, and the lock is then let go
+    only by the failsafe, which `released_by_ticks` tells."""
+
+    def __init__(self, path: Path, ticks: LoopTicks) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.ticks = ticks
+        self.released_by_ticks = False
+        self.released = threading.Event()
+        self.thread = threading.Thread(target=self._hold, daemon=True)
+        self.thread.start()
+
+    def _hold(self) -> None:
+        target = self.ticks.count + TICKS_HELD
+        waited = threading.Event()
+        for _ in range(int(FAILSAFE_SECONDS / 0.01)):
+            if self.ticks.count >= target:
+                self.released_by_ticks = True
+                break
+            waited.wait(0.01)
+        self.conn.execute("COMMIT")
+        self.conn.close()
+        self.released.set()
+
+
+class LockDuringPost(FakeChatAdapter):
+    """A chat whose first post lands while another process takes the write lock: the lock is
+    held until `release`, so the post's outcome cannot be written meanwhile."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("slack", searchable=False)
+        self.path = path
+        self.lock: sqlite3.Connection | None = None
+
+    async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
+        posted = await super().post_card(channel, card, nonce=nonce)
+        if self.lock is None:
+            self.lock = sqlite3.connect(self.path, isolation_level=None)
+            self.lock.execute("BEGIN IMMEDIATE")
+        return posted
+
+    def release(self) -> None:
+        assert self.lock is not None
+        self.lock.execute("COMMIT")
+        self.lock.close()
+
+
+def world(tmp_path: Path, chat: FakeChatAdapter, *, busy_ms: int = 2000) -> tuple[Outbox, int]:
+    db = open_database(tmp_path / "nd.db")
+    # The old code's waits were the connection's whole busy timeout (30 s): shorter here, so
+    # that a failing run ends in seconds. The drain's brief waits are shorter still.
+    db.execute(f"PRAGMA busy_timeout = {busy_ms}")
+    outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=lambda: T0)
+    outbox.register(chat)
+    channel = add_channel(db, "C1")
+    add_story(db, "s1", ["A"], now=T0)
+    store.enqueue_story(db, "s1", channel.id, now=T0)
+    [row] = store.in_state(db, "pending")
+    return outbox, row.id
+
+
+async def until(predicate: Callable[[], bool]) -> None:
+    for _ in range(int(FAILSAFE_SECONDS * 2 / 0.02)):
+        if predicate():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+async def test_a_due_post_under_another_process_lock_leaves_the_loop_free_and_goes_out_after(
+    tmp_path: Path,
+) -> None:
+    chat = FakeChatAdapter()
+    # A wait longer than the failsafe: a drain waiting it out on the loop stalls it until then.
+    outbox, row_id = world(tmp_path, chat, busy_ms=int(FAILSAFE_SECONDS * 2000))
+    stop = asyncio.Event()
+    async with LoopTicks() as ticks:
+        lock = LockUntilTicks(tmp_path / "nd.db", ticks)
+        # A long idle: only the drain's own retry after meeting the lock brings the post out.
+        running = asyncio.create_task(outbox.run(stop, idle=600))
+        await until(lock.released.is_set)
+        # The loop ticked on while the lock was held: it was let go for that, not by the
+        # failsafe.
+        assert lock.released_by_ticks
+        await until(lambda: bool(chat.cards()))
+        stop.set()
+        await running
+    assert len(chat.cards()) == 1
+    row = store.get(outbox.db, row_id)
+    assert row is not None and row.state == "sent" and row.message_ref == chat.cards()[0].ref
+
+
+async def test_a_post_whose_outcome_meets_the_lock_is_recorded_later_never_resent(
+    tmp_path: Path,
+) -> None:
+    chat = LockDuringPost(tmp_path / "nd.db")
+    outbox, row_id = world(tmp_path, chat)
+
+    await outbox.drain()
+    assert len(chat.cards()) == 1
+    claimed = store.get(outbox.db, row_id)
+    assert claimed is not None and claimed.state == "sending"
+
+    # More drains while the lock is held: the row is not taken for a crash leftover (looked
+    # for, and with a chat that cannot find it, resent).
+    for _ in range(2):
+        try:
+            await outbox.drain()
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+    assert chat.lookups == []
+    assert len(chat.cards()) == 1
+
+    chat.release()
+    await outbox.drain()
+    sent = store.get(outbox.db, row_id)
+    assert sent is not None and sent.state == "sent"
+    assert sent.message_ref == chat.cards()[0].ref
+    assert chat.lookups == []
+    assert len(chat.cards()) == 1
+    assert outbox.unsettled == {} and outbox.in_flight == set()
+
+
+async def test_an_outcome_still_unwritten_at_stop_is_left_sending_for_the_next_start(
+    tmp_path: Path,
+) -> None:
+    """Stopped while the lock lasts: the row stays `sending`, which the next start looks for
+    before resending (as after a crash), rather than pending (sent twice) or lost."""
+    chat = LockDuringPost(tmp_path / "nd.db")
+    outbox, row_id = world(tmp_path, chat)
+    stop = asyncio.Event()
+    running = asyncio.create_task(outbox.run(stop, idle=600))
+    await until(lambda: bool(chat.cards()))
+    stop.set()
+    outbox.kick()
+    await running
+    chat.release()
+    row = store.get(outbox.db, row_id)
+    assert row is not None and row.state == "sending"
+
+    restarted = Outbox(
+        outbox.db,
+        make_card_source(outbox.db, T0),
+        settings=OutboxSettings(pace=0),
+        clock=lambda: T0,
+    )
+    chat.searchable = True
+    restarted.register(chat)
+    await restarted.drain()
+    found = store.get(outbox.db, row_id)
+    assert found is not None and found.state == "sent"
+    assert len(chat.cards()) == 1
