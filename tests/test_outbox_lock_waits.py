@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from _held_lock import FAILSAFE_SECONDS, HeldLock
 from _loop_ticks import LoopTicks
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_channel, add_story, make_card_source
@@ -30,35 +30,13 @@ from bot.store.database import open_database
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 # The loop's ticks (20 ms each) the lock outlasts: held across a few of the drain's brief waits.
 TICKS_HELD = 25
-# Should the loop stall, the lock is let go after this all the same, for the test to end.
-FAILSAFE_SECONDS = 5.0
 
 
-class LockUntilTicks:
-    """Another connection's write lock, let go by a thread of its own once the event loop has
-    ticked `TICKS_HELD` more times: a stalled loop never ticks, and the lock is then let go
-    only by the failsafe, which `released_by_ticks` tells."""
-
-    def __init__(self, path: Path, ticks: LoopTicks) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self.conn.execute("BEGIN IMMEDIATE")
-        self.ticks = ticks
-        self.released_by_ticks = False
-        self.released = threading.Event()
-        self.thread = threading.Thread(target=self._hold, daemon=True)
-        self.thread.start()
-
-    def _hold(self) -> None:
-        target = self.ticks.count + TICKS_HELD
-        waited = threading.Event()
-        for _ in range(int(FAILSAFE_SECONDS / 0.01)):
-            if self.ticks.count >= target:
-                self.released_by_ticks = True
-                break
-            waited.wait(0.01)
-        self.conn.execute("COMMIT")
-        self.conn.close()
-        self.released.set()
+def lock_until_ticks(path: Path, ticks: LoopTicks) -> HeldLock:
+    """Another connection's write lock, let go once the event loop has ticked `TICKS_HELD`
+    more times: a stalled loop never ticks, and only the failsafe lets it go then."""
+    target = ticks.count + TICKS_HELD
+    return HeldLock(path, lambda: ticks.count >= target)
 
 
 class LockDuringPost(FakeChatAdapter):
@@ -113,13 +91,13 @@ async def test_a_due_post_under_another_process_lock_leaves_the_loop_free_and_go
     outbox, row_id = world(tmp_path, chat, busy_ms=int(FAILSAFE_SECONDS * 2000))
     stop = asyncio.Event()
     async with LoopTicks() as ticks:
-        lock = LockUntilTicks(tmp_path / "nd.db", ticks)
+        lock = lock_until_ticks(tmp_path / "nd.db", ticks)
         # A long idle: only the drain's own retry after meeting the lock brings the post out.
         running = asyncio.create_task(outbox.run(stop, idle=600))
         await until(lock.released.is_set)
         # The loop ticked on while the lock was held: it was let go for that, not by the
         # failsafe.
-        assert lock.released_by_ticks
+        assert lock.released_when_told
         await until(lambda: bool(chat.cards()))
         stop.set()
         await running

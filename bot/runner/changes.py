@@ -141,7 +141,7 @@ def resume_soon(service: Service, channel: ChannelRow) -> None:
 def catch_up_soon(service: Service, channel: ChannelRow, catch_up: CatchUp) -> None:
     """`catch_up` for the channel in a task of its own, tried again while another process holds
     the write lock until it is done (a stop ends it: the next start's catch-up chooses again);
-    the minute's job waits for it (`resumed_caught_up`), and a stop."""
+    a stop waits for it; the minute's job that started it does not (`Service.sync_jobs_job`)."""
     earlier = service.resuming.get(channel.id)
     task = asyncio.create_task(
         _catch_up(service, channel.id, catch_up, earlier), name=f"catch-up-{channel.key}"

@@ -27,6 +27,7 @@ import asyncio
 import logging
 import os
 import signal
+import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,6 @@ from bot.runner.changes import (
     channel_changed,
     record_baseline,
     resume_soon,
-    resumed_caught_up,
 )
 from bot.runner.clock_waits import undo_waits
 from bot.runner.clock_watch import ClockWatch
@@ -77,7 +77,8 @@ from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
-from bot.store.database import utcnow
+from bot.store.database import is_busy, utcnow
+from bot.store.loop_waits import brief_steps
 from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
@@ -324,9 +325,20 @@ class Service:
         self.outbox.kick()
 
     async def sync_jobs_job(self) -> None:
+        """The minute's job, its writes waiting briefly for another process's lock, the loop
+        free (`loop_waits.brief_steps`): one that meets it is made by a later minute's. Not
+        waiting for the catch-ups it starts (tasks tried until done, a stop waits for them): a
+        long lock held them, this job with them, and its later runs were skipped."""
+        try:
+            await brief_steps(self.db.conn, self._sync_jobs_minute())
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            log.info("the database is busy (another process's write lock): next minute's look")
+
+    async def _sync_jobs_minute(self) -> None:
         self.platform_state.record()  # a platform lost or dropped since
         self.sync_jobs()
-        await resumed_caught_up(self)
         # The same minute's look at what other processes did: a `newsdigest poll`'s stories.
         await plan_elsewhere(self)
 
