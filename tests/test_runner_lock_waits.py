@@ -5,7 +5,8 @@ long lock lasted, the job did not end and its later runs were skipped. Its own w
 digest channel's baseline, the planning of another process's stories) waited with the
 connection's whole busy timeout on the event loop. The job now ends without the catch-ups,
 which are still done once the lock is free, and its writes wait only briefly, each left to a
-later minute's job. Real SQLite file; the lock is held by a second connection, as another
+later minute's job. A pass's planning (`Service.on_poll_pass`) likewise waited on the loop; it
+is now tried again, the loop free, until the lock is gone. Real SQLite file; the lock is held by a second connection, as another
 process would."""
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from fakes.clock import Clock
 from fakes.runner import slack_service, stop
 from fakes.stories import add_channel, add_story
 
+from bot.app import PassReport
 from bot.config import ChannelConfig
+from bot.pipeline.poll import PollReport
 from bot.runner.changes import resumed_caught_up
 from bot.runner.service import Service
 from bot.store import channels as channel_store
@@ -94,3 +97,21 @@ async def test_the_minutes_job_under_a_lock_leaves_the_loop_free_its_write_left_
         assert digest_runs.last_digest_run(service.db, added.id) is None  # met the lock
         await service.sync_jobs_job()  # the next minute's
         assert digest_runs.last_digest_run(service.db, added.id) == T0
+
+
+async def test_a_poll_pass_planned_under_a_lock_leaves_the_loop_free_and_is_planned_after(
+    tmp_path: Path,
+) -> None:
+    """The service's own pass ended while another process holds the lock: its stories are
+    planned (an instant post) once the lock is free, the loop running on meanwhile."""
+    channel = ChannelConfig(platform="slack", id="C1", mode="instant", min_sources=1)
+    async with started(tmp_path, channel) as service:
+        add_story(service.db, "fresh", ["A", "B"], now=T0 - timedelta(minutes=5))
+        report = PassReport(poll=PollReport(), touched_stories={"fresh"})
+        async with LoopTicks() as ticks:
+            target = ticks.count + 25
+            lock = HeldLock(service.core.config.database, lambda: ticks.count >= target)
+            await service.on_poll_pass(report)
+            await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+        assert lock.released_when_told
+        assert story_posts(service) == ["fresh"]

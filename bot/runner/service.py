@@ -53,13 +53,7 @@ from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
-from bot.runner.jobs import (
-    FIXED_JOBS,
-    ChannelJobs,
-    add_fixed_jobs,
-    digest_channels,
-    make_scheduler,
-)
+from bot.runner.jobs import FIXED_JOBS, ChannelJobs, add_fixed_jobs, digest_channels, make_scheduler
 from bot.runner.platform_state import PlatformState
 from bot.runner.platforms import (
     Backoff,
@@ -78,7 +72,7 @@ from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy, utcnow
-from bot.store.loop_waits import brief_steps
+from bot.store.loop_waits import brief_steps, repeated
 from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
@@ -397,9 +391,14 @@ class Service:
 
     async def on_poll_pass(self, report: PassReport) -> None:
         now = self.clock()
-        await plan_changed(self, report.touched_stories, now=now)
-        if report.poll.failed:
-            feed_alerts.alert_disabled_feeds(self.db, now=now)
+
+        async def plan() -> None:
+            await plan_changed(self, report.touched_stories, now=now)
+            if report.poll.failed:
+                feed_alerts.alert_disabled_feeds(self.db, now=now)
+
+        # Safe to repeat: tried again while another process's write lock lasts, the loop free.
+        await repeated(self.db, plan, stop=self.stopping)
         self.outbox.kick()
 
     async def card_for_async(self, story_id: str, channel: ChannelRow) -> StoryCard | None:
