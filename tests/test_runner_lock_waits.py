@@ -115,3 +115,25 @@ async def test_a_poll_pass_planned_under_a_lock_leaves_the_loop_free_and_is_plan
             await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
         assert lock.released_when_told
         assert story_posts(service) == ["fresh"]
+
+
+async def test_a_digest_job_under_a_lock_leaves_the_loop_free_and_queues_its_digest_after(
+    tmp_path: Path,
+) -> None:
+    """A digest met another process's lock: it waited on the loop, and past the wait the slot's
+    digest was lost. It is now queued once the lock is free, once."""
+    channel = ChannelConfig(platform="slack", id="C1", mode="digest", schedule="0 10 * * *")
+    async with started(tmp_path, channel) as service:
+        [row] = channel_store.list_channels(service.db, "slack")
+        add_story(service.db, "morning", ["A", "B"], now=T0 - timedelta(hours=1))
+        slot = T0 + timedelta(days=1)
+        async with LoopTicks() as ticks:
+            target = ticks.count + 25
+            lock = HeldLock(service.core.config.database, lambda: ticks.count >= target)
+            await service.run_digest(row.id, scheduled_for=slot)
+            await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+        assert lock.released_when_told
+        assert story_posts(service) == ["morning"]
+        assert digest_runs.last_digest_run(service.db, row.id) == slot
+        await service.run_digest(row.id, scheduled_for=slot)  # that slot's again: skipped
+        assert story_posts(service) == ["morning"]

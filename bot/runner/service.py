@@ -30,6 +30,7 @@ import signal
 import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -264,7 +265,7 @@ class Service:
         self.clock_watch.start(self.stopping)
         self.catching_up = True
         try:
-            await self._catch_up()
+            await catch_up(self)
         finally:
             self.catching_up = False
         self.outbox_task = asyncio.create_task(self.outbox.run(self.stopping), name="outbox")
@@ -313,7 +314,7 @@ class Service:
         if self.state != "running":
             return
         self.sync_jobs()
-        await self._catch_up(platform=platform.name)
+        await catch_up(self, platform=platform.name)
 
     async def kick_job(self) -> None:
         self.outbox.kick()
@@ -367,9 +368,6 @@ class Service:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
         return {c.id for c in resumed}
 
-    async def _catch_up(self, *, platform: str | None = None) -> None:
-        await catch_up(self, platform=platform)
-
     # --- jobs -----------------------------------------------------------------------------------
 
     async def run_digest(
@@ -379,8 +377,10 @@ class Service:
         *,
         schedule: tuple[str, str] | None = None,
     ) -> None:
-        """A digest job or a catch-up, see `bot.runner.digest_job.run_digest`."""
-        await run_digest(self, channel_pk, scheduled_for, schedule=schedule)
+        """A digest job or a catch-up, see `bot.runner.digest_job.run_digest`: tried again while
+        another process holds the write lock, the loop free (a slot once queued is skipped)."""
+        job = partial(run_digest, self, channel_pk, scheduled_for, schedule=schedule)
+        await repeated(self.db, job, stop=self.stopping)
 
     def instant_channels(self) -> list[ChannelRow]:
         return [
