@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import pytest
 from _held_lock import FAILSAFE_SECONDS, HeldLock
 from _loop_ticks import LoopTicks
 from fakes.chat import FakeChatAdapter
-from fakes.stories import add_channel, add_story, make_card_source
+from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.delivery.outbox import Outbox, OutboxSettings
+from bot.runner import update_planner
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
-from bot.store.database import open_database
+from bot.store.database import open_database, transaction
 
 T0 = datetime(2024, 5, 6, 9, 0, tzinfo=UTC)
 # The loop's ticks (20 ms each) the lock outlasts: held across a few of the drain's brief waits.
@@ -166,3 +170,69 @@ async def test_an_outcome_still_unwritten_at_stop_is_left_sending_for_the_next_s
     found = store.get(outbox.db, row_id)
     assert found is not None and found.state == "sent"
     assert len(chat.cards()) == 1
+
+
+async def test_a_card_that_meets_the_lock_while_built_uses_no_attempt(tmp_path: Path) -> None:
+    """Building the card wrote bookkeeping (as the LLM budget does) and met another process's
+    lock, which went just after: counted as one of the row's few tries at a card that cannot
+    be built (three and it is given up). Now the drain tries it again shortly, no try used."""
+    chat = FakeChatAdapter()
+    outbox, row_id = world(tmp_path, chat)
+    cards = make_card_source(outbox.db, T0)
+    held: list[HeldLock] = []
+
+    def booking_card(story_id: str, channel: ChannelRow) -> StoryCard | None:
+        if not held:  # the first card: another process takes the lock, and lets it go after
+            done = threading.Event()
+            held.append(HeldLock(tmp_path / "nd.db", done.is_set))
+            try:
+                with transaction(outbox.db):
+                    outbox.db.execute("UPDATE stories SET headline = headline")
+            finally:
+                done.set()
+                held[0].released.wait(FAILSAFE_SECONDS)
+        return cards(story_id, channel)
+
+    outbox.card_source = booking_card
+    await outbox.drain()
+    row = store.get(outbox.db, row_id)
+    assert row is not None and row.state == "pending" and row.attempts == 0
+    assert chat.cards() == []
+    await outbox.drain()
+    sent = store.get(outbox.db, row_id)
+    assert sent is not None and sent.state == "sent" and sent.attempts == 1
+    assert len(chat.cards()) == 1
+
+
+async def test_an_update_planned_after_a_post_that_meets_the_lock_is_planned_by_the_next_drain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The story grew while its card was being sent; the post was recorded, then planning its
+    update met another process's lock: the update was never planned (the story may never
+    change again). Now the next drain plans it."""
+    chat = FakeChatAdapter()
+    outbox, row_id = world(tmp_path, chat)
+    real = update_planner.enqueue_updates
+    locks: list[sqlite3.Connection] = []
+
+    def lock_taken_first(*args: Any, **kwargs: Any) -> int:
+        if not locks:  # the story grew meanwhile, and another process took the lock
+            grow_story(outbox.db, "s1", ["B", "C"], now=T0)
+            locks.append(sqlite3.connect(tmp_path / "nd.db", isolation_level=None))
+            locks[0].execute("BEGIN IMMEDIATE")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(update_planner, "enqueue_updates", lock_taken_first)
+    await outbox.drain()
+    sent = store.get(outbox.db, row_id)
+    assert sent is not None and sent.state == "sent"
+    assert (
+        outbox.db.execute("SELECT COUNT(*) FROM deliveries WHERE kind = 'update'").fetchone()[0]
+        == 0
+    )
+    locks[0].execute("COMMIT")
+    locks[0].close()
+    await outbox.drain()
+    updates = outbox.db.execute("SELECT story_id FROM deliveries WHERE kind = 'update'")
+    assert [r[0] for r in updates] == ["s1"]
+    assert outbox.unsettled == {} and outbox.in_flight == set()

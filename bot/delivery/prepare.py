@@ -8,6 +8,7 @@ the channel already has, an update with nothing new, an edit of a card merged aw
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import stories as story_store
 from bot.store.channels import MUTED_ERROR, ChannelRow
+from bot.store.database import is_busy
 from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
@@ -37,10 +39,14 @@ async def prepare_or_retry(
     outbox: Outbox, channel: ChannelRow, row: DeliveryRow, report: DrainReport
 ) -> Prepared | None:
     """`prepare`, with a card that cannot be built counted as one of the row's attempts and
-    retried: the row was never claimed, so nothing else counts it and it would retry forever."""
+    retried: the row was never claimed, so nothing else counts it and it would retry forever.
+    Another process's write lock met meanwhile is not the row's failure: raised, for the drain
+    to try it again shortly (`Outbox.run`), no attempt used."""
     try:
         return await prepare(outbox, channel, row)
     except Exception as exc:
+        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+            raise
         row.attempts = store.count_attempt(outbox.db, row.id, now=outbox.clock())
         if row.attempts == 1:
             log.exception("building delivery %d for %s failed", row.id, channel.key)

@@ -43,6 +43,7 @@ from bot.delivery.adapter import (
 from bot.delivery.failures import check_later, defer, pause_channel, retry, wait_for_route
 from bot.delivery.prepare import Prepared
 from bot.delivery.rate_limits import wait_out
+from bot.runner import update_planner
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy
@@ -170,16 +171,34 @@ def settle_unsettled(outbox: Outbox) -> None:
     be written either, and the drain is tried again shortly (`Outbox.run`). An outcome that
     fails otherwise leaves its row `sending`, checked before it is resent (`reconcile`)."""
     for row_id, outcome in list(outbox.unsettled.items()):
+        del outbox.unsettled[row_id]  # an outcome may leave the rest of itself (`_plan`)
         try:
             outcome()
         except sqlite3.OperationalError as exc:
             if is_busy(exc):
+                outbox.unsettled.setdefault(row_id, outcome)
                 raise
             log.exception("recording the outcome of delivery %d failed", row_id)
         except Exception:
             log.exception("recording the outcome of delivery %d failed", row_id)
-        del outbox.unsettled[row_id]
-        outbox.in_flight.discard(row_id)
+        if row_id not in outbox.unsettled:
+            outbox.in_flight.discard(row_id)
+
+
+def _plan(outbox: Outbox, row: DeliveryRow) -> None:
+    """`Outbox.plan_update` once the post is recorded. Met the lock, it is the rest of the
+    outcome, planned by the next drain first: the story may never be touched again."""
+    try:
+        update_planner.enqueue_updates(
+            outbox.db, [row.story_id], now=outbox.clock(), interval=outbox.settings.update_interval
+        )
+    except sqlite3.OperationalError as exc:
+        if not is_busy(exc):
+            log.exception("planning an update for %s failed", row.story_id)
+            return
+        outbox.unsettled[row.id] = partial(_plan, outbox, row)
+    except Exception:  # the post is recorded; a failed plan must not stop the drain
+        log.exception("planning an update for %s failed", row.story_id)
 
 
 async def settle_at_stop(outbox: Outbox) -> None:
@@ -218,7 +237,7 @@ def _landed(
         now=now,
     )
     report.sent += 1
-    outbox.plan_update(row.story_id)
+    _plan(outbox, row)
     log.info(
         "posted %s %s to %s",
         row.kind,
