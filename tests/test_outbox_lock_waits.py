@@ -27,6 +27,7 @@ from bot.cards import StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import update_planner
+from bot.store import alerts as alert_store
 from bot.store import deliveries as store
 from bot.store.channels import ChannelRow
 from bot.store.database import open_database, transaction
@@ -236,3 +237,62 @@ async def test_an_update_planned_after_a_post_that_meets_the_lock_is_planned_by_
     updates = outbox.db.execute("SELECT story_id FROM deliveries WHERE kind = 'update'")
     assert [r[0] for r in updates] == ["s1"]
     assert outbox.unsettled == {} and outbox.in_flight == set()
+
+
+class NoticeLockDuringPost(FakeChatAdapter):
+    """A chat whose first notice lands while another process takes the write lock, held until
+    `release`: neither the piece that landed nor the notice's being sent can be written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("slack", searchable=False)
+        self.path = path
+        self.lock: sqlite3.Connection | None = None
+
+    async def post_text(
+        self,
+        channel: ChannelRow,
+        text: str,
+        *,
+        start: int = 0,
+        posted: Callable[[int], None] | None = None,
+        nonce: str | None = None,
+    ) -> None:
+        if self.lock is None:
+            self.lock = sqlite3.connect(self.path, isolation_level=None)
+            self.lock.execute("BEGIN IMMEDIATE")
+        await super().post_text(channel, text, start=start, posted=posted, nonce=nonce)
+
+    def release(self) -> None:
+        assert self.lock is not None
+        self.lock.execute("COMMIT")
+        self.lock.close()
+
+
+async def test_a_notice_whose_outcome_meets_the_lock_is_recorded_later_never_resent(
+    tmp_path: Path,
+) -> None:
+    """A notice that landed while the lock was taken was left `sending`, requeued by the next
+    drain and, where the chat cannot look for it, sent again."""
+    db = open_database(tmp_path / "nd.db")
+    db.execute("PRAGMA busy_timeout = 2000")
+    outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=lambda: T0)
+    chat = NoticeLockDuringPost(tmp_path / "nd.db")
+    outbox.register(chat)
+    channel = add_channel(db, "C1")
+    with transaction(db):
+        alert_id = alert_store.queue_alert(db, channel.id, "note", "A notice.", now=T0)
+    for _ in range(3):  # the lock held throughout
+        try:
+            await outbox.drain()
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+    assert len(chat.texts()) == 1
+    chat.release()
+    await outbox.drain()
+    await outbox.drain()
+    [(state, pieces)] = db.execute(
+        "SELECT state, pieces_posted FROM alerts WHERE id = ?", [alert_id]
+    ).fetchall()
+    assert (state, pieces) == ("sent", 1)
+    assert len(chat.texts()) == 1
+    assert outbox.unsettled == {}

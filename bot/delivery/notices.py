@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import logging
 import math
+import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
+
+import sqlite_utils
 
 from bot.delivery.adapter import (
     ChatAdapter,
@@ -47,11 +50,13 @@ from bot.delivery.adapter import (
 )
 from bot.delivery.failures import pause_refused
 from bot.delivery.rate_limits import POST, wait_over
+from bot.delivery.send import settle
 from bot.runner.feed_alerts import disabled_feed_text_now
 from bot.runner.schedule import quiet_until
 from bot.store import alerts as store
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
+from bot.store.database import is_busy
 from bot.store.deliveries import DeliveryRow
 
 if TYPE_CHECKING:
@@ -158,14 +163,38 @@ async def send_notice(
             alert = replace(alert, text=text)
     await outbox.pace_channel(channel.id)
     store.set_alert_state(outbox.db, alert.id, "sending", now=now)
+    pieces = _Pieces(outbox.db, alert.id)
+    error: Exception | None = None
     try:
         await adapter.post_text(
             channel,
             alert.text,
             start=start,
-            posted=partial(store.note_pieces, outbox.db, alert.id),
+            posted=pieces,
             nonce=notice_nonce(alert),
         )
+    except Exception as exc:  # settled below, the pieces that landed recorded first
+        error = exc
+    outcome = partial(_outcome, outbox, channel, alert, route, now, error, pieces, report)
+    settle(outbox, f"notice {alert.id}", outcome)
+
+
+def _outcome(
+    outbox: Outbox,
+    channel: ChannelRow,
+    alert: store.AlertRow,
+    route: str,
+    now: datetime,
+    error: Exception | None,
+    pieces: _Pieces,
+    report: DrainReport,
+) -> None:
+    """What the notice's send came to, written: run again while another process holds the
+    write lock (`bot.delivery.send.settle`), so it must be safe to repeat."""
+    pieces.write()
+    try:
+        if error is not None:
+            raise error
     except RateLimitedDeliveryError as exc:
         # Refused, not sent: it and the route's other posts wait for the Retry-After.
         until = outbox.rate_limits.hold(route, POST, exc, outbox.clock())
@@ -287,6 +316,29 @@ async def _landed(
         return piece
     store.set_unsure(outbox.db, alert.id, False)
     return alert.pieces_posted
+
+
+class _Pieces:
+    """The `posted` callback of a notice's send: each piece that landed recorded at once
+    (`store.note_pieces`), or, met by another process's write lock, with the send's outcome."""
+
+    def __init__(self, db: sqlite_utils.Database, alert_id: int) -> None:
+        self.db = db
+        self.alert_id = alert_id
+        self.unwritten = 0
+
+    def __call__(self, posted: int) -> None:
+        try:
+            store.note_pieces(self.db, self.alert_id, posted)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            self.unwritten = max(self.unwritten, posted)
+
+    def write(self) -> None:
+        if self.unwritten:
+            store.note_pieces(self.db, self.alert_id, self.unwritten)
+            self.unwritten = 0
 
 
 def notice_nonce(alert: store.AlertRow) -> str:

@@ -139,7 +139,7 @@ class Outbox:
         self.in_flight: set[int] = set()
         # Outcomes of sends made whose writing met another process's write lock, by row id:
         # written by the next drain first (`bot.delivery.send.settle`); their rows stay in flight.
-        self.unsettled: dict[int, Outcome] = {}
+        self.unsettled: dict[int | str, Outcome] = {}
         # Whether the last drain left writes to a later one for another process's write lock.
         self.met_lock = False
         self.outages = Outages()

@@ -145,11 +145,12 @@ async def _post(
     return settle(outbox, row.id, outcome)
 
 
-def settle(outbox: Outbox, row_id: int, outcome: Outcome) -> datetime | None:
-    """Write the outcome of the row's send. Another process's write lock met past the drain's
-    brief wait (`bot.store.loop_waits.brief_steps`) keeps it in memory, the row `in_flight`,
-    for the next drain to write (`settle_unsettled`): taken for a crash leftover meanwhile, the
-    row would be looked for, and where it cannot be found, sent again."""
+def settle(outbox: Outbox, row_id: int | str, outcome: Outcome) -> datetime | None:
+    """Write the outcome of the row's send (a notice's: `row_id` "notice <id>"). Another
+    process's write lock met past the drain's brief wait (`bot.store.loop_waits.brief_steps`)
+    keeps it in memory, the row `in_flight`, for the next drain to write first
+    (`settle_unsettled`): taken for a crash leftover meanwhile, the row would be looked for,
+    and where it cannot be found, sent again (a notice: requeued, `requeue_stale_alerts`)."""
     try:
         return outcome()
     except sqlite3.OperationalError as exc:
@@ -157,9 +158,9 @@ def settle(outbox: Outbox, row_id: int, outcome: Outcome) -> datetime | None:
             raise
     outbox.unsettled[row_id] = outcome
     log.warning(
-        "delivery %d: sent, but another process holds the database's write lock; its outcome "
-        "is written once the lock is free, and it is not sent again meanwhile",
-        row_id,
+        "%s: another process holds the database's write lock; the outcome of its send is "
+        "written once the lock is free, and it is not sent again meanwhile",
+        row_id if isinstance(row_id, str) else f"delivery {row_id}",
         extra={"event": "outcome_waits"},
     )
     return None
@@ -178,10 +179,10 @@ def settle_unsettled(outbox: Outbox) -> None:
             if is_busy(exc):
                 outbox.unsettled.setdefault(row_id, outcome)
                 raise
-            log.exception("recording the outcome of delivery %d failed", row_id)
+            log.exception("recording the outcome of %s failed", row_id)
         except Exception:
-            log.exception("recording the outcome of delivery %d failed", row_id)
-        if row_id not in outbox.unsettled:
+            log.exception("recording the outcome of %s failed", row_id)
+        if row_id not in outbox.unsettled and isinstance(row_id, int):
             outbox.in_flight.discard(row_id)
 
 
