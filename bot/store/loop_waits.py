@@ -28,7 +28,8 @@ catch-up, which only queues what is not queued yet), after the command's own wri
 nothing to change, and answer "partly done" for a follow-up then lost), this runs the follow-up
 again, the loop free between tries, within a time given or, in a task of its own, until it is
 done or the service stops. `FollowUpLater` is how a command learns its follow-up was handed to
-such a task, for its reply to say so rather than "Saved." alone.
+such a task, for its reply to say so rather than "Saved." alone. The service's own repeatable
+work goes through it too: a poll pass's planning and a digest job (`bot.runner.service`).
 
 Why not a worker thread with a connection of its own: a command awaits the runner's hooks,
 which belong to the loop (`post_digest`, `on_channel_change`, the outbox's kick), and shares the
