@@ -20,6 +20,7 @@ from pathlib import Path
 
 from _held_lock import FAILSAFE_SECONDS, HeldLock
 from _loop_ticks import LoopTicks
+from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
 from fakes.runner import slack_service, stop
 from fakes.stories import add_channel, add_story
@@ -137,3 +138,21 @@ async def test_a_digest_job_under_a_lock_leaves_the_loop_free_and_queues_its_dig
         assert digest_runs.last_digest_run(service.db, row.id) == slot
         await service.run_digest(row.id, scheduled_for=slot)  # that slot's again: skipped
         assert story_posts(service) == ["morning"]
+
+
+async def test_a_job_sync_outside_the_minutes_job_leaves_a_write_the_lock_holds_for_later(
+    tmp_path: Path,
+) -> None:
+    """A platform registered late syncs the jobs on the loop, outside the minute's job: its
+    write waited the connection's whole wait there. It now waits briefly, left to the next."""
+    async with started(tmp_path) as service:
+        added = add_channel(service.db, "C9", mode="digest")
+        synced = threading.Event()
+        lock = HeldLock(service.core.config.database, synced.is_set)
+        service.register_adapter(FakeChatAdapter("discord"))  # syncs the jobs: running
+        synced.set()
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+        assert lock.released_when_told
+        assert digest_runs.last_digest_run(service.db, added.id) is None  # met the lock
+        service.sync_jobs()
+        assert digest_runs.last_digest_run(service.db, added.id) == T0

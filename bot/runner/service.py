@@ -73,7 +73,7 @@ from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy, utcnow
-from bot.store.loop_waits import brief_steps, repeated
+from bot.store.loop_waits import brief_lock_wait, brief_steps, repeated
 from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
@@ -320,10 +320,9 @@ class Service:
         self.outbox.kick()
 
     async def sync_jobs_job(self) -> None:
-        """The minute's job, its writes waiting briefly for another process's lock, the loop
-        free (`loop_waits.brief_steps`): one that meets it is made by a later minute's. Not
-        waiting for the catch-ups it starts (tasks tried until done, a stop waits for them): a
-        long lock held them, this job with them, and its later runs were skipped."""
+        """The minute's job, each write waiting briefly (`brief_steps`), one the lock holds left
+        to a later minute's; not waiting for the catch-ups it starts (tasks tried until done):
+        a long lock held them, this job with them, and its later runs were skipped."""
         try:
             await brief_steps(self.db.conn, self._sync_jobs_minute())
         except sqlite3.OperationalError as exc:
@@ -345,9 +344,11 @@ class Service:
 
     def sync_jobs(self) -> set[int]:
         """Digest jobs as the database says; returns the channels (pks) seen resumed since the
-        last look, whose catch-up (`changes.resume_soon`) this started."""
+        last look, whose catch-up (`changes.resume_soon`) this started. Its writes wait briefly
+        for another process's lock (on the loop), and one it meets is the next sync's."""
         now = self.clock()
-        resumed = self.schedule_changes.record(self.db, now=now)
+        with brief_lock_wait(self.db.conn):
+            resumed = self.schedule_changes.record(self.db, now=now)
         if self.state != "running":
             # Not caught up here: start's catch-up queues what every channel missed. One resumed
             # while it runs may have been skipped (paused at its turn), and this look is the only
@@ -362,7 +363,8 @@ class Service:
         channels = self.digest_channels()
         for channel in channels:
             if digest_runs.last_digest_run(self.db, channel.id) is None:
-                record_baseline(self.db, channel, now=now)
+                with brief_lock_wait(self.db.conn):
+                    record_baseline(self.db, channel, now=now)
         changed, removed = self.jobs.sync(channels)
         if changed or removed:
             log.info("digest jobs: %d added or changed, %d removed", changed, removed)
@@ -377,8 +379,7 @@ class Service:
         *,
         schedule: tuple[str, str] | None = None,
     ) -> None:
-        """A digest job or a catch-up, see `bot.runner.digest_job.run_digest`: tried again while
-        another process holds the write lock, the loop free (a slot once queued is skipped)."""
+        """A digest job or catch-up (`digest_job.run_digest`), tried again while locked, once."""
         job = partial(run_digest, self, channel_pk, scheduled_for, schedule=schedule)
         await repeated(self.db, job, stop=self.stopping)
 
