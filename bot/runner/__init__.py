@@ -1,7 +1,8 @@
 """The long-running bot (`newsdigest run`): scheduler, jobs, health endpoint and platform hooks.
 Start at `bot.runner.service`.
 
-`service` wires the parts and `shutdown` stops them; `settings` reads the environment; `jobs`,
+`service` wires the parts and `shutdown` stops them; `settings` reads the environment; `job_sync`
+matches the digest jobs to the database; `jobs`,
 `schedule`, `polling`, `digest_job` and `retention` are the scheduled work; `digests` decides
 what each channel gets as outbox rows (scheduled digests, and instant posts after every poll),
 `update_planner` the thread updates to stories that grew (after every poll and every post),

@@ -45,8 +45,6 @@ from bot.runner.catch_up import catch_up
 from bot.runner.changes import (
     ScheduleChanges,
     channel_changed,
-    record_baseline,
-    resume_soon,
 )
 from bot.runner.clock_waits import undo_waits
 from bot.runner.clock_watch import ClockWatch
@@ -54,6 +52,7 @@ from bot.runner.console import ensure_console_channel, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
+from bot.runner.job_sync import sync_jobs
 from bot.runner.jobs import FIXED_JOBS, ChannelJobs, add_fixed_jobs, digest_channels, make_scheduler
 from bot.runner.platform_state import PlatformState
 from bot.runner.platforms import (
@@ -69,11 +68,10 @@ from bot.runner.settings import RunnerSettings
 from bot.runner.starter import PlatformStarter
 from bot.runner.status import channel_counts, service_health
 from bot.store import channels as channel_store
-from bot.store import digest_runs
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy, utcnow
-from bot.store.loop_waits import brief_lock_wait, brief_steps, repeated
+from bot.store.loop_waits import brief_steps, repeated
 from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
@@ -343,32 +341,9 @@ class Service:
         return channels
 
     def sync_jobs(self) -> set[int]:
-        """Digest jobs as the database says; returns the channels (pks) seen resumed since the
-        last look, whose catch-up (`changes.resume_soon`) this started. Its writes wait briefly
-        for another process's lock (on the loop), and one it meets is the next sync's."""
-        now = self.clock()
-        with brief_lock_wait(self.db.conn):
-            resumed = self.schedule_changes.record(self.db, now=now)
-        if self.state != "running":
-            # Not caught up here: start's catch-up queues what every channel missed. One resumed
-            # while it runs may have been skipped (paused at its turn), and this look is the only
-            # one to see the resume: noted, for the catch-up to choose it once done. After a
-            # stop, the next start's catch-up has it.
-            if self.state == "starting":
-                self.changed_while_starting.update(c.id for c in resumed if c.mode == "instant")
-            resumed = []
-        for channel in resumed:
-            log.info("channel %s was resumed: catching up on what its pause held", channel.key)
-            resume_soon(self, channel)
-        channels = self.digest_channels()
-        for channel in channels:
-            if digest_runs.last_digest_run(self.db, channel.id) is None:
-                with brief_lock_wait(self.db.conn):
-                    record_baseline(self.db, channel, now=now)
-        changed, removed = self.jobs.sync(channels)
-        if changed or removed:
-            log.info("digest jobs: %d added or changed, %d removed", changed, removed)
-        return {c.id for c in resumed}
+        """Digest jobs as the database says (`job_sync.sync_jobs`); returns the channels (pks)
+        seen resumed since the last look, whose catch-up this started."""
+        return sync_jobs(self)
 
     # --- jobs -----------------------------------------------------------------------------------
 
