@@ -1,6 +1,7 @@
-"""Every config example the project ships loads: each ```toml block of README.md, the shipped
-config/newsdigest.example.toml as it is, and that file with its commented-out examples switched on. A
-copied example that makes every command exit 1 ("unknown topic 'ai'") cannot come back."""
+"""Every config example the project ships loads: each ```toml block of README.md and of the
+docs/*.md pages, the shipped config/newsdigest.example.toml as it is, and that file with its
+commented-out examples switched on. A copied example that makes every command exit 1 ("unknown
+topic 'ai'") cannot come back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from bot.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+# The README's reference sections (configuration, Slack and Discord) moved here, examples and all.
+DOCS = sorted((ROOT / "docs").glob("*.md"))
 SHIPPED = ROOT / "config" / "newsdigest.example.toml"
 # Environment a deployment following the README would have; the loader reads none of it today,
 # but a snippet naming one must not fail for want of it.
@@ -27,8 +30,10 @@ DUMMY_ENV = {
 
 
 def readme_toml_blocks() -> list[str]:
-    """The README's ```toml blocks, list-indented ones dedented."""
-    blocks = re.findall(r"^( *)```toml\n(.*?)^\1```", README.read_text("utf-8"), re.M | re.S)
+    """The ```toml blocks of the README and docs/, list-indented ones dedented."""
+    blocks = []
+    for page in [README, *DOCS]:
+        blocks += re.findall(r"^( *)```toml\n(.*?)^\1```", page.read_text("utf-8"), re.M | re.S)
     return [textwrap.dedent(body) for _, body in blocks]
 
 

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The command table moved from README.md to docs/COMMANDS.md, beside DEPLOY.md.
+COMMANDS = (ROOT / "docs" / "COMMANDS.md").read_text(encoding="utf-8")
 DEPLOY = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
 
 
@@ -25,8 +26,8 @@ def test_restoring_says_what_is_posted_again() -> None:
     for repeated in ("every card", "thread reply", "digest", "NEWSDIGEST_CATCHUP_WINDOW"):
         assert repeated in text
     assert "no way to skip the repeats that drops nothing" in text
-    [row] = [line for line in README.splitlines() if line.startswith("| `backup DEST")]
-    assert "is posted again" in row and "docs/DEPLOY.md#restoring-a-backup" in row
+    [row] = [line for line in COMMANDS.splitlines() if line.startswith("| `backup DEST")]
+    assert "is posted again" in row and "(DEPLOY.md#restoring-a-backup)" in row
     going_back = " ".join(section("Upgrading").split())
     assert "posted again" in going_back and "(#restoring-a-backup)" in going_back
 

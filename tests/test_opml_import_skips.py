@@ -147,6 +147,8 @@ def test_a_trailing_slash_is_another_url_and_the_help_says_so() -> None:
     assert contents.skipped == []
     help_text = " ".join(CliRunner().invoke(cli, ["feeds", "import", "--help"]).stdout.split())
     assert "a trailing / or the path's case is another URL" in help_text
-    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text("utf-8").split())
+    root = Path(__file__).parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]  # the command table
+    readme = " ".join(" ".join(page.read_text("utf-8").split()) for page in pages)
     assert "in any spelling of the URL" not in readme
     assert "`https://NEWS.example.org/rss/` and `https://news.example.org/rss` are both" in readme

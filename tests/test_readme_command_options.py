@@ -1,8 +1,8 @@
-"""README's command table names every option of the read commands, with its default: `stories
+"""The command table (docs/COMMANDS.md, moved from the README) names every option of the read commands, with its default: `stories
 --hours/--min-sources/--limit` were in `--help` only; and the arguments and options of `story`
 and `demo` as the CLI takes them (the table said `story SLUG`, which takes search words too, and
 left out `demo --output`). Read from the click commands themselves, so an option added later
-without its README entry fails here."""
+without its entry there fails here."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ import pytest
 
 from bot.cli import cli
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+COMMANDS = Path(__file__).resolve().parents[1] / "docs" / "COMMANDS.md"
 
 
 def _table_row(command: str) -> str:
-    """The README command table's row that names `command` first."""
+    """The command table's row that names `command` first."""
     rows = [
         line
-        for line in README.read_text(encoding="utf-8").splitlines()
+        for line in COMMANDS.read_text(encoding="utf-8").splitlines()
         if line.startswith(f"| `{command}")
     ]
     assert rows, command
@@ -42,11 +42,11 @@ def test_every_option_of_a_read_command_is_in_the_table(path: tuple[str, ...]) -
 
 
 def _named_in(name: str) -> str:
-    """The first cell of the README command table's row naming `name` (`story` is named in
+    """The first cell of the command table's row naming `name` (`story` is named in
     `stories`' row)."""
     cells = [
         line.split(" | ")[0]
-        for line in README.read_text(encoding="utf-8").splitlines()
+        for line in COMMANDS.read_text(encoding="utf-8").splitlines()
         if line.startswith("| `") and (f"`{name} " in line or f"`{name}`" in line)
     ]
     assert cells, name

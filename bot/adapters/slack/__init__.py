@@ -1,7 +1,7 @@
 """Slack: Block Kit cards, slash commands and buttons on slack-bolt (Socket Mode or HTTP).
 
 `newsdigest run` starts it through `create_platform` (the runner's hook, used when
-SLACK_BOT_TOKEN is set); the "Slack" section of README.md has the setup. In Socket Mode,
+SLACK_BOT_TOKEN is set); the "Slack" section of docs/CHAT.md has the setup. In Socket Mode,
 `socket_watch` follows the connection (on `bot.adapters.connection_watch`): down past a
 reconnect's moment it is one WARNING and `/healthz`'s `disconnected`, and its return retries the
 queued posts at once.
