@@ -3,7 +3,9 @@ another process's write lock after the setting was saved: it answered "may be on
 done", and a retried command found nothing to change, so the stories were never queued. The
 catch-up is now tried again while the lock is held, briefly in the command and then in a task
 of its own until the lock is free, and the reply says it follows. Real SQLite file; the lock is
-held by a second connection, as another process would."""
+held by a second connection, as another process would. A lock met after the resume's instant
+posts were queued runs only the steps left again, never those posts' queueing: a second one
+queued the stories its "...and N more" notice had said were left out."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from fakes.stories import add_story
 
 from bot.commands.base import CommandContext
 from bot.config import ChannelConfig
-from bot.runner import changes
+from bot.runner import changes, digests
 from bot.runner.changes import resumed_caught_up
 from bot.runner.service import Service
 from bot.store import channels as channel_store
@@ -193,3 +195,137 @@ async def test_a_catch_up_still_waiting_at_a_stop_is_done_by_the_next_start(
         assert story_posts(again) == ["held"]
     finally:
         await stop(again)
+
+
+def notices(service: Service) -> list[str]:
+    return [r[0] for r in service.db.execute("SELECT text FROM alerts")]
+
+
+class LockAfterInstant:
+    """The write lock taken by a second connection (a poll's batch) in the moment between a
+    resume's instant enqueue, committed, and the thread-update planner's write; let go when
+    `release` is called, or `seconds` later by a thread of its own."""
+
+    def __init__(
+        self, service: Service, monkeypatch: pytest.MonkeyPatch, seconds: float | None
+    ) -> None:
+        self.path = service.core.config.database
+        self.seconds = seconds
+        self.conn: sqlite3.Connection | None = None
+        self.planned = 0
+        self.thread: threading.Thread | None = None
+        real = changes.update_planner.enqueue_missed_updates
+
+        def planner(db: Any, **kw: Any) -> int:
+            self.planned += 1
+            if self.planned == 1:
+                self.conn = sqlite3.connect(
+                    self.path, isolation_level=None, check_same_thread=False
+                )
+                self.conn.execute("BEGIN IMMEDIATE")
+                if self.seconds is not None:
+                    self.thread = threading.Thread(target=self.hold, daemon=True)
+                    self.thread.start()
+                # The planner has something to write (a post that grew during the pause).
+                db.execute("UPDATE stories SET headline = headline WHERE id = 's0'")
+            result: int = real(db, **kw)
+            return result
+
+        monkeypatch.setattr(changes.update_planner, "enqueue_missed_updates", planner)
+
+    def hold(self) -> None:
+        assert self.seconds is not None
+        time.sleep(self.seconds)
+        self.release()
+
+    def release(self) -> None:
+        assert self.conn is not None
+        self.conn.execute("COMMIT")
+        self.conn.close()
+
+
+async def paused_with_more_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Service:
+    """A running instant channel paused in chat, 20 stories more than instant mode's limit
+    qualifying meanwhile."""
+    channel = ChannelConfig(platform="slack", id="C1", mode="instant", min_sources=1)
+    service, _chat = slack_service(tmp_path, Clock(T0), channel)
+    await service.start()
+    await outbox_stopped(service)
+    [row] = service.instant_channels()
+    channel_store.update_channel(service.db, row.id, paused_reason="paused in chat")
+    for i in range(digests.INSTANT_LIMIT + 20):
+        add_story(service.db, f"s{i}", ["A", "B"], now=T0 - timedelta(minutes=5))
+    return service
+
+
+def assert_limit_and_one_notice(service: Service) -> None:
+    assert len(story_posts(service)) == digests.INSTANT_LIMIT
+    [notice] = notices(service)
+    assert notice.startswith("...and 20 more stories reached"), notice
+
+
+async def test_a_lock_met_after_the_resumes_instant_posts_were_queued_does_not_queue_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before, the whole catch-up ran again once the lock was free: 50 cards, then the 20 the
+    # notice had said were left out.
+    monkeypatch.setattr(changes, "CATCH_UP_WAIT_SECONDS", 5.0)
+    service = await paused_with_more_than_the_limit(tmp_path, monkeypatch)
+    try:
+        lock = LockAfterInstant(service, monkeypatch, seconds=0.5)
+        reply = await service.commands.dispatch("watchlist", "resume", CTX)
+        assert reply.text.startswith("Saved."), reply.text
+        assert BUSY_NOTE not in reply.text
+        assert lock.thread is not None
+        lock.thread.join()
+        assert lock.planned == 2  # the planner, and only it, tried again
+        assert_limit_and_one_notice(service)
+    finally:
+        await stop(service)
+
+
+async def test_a_resumes_planning_left_to_a_task_does_not_queue_its_instant_posts_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(changes, "CATCH_UP_WAIT_SECONDS", 0.3)
+    service = await paused_with_more_than_the_limit(tmp_path, monkeypatch)
+    try:
+        lock = LockAfterInstant(service, monkeypatch, seconds=None)
+        reply = await service.commands.dispatch("watchlist", "resume", CTX)
+        assert reply.text.startswith(f"Saved. {BUSY_NOTE}"), reply.text
+        lock.release()
+        await resumed_caught_up(service)
+        assert lock.planned == 2
+        assert_limit_and_one_notice(service)
+    finally:
+        await stop(service)
+
+
+@pytest.mark.parametrize(
+    ("configured", "command"),
+    [
+        ({"min_sources": 1}, "mode instant"),
+        ({"mode": "instant", "min_sources": 3}, "min-sources 2"),
+    ],
+)
+async def test_a_wider_instant_setting_under_a_long_lock_queues_the_limit_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, configured: dict[str, Any], command: str
+) -> None:
+    monkeypatch.setattr(changes, "CATCH_UP_WAIT_SECONDS", 0.3)
+    channel = ChannelConfig(platform="slack", id="C1", **configured)
+    service, _chat = slack_service(tmp_path, Clock(T0), channel)
+    await service.start()
+    await outbox_stopped(service)
+    try:
+        for i in range(digests.INSTANT_LIMIT + 20):
+            add_story(service.db, f"s{i}", ["A", "B"], now=T0 - timedelta(minutes=5))
+        lock = Lock(service)
+        reply = await service.commands.dispatch("watchlist", command, CTX)
+        assert reply.text.startswith(f"Saved. {BUSY_NOTE}"), reply.text
+        lock.release()
+        await resumed_caught_up(service)
+        assert_limit_and_one_notice(service)
+    finally:
+        await stop(service)

@@ -78,7 +78,7 @@ def resume_channel(
     """Lift the channel's pause: /watchlist resume, and `newsdigest channels resume` from another
     process. The posts the pause held stay queued and go out; posts held for its quiet hours are
     due now (`release_quiet_holds`). What the pause kept from being queued (an instant channel's
-    stories, thread updates) the running service queues (`bot.runner.changes.catch_up_resumed`):
+    stories, thread updates) the running service queues (`bot.runner.changes.RESUMED_CATCH_UP`):
     at once for /watchlist, at its next job sync (a minute) for a change made elsewhere, or at
     its next start. Returns the row and how many quiet-hours posts were released."""
     after = channel_store.update_channel(db, channel.id, paused_reason=None)

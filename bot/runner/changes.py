@@ -30,8 +30,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# A catch-up for a channel, safe to repeat: it queues only what is not queued yet.
-CatchUp = Callable[["Service", ChannelRow], Coroutine[Any, Any, None]]
+# One step of a catch-up: a single write transaction (it either committed or met the lock before
+# writing), so it is tried again until done, but never once done. The instant enqueue is not
+# safe to repeat: the stories its notice counts as left out are the next ones it would queue.
+CatchUpStep = Callable[["Service", ChannelRow], Coroutine[Any, Any, None]]
+# A catch-up for a channel: its steps, done in order.
+CatchUp = tuple[CatchUpStep, ...]
 
 
 # How long a command itself tries again a catch-up that met another process's write lock (a
@@ -45,10 +49,10 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     schedule change was recorded with the setting, in its transaction (`/watchlist`), so
     neither a restart nor the job sync can lose it; the digest job is replaced here whatever
     another process's write lock does (`ScheduleChanges.record` leaves a write it meets to the
-    next job sync). A catch-up (a resume's, an instant channel's wider setting), safe to repeat,
-    is tried again while the lock is held, for `CATCH_UP_WAIT_SECONDS`, then handed to a task of
-    its own that does it once the lock is free: `FollowUpLater` is raised then, for the reply to
-    say so. Nothing is answered "partly done" nor lost to a retried command that finds nothing
+    next job sync). A catch-up (a resume's, an instant channel's wider setting) is done step by
+    step, each step tried again while the lock is held, for `CATCH_UP_WAIT_SECONDS`, then the
+    steps left handed to a task of its own that does them once the lock is free: `FollowUpLater`
+    is raised then, for the reply to say so. Nothing is answered "partly done" nor lost to a retried command that finds nothing
     changed."""
     if before.schedule_signature != after.schedule_signature:
         # Recorded with the setting: the job sync must not record it again, later.
@@ -77,12 +81,12 @@ async def channel_changed(service: Service, before: ChannelRow, after: ChannelRo
     # channels it sees resumed (`resume_soon`).
     service.sync_jobs()
     if _resumed(before, after):
-        await _now_or_soon(service, after, catch_up_resumed)
+        await _now_or_soon(service, after, RESUMED_CATCH_UP)
     elif _instant_wants_more(before, after) and after.platform in service.outbox.adapters:
         # Stories that qualify under the new setting were skipped by earlier passes and may not
         # be touched again: queue them now. Instant mode's window and limit, with its notice
         # for the rest, bound how many.
-        await _now_or_soon(service, after, _instant_now_qualifying)
+        await _now_or_soon(service, after, (_instant_now_qualifying,))
 
 
 async def _instant_now_qualifying(service: Service, channel: ChannelRow) -> None:
@@ -93,31 +97,45 @@ async def _instant_now_qualifying(service: Service, channel: ChannelRow) -> None
 
 
 async def _now_or_soon(service: Service, channel: ChannelRow, catch_up: CatchUp) -> None:
-    """`catch_up` for the channel in the command, tried again while another process holds the
-    write lock; past `CATCH_UP_WAIT_SECONDS`, handed to a task (`catch_up_soon`)."""
-    if await repeated(service.db, lambda: catch_up(service, channel), within=CATCH_UP_WAIT_SECONDS):
-        return
-    log.info(
-        "channel %s: the database is busy; its catch-up is queued once it is free",
-        channel.key,
-        extra={"event": "catch_up_waits", "channel": channel.key},
-    )
-    catch_up_soon(service, channel, catch_up)
-    raise FollowUpLater()
+    """`catch_up` for the channel in the command, each step tried again while another process
+    holds the write lock; past `CATCH_UP_WAIT_SECONDS`, the steps not done yet are handed to a
+    task (`catch_up_soon`): a step done is never run again."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CATCH_UP_WAIT_SECONDS
+    for done, step in enumerate(catch_up):
+        within = max(deadline - loop.time(), 0.0)
+        if await repeated(service.db, _bound(step, service, channel), within=within):
+            continue
+        log.info(
+            "channel %s: the database is busy; its catch-up is queued once it is free",
+            channel.key,
+            extra={"event": "catch_up_waits", "channel": channel.key},
+        )
+        catch_up_soon(service, channel, catch_up[done:])
+        raise FollowUpLater()
 
 
-async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
-    """A channel's pause was lifted (/watchlist resume, `newsdigest channels resume`, a config
-    sync after its webhook_url changed): queue what the pause held back. Poll passes queue
-    nothing for a paused channel and do not touch a story again once it stops changing, so an
-    instant channel gets the stories that qualified meanwhile (instant mode's window and limit,
-    with its notice for the rest, so a long pause does not end in a flood; chosen off the loop,
-    seconds on a big database), and every channel the thread updates for posted stories that
-    grew, as the start-up catch-up plans them."""
+def _bound(
+    step: CatchUpStep, service: Service, channel: ChannelRow
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    return lambda: step(service, channel)
+
+
+async def _resumed_instant(service: Service, channel: ChannelRow) -> None:
+    """An instant channel gets the stories that qualified while it was paused (instant mode's
+    window and limit, with its notice for the rest, so a long pause does not end in a flood;
+    chosen off the loop, seconds on a big database)."""
     if channel.mode == "instant" and channel.platform in service.outbox.adapters:
         queued = await enqueue_instant_off_loop(service.db, channel, now=service.clock())
         if queued:
             log.info("channel %s: %d stories now qualify for instant posts", channel.key, queued)
+    # Also for the posts queued before the pause, which may be due already.
+    service.kick()
+
+
+async def _resumed_updates(service: Service, channel: ChannelRow) -> None:
+    """The thread updates for posted stories that grew, as the start-up catch-up plans them;
+    planning again queues only what is not queued or sent."""
     # Not tied to the platform being up: updates wait in the outbox, as a pass's do.
     updates = update_planner.enqueue_missed_updates(
         service.db,
@@ -128,20 +146,28 @@ async def catch_up_resumed(service: Service, channel: ChannelRow) -> None:
     )
     if updates:
         log.info("channel %s resumed: %d thread updates planned", channel.key, updates)
-    # Also for the posts queued before the pause, which may be due already.
-    service.kick()
+        service.kick()
+
+
+# A channel's pause was lifted (/watchlist resume, `newsdigest channels resume`, a config sync
+# after its webhook_url changed): queue what the pause held back. Poll passes queue nothing for
+# a paused channel and do not touch a story again once it stops changing. Two steps, so another
+# process's write lock met by the second never runs the first again (twice instant mode's
+# limit, the stories its notice said were left out among them).
+RESUMED_CATCH_UP: CatchUp = (_resumed_instant, _resumed_updates)
 
 
 def resume_soon(service: Service, channel: ChannelRow) -> None:
-    """`catch_up_resumed` for a channel a job sync saw resumed, in a task of its own (the job
+    """`RESUMED_CATCH_UP` for a channel a job sync saw resumed, in a task of its own (the job
     sync is not a coroutine), see `catch_up_soon`."""
-    catch_up_soon(service, channel, catch_up_resumed)
+    catch_up_soon(service, channel, RESUMED_CATCH_UP)
 
 
 def catch_up_soon(service: Service, channel: ChannelRow, catch_up: CatchUp) -> None:
-    """`catch_up` for the channel in a task of its own, tried again while another process holds
-    the write lock until it is done (a stop ends it: the next start's catch-up chooses again);
-    a stop waits for it; the minute's job that started it does not (`Service.sync_jobs_job`)."""
+    """`catch_up` for the channel in a task of its own, each step tried again while another
+    process holds the write lock until it is done (a stop ends it: the next start's catch-up
+    chooses again); a stop waits for it; the minute's job that started it does not
+    (`Service.sync_jobs_job`)."""
     earlier = service.resuming.get(channel.id)
     task = asyncio.create_task(
         _catch_up(service, channel.id, catch_up, earlier), name=f"catch-up-{channel.key}"
@@ -177,18 +203,32 @@ async def _catch_up(
     if earlier is not None:
         await asyncio.wait({earlier})  # its failure is its own, logged there
 
-    async def attempt() -> None:
+    wanted = True
+
+    async def attempt(step: CatchUpStep) -> None:
+        nonlocal wanted
         # Read again at each try: paused again or removed meanwhile, it wants nothing now (the
-        # next resume catches up).
+        # next resume catches up), nor the steps after.
         channel = channel_store.get_channel_by_pk(service.db, pk)
-        if channel is not None and not channel.paused_reason:
-            await catch_up(service, channel)
+        wanted = channel is not None and not channel.paused_reason
+        if channel is not None and wanted:
+            await step(service, channel)
 
     try:
-        if not await repeated(service.db, attempt, stop=service.stopping):
-            log.info("stopping: channel %d's catch-up waits for the next start", pk)
+        for step in catch_up:
+            if not await repeated(service.db, _attempt(attempt, step), stop=service.stopping):
+                log.info("stopping: channel %d's catch-up waits for the next start", pk)
+                return
+            if not wanted:
+                return
     except Exception:  # a task's own: nothing else would say it failed
         log.exception("catching up channel %d failed", pk)
+
+
+def _attempt(
+    attempt: Callable[[CatchUpStep], Coroutine[Any, Any, None]], step: CatchUpStep
+) -> Callable[[], Coroutine[Any, Any, None]]:
+    return lambda: attempt(step)
 
 
 class ScheduleChanges:
@@ -196,7 +236,7 @@ class ScheduleChanges:
     file at start, or by another process (`newsdigest poll` syncing the config, `newsdigest
     channels resume`). The service takes a `snapshot` before its config sync and `record`s on
     every job sync, which compares each channel's `schedule_signature` with the last one seen,
-    and returns the channels whose pause was lifted since (for `catch_up_resumed`)."""
+    and returns the channels whose pause was lifted since (for `RESUMED_CATCH_UP`)."""
 
     def __init__(self) -> None:
         self.seen: dict[int, tuple[str, str, str]] = {}
@@ -264,7 +304,7 @@ def _resumed(before: ChannelRow, after: ChannelRow) -> bool:
 def _instant_wants_more(before: ChannelRow, after: ChannelRow) -> bool:
     """True when an instant channel now takes stories it did not before: it just switched to
     instant mode or lowered its minimum number of independent sources (a resume is
-    `catch_up_resumed`'s)."""
+    `RESUMED_CATCH_UP`'s)."""
     if after.mode != "instant" or after.paused_reason:
         return False
     return before.mode != "instant" or after.min_sources < before.min_sources
