@@ -78,3 +78,26 @@ def test_a_topic_list_with_others_in_it_says_it_after_them(config: Path, tmp_pat
     topics = _run("topics", "list")
     assert "ports" in topics
     assert topics.rstrip().endswith("`newsdigest run` adds it.")
+
+
+def test_a_declared_feed_a_301_moved_is_not_said_to_be_missing(
+    config: Path, tmp_path: Path
+) -> None:
+    CliRunner().invoke(cli, ["poll"])
+    db = open_database(tmp_path / "nd.db")
+    gamma = feed_store.get_feed(db, "https://gamma.example/rss")
+    assert gamma is not None
+    # What a poll answered by a 301 stores (`bot.pipeline.feed_state`): the polled URL moves,
+    # the URL the file names stays the sync's match.
+    feed_store.update_feed(db, gamma.id, url="https://gamma.example/moved.xml")
+    db.close()
+    feeds = _run("feeds", "list")
+    assert "gamma.example/moved.xml" in feeds
+    assert "not in the database yet" not in feeds
+    # And the sync agrees: a poll neither adds it again nor says it is missing.
+    CliRunner().invoke(cli, ["poll"])
+    db = open_database(tmp_path / "nd.db")
+    urls = [r[0] for r in db.execute("SELECT url FROM feeds WHERE url LIKE '%gamma%'")]
+    db.close()
+    assert urls == ["https://gamma.example/moved.xml"]
+    assert "not in the database yet" not in _run("feeds", "list")

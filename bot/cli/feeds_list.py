@@ -46,7 +46,7 @@ def feeds_list(cli: CliContext) -> None:
     under the table (a listing does not sync).
     """
     feeds = feed_store.list_feeds(cli.reader.db)
-    pending = _declared_not_synced(cli, {feed.url for feed in feeds})
+    pending = _declared_not_synced(cli, _stored_addresses(cli))
     if not feeds:
         click.echo(pending or "No feeds yet. Add one with: newsdigest feeds add URL")
         return
@@ -117,6 +117,14 @@ def feeds_list(cli: CliContext) -> None:
         console.print(line, highlight=False)
     if pending:
         console.print(escape(pending), highlight=False)
+
+
+def _stored_addresses(cli: CliContext) -> set[str]:
+    """Every stored feed's polled URL and the URL the file names it by (config_url), as the sync
+    matches a declared feed: a 301 moves the polled one, and the feed was then said to be "not in
+    the database yet" at every listing, though `poll` has it."""
+    rows = cli.reader.db.execute("SELECT url, config_url FROM feeds")
+    return {url for row in rows for url in row if url is not None}
 
 
 def _declared_not_synced(cli: CliContext, stored: set[str]) -> str:
