@@ -109,3 +109,19 @@ async def test_the_fetcher_words_a_refused_connection(closed_port: int) -> None:
     async with FeedFetcher(allow_private_networks=True) as fetcher:
         result = await fetcher.fetch(f"http://127.0.0.1:{closed_port}/feed.xml")
     assert result.error == REFUSED
+
+
+def test_an_unexpected_parse_failure_is_said_without_its_control_characters(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A parser bug whose message carries bytes of the fetched body: a terminal escape among them.
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("bad byte \x1b]0;pwned\x07 near <channel>")
+
+    monkeypatch.setattr("bot.ingest.parser.parse_feed", broken)
+    result = _add(server.url("/rss.xml"))
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "could not be read here (ValueError: bad byte ]0;pwned near <channel>)" in words(
+        result.stderr
+    )

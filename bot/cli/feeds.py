@@ -146,7 +146,7 @@ def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str]:
     except FeedParseError as exc:
         return False, clean(f"malformed feed: {exc}")
     except Exception as exc:  # a bug of ours: the poll says it as the feed's state too
-        return False, f"could not be read here ({type(exc).__name__}: {exc})"
+        return False, clean(f"could not be read here ({type(exc).__name__}: {exc})")
     title = " ".join(clean(parsed.title or "").split())
     named = f" (“{title[:80]}”)" if title else ""
     return True, f"a feed with {plural(len(parsed.entries), 'entry', 'entries')}{named}"
