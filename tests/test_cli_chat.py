@@ -4,6 +4,7 @@ pseudo-terminal for the interactive session)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pty
 import select
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from bot.runner.console import ensure_console_channel
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
 from bot.store import stories as story_store
@@ -115,6 +117,32 @@ def test_follow_then_watchlist_shows_the_topic(env: dict[str, str]) -> None:
         assert [t.slug for t in channel_store.channel_topics(db, row.id)] == ["ai"]
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("command", ["/digest", "/follow ai"])
+def test_the_terminal_channel_is_signed_up_as_run_makes_it_hourly(
+    env: dict[str, str], tmp_path: Path, command: str
+) -> None:
+    # Signed up with the commands' daily 09:00, it stayed daily under a later `run` with no
+    # chat platform, which promises the terminal an hourly digest.
+    result = chat(env, f"{command}\n")
+    assert result.returncode == 0, result.stderr
+    said = replies(result.stdout)[command]
+    assert "09:00" not in said
+    if command == "/follow ai":  # a digest shown in the reply is its own title
+        assert "This channel now gets a digest on the schedule cron '0 * * * *' UTC" in said
+    runs = open_database(tmp_path / "run.db")
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        ensure_console_channel(runs, chat=False)
+        [made] = channel_store.list_channels(runs, "console")
+        row = channel_store.get_channel(db, "console", "terminal")
+        assert row is not None
+        assert (row.schedule, row.origin) == ("0 * * * *", "runner")
+        assert dataclasses.replace(row, id=made.id) == made
+    finally:
+        db.close()
+        runs.close()
 
 
 def test_story_by_slug_and_by_prefix(env: dict[str, str]) -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -29,12 +28,16 @@ from bot.cli.context import CliContext, pass_cli
 if TYPE_CHECKING:
     import sqlite_utils
 
+    from bot.app import NewsDigest
     from bot.commands import Commands
     from bot.commands.base import CommandContext, Reply
     from bot.config import Config
+    from bot.store.channels import ChannelRow
 
-# The channel `newsdigest run` makes without a chat platform (`bot.runner.console`).
+# The channel `newsdigest run` makes without a chat platform (`bot.runner.console`), and the
+# schedule it gives it.
 TERMINAL = "terminal"
+TERMINAL_SCHEDULE = "0 * * * *"
 QUIT_WORDS = frozenset({"quit", "exit", "bye"})
 HELP_WORDS = frozenset({"help", "?"})
 
@@ -153,16 +156,13 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
     from rich.console import Console
 
     from bot.adapters.console_chat import console_context, print_reply, reply_text
-    from bot.commands import Commands
     from bot.render.text import clean
-    from bot.store import channels as channel_store
     from bot.store.database import notice_waits
 
     core = cli.editor
-    commands = Commands(core)
+    commands = _commands(core)
     ctx = console_context(channel_id, name)
     console = Console(emoji=False, highlight=False)
-    signed_up = channel_store.get_channel(core.db, "console", channel_id) is not None
     # The id is the config's or the database's, cleaned all the same: a prompt is no place
     # for a terminal escape.
     prompt = f"console:{clean(channel_id)}> "
@@ -179,13 +179,34 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
                 click.echo(f"> {clean(text)}")
             notice_waits(_say_waiting())
             reply = _reply(runner, commands, ctx, command, rest[0] if rest else "")
-            if not signed_up:
-                signed_up = _runner_terminal(core.db, channel_id)
             if interactive:
                 print_reply(reply, console)
             else:
                 click.echo(reply_text(reply))
                 click.echo()
+
+
+def _commands(core: NewsDigest) -> Commands:
+    """The chat commands, signing `console:terminal` up as `newsdigest run` makes it
+    (`bot.runner.console`): its hourly digest, and its own, so paused once a chat platform runs.
+    Signed up with the commands' daily 09:00 default, a later `run` left it daily, though it
+    promises the terminal an hourly digest; and the sign-up's reply named the daily schedule."""
+    from bot.commands import Commands
+    from bot.store import channels as channel_store
+    from bot.store.database import transaction
+
+    class TerminalCommands(Commands):
+        def signed_up(self, channel: ChannelRow, ctx: CommandContext) -> ChannelRow:
+            if channel.id or (ctx.platform, ctx.channel_id) != ("console", TERMINAL):
+                return super().signed_up(channel, ctx)
+            db = self.core.db
+            with transaction(db):  # never left daily: both or neither
+                row = channel_store.ensure_channel(db, "console", TERMINAL, name=ctx.channel_name)
+                return channel_store.update_channel(
+                    db, row.id, schedule=TERMINAL_SCHEDULE, origin="runner"
+                )
+
+    return TerminalCommands(core)
 
 
 def _reply(
@@ -249,23 +270,3 @@ def _say_waiting() -> Callable[[], None]:
             click.echo("waiting for the database: another newsdigest process is writing…", err=True)
 
     return say
-
-
-def _runner_terminal(db: sqlite_utils.Database, channel_id: str) -> bool:
-    """Whether the channel has its row now. `console:terminal` signed up here is made
-    `newsdigest run`'s own, as if `run` had made it: paused once a chat platform is configured,
-    instead of printing its digests into the service's log for good."""
-    from bot.store import channels as channel_store
-    from bot.store.database import is_busy
-
-    row = channel_store.get_channel(db, "console", channel_id)
-    if row is None:
-        return False
-    if channel_id == TERMINAL and row.origin == "chat":
-        try:
-            channel_store.update_channel(db, row.id, origin="runner")
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
-            return False  # another process's lock held past the wait: after the next line
-    return True
