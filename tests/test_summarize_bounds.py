@@ -20,8 +20,8 @@ from bot.models import Article, Summary
 from bot.summarize import MAX_TEXT_CHARS, MAX_TITLE_CHARS, summarize, summary_input
 from bot.summarize import candidates as candidates_mod
 from bot.summarize.angle_names import _split_at_ampersand
+from bot.summarize.angle_picks import OtherStems
 from bot.summarize.angle_topic import quotes_no_one, relays
-from bot.summarize.angles import _OtherStems
 from bot.summarize.asides import dash_asides_dropped
 from bot.summarize.candidates import (
     MAX_FORM_SOURCES,
@@ -254,7 +254,7 @@ def test_other_outlets_stems_by_counts() -> None:
             counts[s] = counts.get(s, 0) + 1
     for outlet, own in vocab.items():
         union = set().union(*(v for k, v in vocab.items() if k != outlet))
-        other = _OtherStems(counts, own)
+        other = OtherStems(counts, own)
         assert {s for s in "xyzw" if s in other} == union
 
 
