@@ -26,9 +26,11 @@ from bot.summarize.angle_picks import (
 )
 from bot.summarize.angle_quotes import quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
+from bot.summarize.claim_figures import claim_counts, main_figure, same_amount
 from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import figures
 from bot.summarize.quotes import Told, pick_quote
+from bot.summarize.restated import same_core
 from bot.summarize.sentences import content_stems
 
 MAX_ANGLES = 6
@@ -165,9 +167,36 @@ def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> An
                     subjects=subjects,
                     last_resort=last_resort,
                 )
-                if line and not repeats_bullet(line, told.texts):
+                if line and not repeats_bullet(line, told.texts) and not _retells_card(line, told):
                     quote = pick_quote(
                         quote_pool(candidate.sentence, candidate.article, pick.scored), told
                     )
                     return Angle(pick.outlet, line, quote, candidate.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
+
+
+# Share of a line's counts a headline or bullet giving its main count must give too for the
+# line to add nothing by its figures ("reached 348,000, down 29,000 from 377,000" under a
+# bullet's "dropped 29,000 to 348,000").
+TOLD_FIGURES_SHARE = 2 / 3
+
+
+def _retells_card(line: str, told: Told) -> bool:
+    """Whether an angle `line`'s detail tells the headline or a bullet again in other words:
+    one fact by `restated.same_core` (one core claim, one event, one count of one thing), or
+    the card's main count with most of the line's counts besides. The framing before the
+    detail's colon is the card's, not the outlet's."""
+    detail = line.partition(": ")[2] or line
+    stems = frozenset(content_stems(detail))
+    counts = [c for c in claim_counts(detail) if c.role == "count"]
+    main = main_figure(counts)
+    for text in filter(None, [told.headline_text, *told.texts]):
+        if same_core(detail, stems, text, frozenset(content_stems(text))):
+            return True
+        theirs = [c.value for c in claim_counts(text) if c.role == "count"]
+        if main is None or not any(same_amount(main.value, t) for t in theirs):
+            continue
+        given = sum(1 for c in counts if any(same_amount(c.value, t) for t in theirs))
+        if given >= TOLD_FIGURES_SHARE * len(counts):
+            return True
+    return False

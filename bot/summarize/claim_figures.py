@@ -175,3 +175,35 @@ def figures_agree(
     if adds_none and any(t.role == "count" for t in extra):
         return False
     return not any(_rival(m, t) for m in missing for t in extra)
+
+
+# A count this large is rarely two facts' by chance ("500 million doses"); a smaller one ("two
+# people") needs a unit to say the same of two sentences.
+ONE_COUNT_MIN = Decimal(100)
+
+
+def one_count(a_text: str, b_text: str, a_stems: frozenset[str], b_stems: frozenset[str]) -> bool:
+    """Whether the two sentences (with their content stems) give one count of one thing and
+    share a word besides it and its noun: "would donate another half billion doses" and "is to
+    donate 500 million more doses", in digits or in words (`quantities`: "half a billion" is
+    500 million), one of them maybe rounded. Another count of that thing is no such pair."""
+    shared = a_stems & b_stems
+    for a in claim_counts(a_text):
+        if a.role != "count" or not a.noun or a.upper is not None:
+            continue
+        if a.value < ONE_COUNT_MIN and not a.unit:
+            continue
+        for b in claim_counts(b_text):
+            if b.noun == a.noun and _same(a, b) and _words_besides(shared, a.noun):
+                return True
+    return False
+
+
+def _words_besides(shared: frozenset[str], noun: str) -> bool:
+    """Whether `shared` holds a word besides the count's noun, its scale and figures."""
+    return any(s != noun and s not in _scale_stems() and not s[:1].isdigit() for s in shared)
+
+
+@lru_cache(maxsize=1)
+def _scale_stems() -> frozenset[str]:
+    return frozenset(map(stem, [*_SCALE_WORDS, "hundred", "dozen"]))

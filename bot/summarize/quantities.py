@@ -306,6 +306,21 @@ def is_number_word(token: str) -> bool:
     )
 
 
+# "half a billion" is 500 million, not a half and a billion: one count, as "500 million" is.
+_HALF_SCALE_RE = re.compile(r"\b(?:a\s+)?half(?:\s+an?)?\s+(million|billion|trillion)\b", re.I)
+
+
+def _half_scales(text: str) -> tuple[list[tuple[int, Quantity]], str]:
+    """The "half a million" counts of `text`, and `text` with them blanked out."""
+    found: list[tuple[int, Quantity]] = []
+    for match in _HALF_SCALE_RE.finditer(text):
+        value = Decimal(_MULTIPLIERS[match.group(1).lower()]) / 2
+        before, after = text[max(0, match.start() - 24) : match.start()], text[match.end() :][:24]
+        found.append((match.start(), _quantity(match.group(0), value, before, after, after, True)))
+        text = text[: match.start()] + " " * (match.end() - match.start()) + text[match.end() :]
+    return found, text
+
+
 def quantities(text: str, *, small_words: bool = True) -> list[Quantity]:
     """Every number in `text` (outside links), in digits or words, as a value, unit and role.
 
@@ -314,7 +329,8 @@ def quantities(text: str, *, small_words: bool = True) -> list[Quantity]:
     "between two and three thousand"), so a claim is not held to it; a source's "eight months"
     still grounds a claim's "8 months". ("one" is left out always: a pronoun as often.)"""
     text = _URL_RE.sub(" ", text)
-    found = [*_digit_quantities(text)]
+    found, text = _half_scales(text)
+    found += _digit_quantities(text)
     for word in ordinal_words(text):
         # "first" and "second" are as often "at first" and a unit of time: like a small count,
         # a claim is not held to them.

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from bot.summarize.acts import main_verbs, two_facts
-from bot.summarize.claim_figures import claim_counts
+from bot.summarize.claim_figures import claim_counts, one_count
 from bot.summarize.finite_verbs import has_verb
 from bot.summarize.main_clause import negated
 from bot.summarize.quote_marks import nested_bounds
@@ -170,6 +170,8 @@ def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozen
         core_figures = figures(core)
         if not core_figures or figures_within(core_figures, figures(other_text)):
             return True
+    if one_count(a_text, b_text, a_stems, b_stems) and not counts_differ(a_text, b_text):
+        return True  # one count of one thing, in digits or words ("half a billion doses")
     return cores_alike(a_text, b_text) or one_remark(a_text, b_text)
 
 
