@@ -49,7 +49,7 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.summarize.restated.bare_core": (1024, 450),
     "bot.summarize.acts._decisive_acts": (1024, 400),
     # Asked of bullets and angle lines only: at most 18 a story.
-    "bot.summarize.restated._split_compounds": (256, 2200),
+    "bot.summarize.same_figures._split_compounds": (256, 2200),
     # Behind `_decisive_acts`' own cache; asked directly only of an LLM writer's bullets.
     "bot.summarize.acts.decisive_verbs": (256, 1750),
     "bot.summarize.support._word_stems": (256, 1500),
@@ -77,6 +77,7 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.ingest.decoding._libxml2_reads": (32, 1000),
     "bot.cluster.kept_raw.fingerprint": (4, 300),
     "bot.summarize.claim_figures._year_noun_stems": (1, 4400),
+    "bot.summarize.claim_figures._scale_stems": (1, 1000),
     "bot.cluster.background.load_background": (1, 2_100_000),
     "bot.cluster.days._background": (1, 65536),
     "bot.cluster.slugs._background": (1, 65536),

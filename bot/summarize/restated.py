@@ -12,6 +12,11 @@ from bot.summarize.claim_figures import claim_counts, one_count
 from bot.summarize.finite_verbs import has_verb
 from bot.summarize.main_clause import negated
 from bot.summarize.quote_marks import nested_bounds
+from bot.summarize.same_figures import SAME_FIGURES_SHARE as SAME_FIGURES_SHARE
+from bot.summarize.same_figures import figures_within as figures_within
+from bot.summarize.same_figures import same_figure_restated as same_figure_restated
+from bot.summarize.same_figures import same_quantity as same_quantity
+from bot.summarize.same_figures import stem_overlap as stem_overlap
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
 from bot.summarize.support import figures
@@ -20,84 +25,6 @@ from bot.textutil import STOPWORDS
 # A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
 # "airport", "council"), not the news at large ("Tuesday", "president").
 RARE_DOCS = 150
-
-# Two sentences giving one figure are the same fact when they share more than this share of the
-# shorter one's words besides (see `same_figure_restated`).
-SAME_FIGURES_SHARE = 0.3
-
-
-def stem_overlap(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
-    """Share of the smaller set's content stems that the other has too: how far two bullets
-    repeat each other."""
-    return len(a & b) / max(1, min(len(a), len(b)))
-
-
-def same_figure_restated(
-    a_stems: frozenset[str],
-    a_figures: frozenset[str],
-    b_stems: frozenset[str],
-    b_figures: frozenset[str],
-    share: float = SAME_FIGURES_SHARE,
-) -> bool:
-    """Whether two sentences state one figure (one's figures a part of the other's) and share
-    more than `share` of the shorter one's words besides: the same fact in other words."""
-    if not (a_figures and b_figures):
-        return False
-    if not (figures_within(a_figures, b_figures) or figures_within(b_figures, a_figures)):
-        return False
-    # "48-hour" and "48 hours" are one figure and one word apart in two spellings.
-    return stem_overlap(_split_compounds(a_stems), _split_compounds(b_stems)) > share
-
-
-def figures_within(part: frozenset[str], whole: frozenset[str]) -> bool:
-    """Whether every figure of `part` is one of `whole`'s, or that figure rounded."""
-    return part <= whole or all(any(same_quantity(p, w) for w in whole) for p in part)
-
-
-# "over 212,000" for "212,672": a rounding keeps the first few digits, so the two lie this close.
-ROUNDING_SHARE = 0.02
-
-
-def same_quantity(a: str, b: str) -> bool:
-    """Whether figures `a` and `b` (as `figures` spells them) are one count, one of them rounded:
-    the round one has fewer significant digits, the exact one at least three (a "50" near "49" is
-    as likely another count), and they lie within `ROUNDING_SHARE`. Years are never rounded
-    ("in 2000", "in 2024")."""
-    if a == b:
-        return True
-    try:
-        x, y = float(a), float(b)
-    except ValueError:
-        return False
-    if _year_like(a) or _year_like(b) or x <= 0 or y <= 0:
-        return False
-    rough, exact = sorted((a, b), key=_significant_digits)
-    if _significant_digits(exact) < 3 or _significant_digits(rough) >= _significant_digits(exact):
-        return False
-    return abs(x - y) <= ROUNDING_SHARE * max(x, y)
-
-
-def _year_like(figure: str) -> bool:
-    return figure.isdigit() and len(figure) == 4 and figure[:2] in ("18", "19", "20", "21")
-
-
-def _significant_digits(figure: str) -> int:
-    digits = figure.replace(".", "").lstrip("0")
-    # An integer's trailing zeros are its rounding; a decimal's are already dropped by `figures`.
-    return len(digits if "." in figure else digits.rstrip("0"))
-
-
-@lru_cache(maxsize=256)
-def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
-    if not any("-" in s for s in stems):
-        return stems
-    return frozenset(
-        part if part[:1].isdigit() else stem(part)
-        for s in stems
-        for part in (s.split("-") if "-" in s else [s])
-        if part
-    )
-
 
 # Where a sentence's core claim ends: a clause break ("X voted to remove Y, ending ..."), a
 # conjunction opening a clause of its own ("X was sworn in after his party won ...") or a second
@@ -172,7 +99,41 @@ def same_core(a_text: str, a_stems: frozenset[str], b_text: str, b_stems: frozen
             return True
     if one_count(a_text, b_text, a_stems, b_stems) and not counts_differ(a_text, b_text):
         return True  # one count of one thing, in digits or words ("half a billion doses")
-    return cores_alike(a_text, b_text) or one_remark(a_text, b_text)
+    return (
+        cores_alike(a_text, b_text) or one_remark(a_text, b_text) or same_predicate(a_text, b_text)
+    )
+
+
+# A verb group on an auxiliary, maybe with an adverb and a particle: "has been permanently shut
+# down", "will be closed". Four words or more: "was killed" alone says too little of the act.
+_PREDICATE_RE = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|will|would)\s+(?:not\s+)?(?:been\s+|be\s+)?"
+    r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ut|ld)\b(?:\s+(?:down|up|off|out|over|back|away))?"
+)
+_PREDICATE_MIN_WORDS = 4
+# Where a subject's noun phrase ends before an aside: "Trump's blog — a webpage ... —", "The
+# blog, titled ...,".
+_SUBJECT_END_RE = re.compile(r",\s|\s[—–-]+\s|\s\(")
+
+
+def same_predicate(a_text: str, b_text: str) -> bool:
+    """Whether the two sentences say one thing of one subject in the same words: the same verb
+    group ("has been permanently shut down") after the same noun, the last word of each one's
+    subject before any aside ("Trump's blog — a webpage where ... —" / "The blog, titled ...,").
+    What else each tells around it is background; two occasions are `same_core`'s to rule out."""
+    a = _predicate(a_text)
+    return a is not None and a == _predicate(b_text)
+
+
+def _predicate(text: str) -> tuple[str, str] | None:
+    found = _PREDICATE_RE.search(text)
+    if found is None or len(found.group(0).split()) < _PREDICATE_MIN_WORDS:
+        return None
+    head = _SUBJECT_END_RE.split(text[: found.start()], maxsplit=1)[0].split()
+    noun = _bare_word(head[-1]).casefold() if head else ""
+    if not noun.isalpha() or noun in STOPWORDS:
+        return None
+    return stem(noun), found.group(0)
 
 
 def one_remark(a_text: str, b_text: str) -> bool:
