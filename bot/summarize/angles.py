@@ -167,7 +167,9 @@ def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> An
                     subjects=subjects,
                     last_resort=last_resort,
                 )
-                if line and not repeats_bullet(line, told.texts) and not _retells_card(line, told):
+                # A detail going on past a bullet keeps the bullet's fact as its setting.
+                retold = _retells_card(line, told, not (candidate.restates or candidate.develops))
+                if line and not repeats_bullet(line, told.texts) and not retold:
                     quote = pick_quote(
                         quote_pool(candidate.sentence, candidate.article, pick.scored), told
                     )
@@ -175,28 +177,31 @@ def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> An
     return Angle(pick.outlet, "", "", pick.article.url)
 
 
-# Share of a line's counts a headline or bullet giving its main count must give too for the
-# line to add nothing by its figures ("reached 348,000, down 29,000 from 377,000" under a
-# bullet's "dropped 29,000 to 348,000").
+# Share of a line's counts a headline or bullet giving its main count must give too, and at
+# least TOLD_FIGURES_MIN of them, for the line to add nothing by its figures ("reached 348,000,
+# down 29,000 from 377,000" under a bullet's "dropped 29,000 to 348,000"). One shared figure may
+# be the setting of the outlet's own fact ("the €1.8 billion bill would crowd out dredging").
 TOLD_FIGURES_SHARE = 2 / 3
+TOLD_FIGURES_MIN = 2
 
 
-def _retells_card(line: str, told: Told) -> bool:
+def _retells_card(line: str, told: Told, by_core: bool = True) -> bool:
     """Whether an angle `line`'s detail tells the headline or a bullet again in other words:
     one fact by `restated.same_core` (one core claim, one event, one count of one thing), or
-    the card's main count with most of the line's counts besides. The framing before the
-    detail's colon is the card's, not the outlet's."""
+    the card's main count with most of the line's counts, two at least. The framing before the
+    detail's colon is the card's, not the outlet's. `by_core` False: the line is built to go on
+    past a bullet's fact, so telling that fact is no retelling, but its figures still are."""
     detail = line.partition(": ")[2] or line
     stems = frozenset(content_stems(detail))
     counts = [c for c in claim_counts(detail) if c.role == "count"]
     main = main_figure(counts)
     for text in filter(None, [told.headline_text, *told.texts]):
-        if same_core(detail, stems, text, frozenset(content_stems(text))):
+        if by_core and same_core(detail, stems, text, frozenset(content_stems(text))):
             return True
         theirs = [c.value for c in claim_counts(text) if c.role == "count"]
         if main is None or not any(same_amount(main.value, t) for t in theirs):
             continue
         given = sum(1 for c in counts if any(same_amount(c.value, t) for t in theirs))
-        if given >= TOLD_FIGURES_SHARE * len(counts):
+        if given >= max(TOLD_FIGURES_MIN, TOLD_FIGURES_SHARE * len(counts)):
             return True
     return False
