@@ -65,3 +65,18 @@ def test_a_count_of_its_own_is_still_the_outlets_angle() -> None:
     angles, _ = build_angles(articles, outlets, LEAD, tldr=tldr)
     lines = {a.source: a.line for a in angles}
     assert "6,150" in lines.get(OTHER, ""), lines
+
+
+def test_a_detail_on_the_bullets_ages_is_the_outlets_own() -> None:
+    bullet = "Two boys, ages 13 and 15, were charged over the ferry fire in Tolberg, police said."
+    lead = _article(1, LEAD, "Boys charged over ferry fire", f"{bullet} The ferry sank in May.")
+    other = _article(
+        2,
+        OTHER,
+        "Two boys charged in Tolberg ferry fire",
+        "Police charged two boys over the ferry fire. The 13-year-old is from Grell harbour and "
+        "the 15-year-old is from the Holm islands.",
+    )
+    angles, _ = build_angles([lead, other], [LEAD, OTHER], LEAD, tldr=[Bullet(bullet, [LEAD])])
+    lines = {a.source: a.line for a in angles}
+    assert "Holm islands" in lines.get(OTHER, ""), lines

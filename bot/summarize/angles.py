@@ -26,7 +26,7 @@ from bot.summarize.angle_picks import (
 )
 from bot.summarize.angle_quotes import quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
-from bot.summarize.claim_figures import claim_counts, main_figure, same_amount
+from bot.summarize.claim_figures import ONE_COUNT_MIN, claim_counts, main_figure, same_amount
 from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import figures
 from bot.summarize.quotes import Told, pick_quote
@@ -193,7 +193,13 @@ def _retells_card(line: str, told: Told, by_core: bool = True) -> bool:
     past a bullet's fact, so telling that fact is no retelling, but its figures still are."""
     detail = line.partition(": ")[2] or line
     stems = frozenset(content_stems(detail))
-    counts = [c for c in claim_counts(detail) if c.role == "count"]
+    # An age or a small tally ("the 13-year-old") is no measure of the story: hometowns of a
+    # bullet's "two girls, ages 13 and 15" are the outlet's own detail.
+    counts = [
+        c
+        for c in claim_counts(detail)
+        if c.role == "count" and (c.unit or c.value >= ONE_COUNT_MIN)
+    ]
     main = main_figure(counts)
     for text in filter(None, [told.headline_text, *told.texts]):
         if by_core and same_core(detail, stems, text, frozenset(content_stems(text))):
