@@ -4,7 +4,7 @@ bullet only with who said it ("..., the Ferry Federation said") adds nothing the
 from __future__ import annotations
 
 from bot.models import Article, Bullet
-from bot.summarize.angle_lines import _detail, repeats_bullet
+from bot.summarize.angle_lines import _detail, line_detail, repeats_bullet
 from bot.summarize.angles import build_angles
 
 LEAD = "Sound Courier"
@@ -38,14 +38,17 @@ def test_a_bullet_said_again_with_its_speaker_is_no_angle() -> None:
     tldr = [Bullet(FACT, [LEAD, OTHER])]
     angles, _ = build_angles([lead, other], [LEAD, OTHER], LEAD, tldr=tldr)
     for angle in angles:
-        assert not angle.line.partition(": ")[2].startswith("Ferry crews on the Tallow"), angle
+        assert not line_detail(angle.line).startswith("Ferry crews on the Tallow"), angle
 
 
 def test_a_line_equal_to_a_bullet_or_its_start_repeats_it() -> None:
-    assert repeats_bullet(f"Adds a detail the others lack: {FACT}", [FACT])
-    cut = "Adds a detail the others lack: Ferry crews on the Tallow Sound route will strike…"
+    # A line is the detail alone, or the detail after a framing saying what it adds.
+    assert repeats_bullet(FACT, [FACT])
+    assert repeats_bullet(f"Names Tallow Sound: {FACT}", [FACT])
+    cut = "Ferry crews on the Tallow Sound route will strike"
     assert repeats_bullet(cut, ["Talks failed.", FACT])
     # Going on past the bullet with a fact of its own is the outlet's detail.
-    longer = f"Adds a detail the others lack: {FACT[:-1]}, days before the Grell regatta opens."
+    longer = f"{FACT[:-1]}, days before the Grell regatta opens."
     assert not repeats_bullet(longer, [FACT])
-    assert not repeats_bullet("Adds a detail the others lack: Talks broke down.", [FACT])
+    assert not repeats_bullet(f"Puts a figure on it: {longer}", [FACT])
+    assert not repeats_bullet("Talks broke down.", [FACT])

@@ -1,6 +1,7 @@
 """An outlet whose one detail of its own is a long sentence, with no phrase end to cut at but
-before an "of" or "to" phrase, still gets a line cut there ("... gave the board the power…"):
-before, the ban on those cuts left it no line, and the card listed it as adding nothing."""
+before an "of" or "to" phrase, still gets a line: the sentence whole, as long as an outlet's one
+long detail may be. A cut there with "…" ("... gave the board the power…") left the reader the
+sentence's start and not what it came to say; with no whole form either, the outlet is listed."""
 
 from __future__ import annotations
 
@@ -32,14 +33,14 @@ def _angles(detail: str) -> tuple[list[str], list[str]]:
     return [a.line for a in angles if a.source == "Grell Observer"], also
 
 
-def test_a_sole_detail_with_no_other_cut_is_cut_before_its_complement() -> None:
-    for detail in (
-        f"{RULING}.",
-        f"{RULING}, or who cross for hospital visits, markets and the weekly livestock sales.",
-    ):
-        lines, also = _angles(detail)
-        assert also == [], detail
-        assert len(lines) == 1 and lines[0].endswith(f"the power{ELLIPSIS}"), lines
+def test_a_sole_detail_with_no_other_cut_is_shown_whole_never_cut_with_an_ellipsis() -> None:
+    lines, also = _angles(f"{RULING}.")
+    assert also == [] and lines == [f"{RULING}."], lines
+    # Past the longest a line may be and with no clause end to cut at: no line ending in "…".
+    longer = f"{RULING}, or who cross for hospital visits, markets and the weekly livestock sales."
+    lines, also = _angles(longer)
+    assert not any(line.endswith(ELLIPSIS) for line in lines), lines
+    assert lines or also == ["Grell Observer"], also
 
 
 def test_the_complement_ban_still_holds_before_the_last_resort() -> None:

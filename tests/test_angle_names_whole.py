@@ -113,7 +113,7 @@ def test_a_word_the_outlet_also_writes_in_lowercase_is_no_name() -> None:
 
 def test_a_person_named_again_by_surname_is_listed_once() -> None:
     line = _line(
-        "The county approved the toll. The ferry line of Dagny Solberg lost half its trade when "
-        "Solberg cut fares last year."
+        "The county approved the toll. The ferry line owner Dagny Solberg lost half its trade "
+        "when Solberg cut fares last year."
     )
     assert _label(line) == "Dagny Solberg", line

@@ -46,7 +46,8 @@ def test_a_report_attributed_to_an_agency_near_a_place_name_is_no_voice() -> Non
         ["catamarans", "aground", "overnight"],
         subjects={"Tallow Sound"},
     )
-    assert line.startswith("Adds a detail the others lack: "), line
+    # No framing: the detail alone.
+    assert line == sentence, line
 
 
 def test_a_speaker_named_only_in_passing_is_no_voice() -> None:

@@ -6,6 +6,7 @@ import json
 from bot.eval.summarize_eval import summarize_jsonl
 from bot.models import Article
 from bot.summarize import summarize
+from bot.summarize.angle_lines import line_detail
 from bot.summarize.angles import build_angles
 from bot.summarize.grounding import ELLIPSIS, entities, is_verbatim, numbers, ungrounded
 from bot.summarize.headline import choose_headline, clean_title
@@ -150,7 +151,7 @@ def test_angle_lines_are_whole_clauses_without_fake_names_or_years() -> None:
     assert not lines["Valley News"].startswith("Puts a figure")
     assert "The mayor said" in lines["Valley News"]
     for line in lines.values():
-        detail = line.split(": ", 1)[1]
+        detail = line_detail(line)
         assert detail[:1].isupper() and detail.endswith(".")
         assert detail.rstrip(".").split()[-1].casefold() not in {"to", "the", "of", "make"}
 
@@ -176,7 +177,7 @@ def test_angle_quote_adds_to_the_line_and_names_are_not_repeated() -> None:
     angles, _ = build_angles(articles, [a.source for a in articles], "Port Herald")
     by_source = {a.source: a for a in angles}
     courier = by_source["Coast Courier"]
-    detail = courier.line.split(": ", 1)[1]
+    detail = line_detail(courier.line)
     # The quote is another of the outlet's own sentences, verbatim, not the line again.
     assert courier.quote not in courier.line and detail.rstrip(".") not in courier.quote
     assert is_verbatim(courier.quote, articles[1].text)
@@ -217,6 +218,6 @@ def test_an_angle_line_never_opens_on_a_word_standing_for_someone_unnamed() -> N
     ]
     angles, _ = build_angles(articles, [a.source for a in articles], "Port Herald")
     (courier,) = angles
-    detail = courier.line.split(": ", 1)[1]
+    detail = line_detail(courier.line)
     assert not detail.startswith("She "), courier.line
     assert "Ines Vald" in courier.line

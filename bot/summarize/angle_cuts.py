@@ -5,6 +5,10 @@ ends, before a preposition or a conjunction, and never where its last word waits
 cut leaves out (`phrase_ends`): the cut with the most words within `LINE_MAX_WORDS` that reads
 as a thought wins, and when none does, the first one that does up to `WHOLE_LINE_MAX_WORDS`
 keeps the words the last one needed ("... lined up…", not "... lined…").
+
+No line shows such a cut any more (`angle_lines`): a reader took "…" a few words short of the
+end for a sentence cut off. That a cut exists still says the sentence has a detail a line could
+carry: the outlet's last chance of a line takes the sentence whole instead, up to 45 words.
 """
 
 from __future__ import annotations
