@@ -115,3 +115,11 @@ def test_a_long_detail_is_never_cut_with_an_ellipsis() -> None:
     )
     assert not any(a.line.endswith(ELLIPSIS) for a in angles), angles
     assert angles or also == ["Grell Observer"], also
+
+
+def test_a_sentence_the_source_cut_off_is_no_whole_line() -> None:
+    # The article's text stops mid-sentence; a line adding its own stop passed "... on Monday
+    # night, angered." off as the outlet's whole sentence.
+    sentence = "Protesters confronted harbour judge Ada Brill at a cafe on Monday night, angered"
+    line = _line(sentence, ["Ada Brill"], ["protesters", "cafe", "angered"])
+    assert not line.endswith("angered."), line

@@ -91,7 +91,8 @@ def _detail(
     outlet with none.
     """
     focus_set = {stem_of(f) for f in focus} - {""}
-    full = compress(sentence)
+    # The compressor ends a sentence the source cut off with a stop: without it, it reads cut.
+    full = compress(sentence).removesuffix(".") if _cut_off(sentence) else compress(sentence)
     forms = [full, *variants(full), *clause_prefixes(full, LINE_MAX_WORDS, 5)]
     scored: list[tuple[int, int, str]] = []
     for form in dict.fromkeys(forms):
@@ -122,7 +123,9 @@ def _detail(
     if cut and fits and keeps and not _broken(full, cut):
         return _drop_stop(cut)
     # The whole sentence is one, whatever the verb cues say ("rebuilt" is none of them).
-    if len(full.split()) <= LINE_MAX_WORDS and not _quote_broken(full, whole=True):
+    if len(full.split()) <= LINE_MAX_WORDS and not (
+        _quote_broken(full, whole=True) or _cut_off(full)
+    ):
         return _drop_stop(full)
     # Nothing shorter reads as a thought of its own. Cut at the 24th word, the line ended on
     # "from Hong Kong to Buenos…" or "in the…", and a window from the middle opened on someone's
@@ -155,9 +158,16 @@ def _detail(
 def _broken(full: str, form: str) -> bool:
     """Whether `form`, a form of the sentence `full`, is no sentence of its own: an aside or
     quotation left open, no verb, or a cut at a comma that ends no clause."""
-    if _quote_broken(form, whole=form == full):
+    if _quote_broken(form, whole=form == full) or (form == full and _cut_off(full)):
         return True
     return _unfinished(form) or _torn(full, form)
+
+
+def _cut_off(full: str) -> bool:
+    """Whether the sentence itself stops on a word or a comma with no mark to end it: the
+    source text cut off there ("... on Monday night, angered"), which a line's added stop would
+    pass off as the outlet's whole sentence."""
+    return full.rstrip().rstrip("\"'”’)]")[-1:].isalnum() or full.rstrip().endswith(",")
 
 
 def _torn(full: str, form: str) -> bool:
@@ -328,19 +338,15 @@ _CONTRACTED_ANAPHOR_RE = re.compile(r"^(?:he|she|they|that|this|these|those)['�
 
 # A line opening on one of these speaks as someone ("I'll ...", "We did ...") whom only a
 # speaker named in the line makes anyone.
-_FIRST_PERSONS = frozenset(
-    "i i'm i'll i've i'd we we're we'll we've my our us you you're your".split()
-)
+_FIRST_PERSONS = frozenset("i i'm i'll i've i'd we we're we'll we've my our us you your".split())
 _BARE_CUE_RE = re.compile(
     rf"(?:^|[,:] )(?:he|she|they|it|we|i)\s+(?:\w+\s+)?(?:{_SPEECH_VERBS})[.:]?$",
     re.IGNORECASE,
 )
 # "This week", "That morning": a demonstrative before a time says when, and needs nothing before.
 _TIME_NOUNS = frozenset(
-    """
-    year week month morning afternoon evening night weekend summer spring fall autumn winter time
-    season quarter day decade century
-    """.split()
+    "year week month morning afternoon evening night weekend summer spring fall autumn winter "
+    "time season quarter day decade century".split()
 )
 
 
