@@ -16,7 +16,7 @@ from collections.abc import Container, Sequence
 
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import KnownFigures
-from bot.summarize.angle_lines import angle_line, repeats_bullet
+from bot.summarize.angle_lines import angle_line, line_detail, repeats_bullet
 from bot.summarize.angle_picks import (
     MIN_NOVELTY,
     OtherStems,
@@ -188,10 +188,11 @@ TOLD_FIGURES_MIN = 2
 def _retells_card(line: str, told: Told, by_core: bool = True) -> bool:
     """Whether an angle `line`'s detail tells the headline or a bullet again in other words:
     one fact by `restated.same_core` (one core claim, one event, one count of one thing), or
-    the card's main count with most of the line's counts, two at least. The framing before the
-    detail's colon is the card's, not the outlet's. `by_core` False: the line is built to go on
-    past a bullet's fact, so telling that fact is no retelling, but its figures still are."""
-    detail = line.partition(": ")[2] or line
+    the card's main count with most of the line's counts, two at least. A framing before the
+    detail (`angle_lines.line_detail`) is the card's, not the outlet's; a colon in the
+    outlet's own words is theirs. `by_core` False: the line is built to go on past a bullet's
+    fact, so telling that fact is no retelling, but its figures still are."""
+    detail = line_detail(line)
     stems = frozenset(content_stems(detail))
     # An age or a small tally ("the 13-year-old") is no measure of the story: hometowns of a
     # bullet's "two girls, ages 13 and 15" are the outlet's own detail.
