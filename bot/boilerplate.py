@@ -42,7 +42,7 @@ from bot.credit_patterns import (
     PIPE_CREDIT_RE,
     TWEET_EMBED_RE,
 )
-from bot.page_furniture import furniture_line, page_furniture_end
+from bot.page_furniture import furniture_line, notice_line, page_furniture_end
 
 __all__ = [
     "is_boilerplate",
@@ -145,7 +145,7 @@ _OPENINGS = frozenset(
     """.split()
 )
 # Where a footer glued to the next one ends: its stop and a space, before a © or a letter.
-_GLUED_FOOTER_RE = re.compile(r"(?<=[.!?])\s+(?=[©(\w])")
+_GLUED_FOOTER_RE = re.compile(r"(?<=[.!?])\s+(?=[©(\w*])")
 # "[…]" or "[...]" ending a text or sentence, with whatever punctuation followed it.
 _TRUNCATION_RE = re.compile(r"\s*[\[(]\s*(?:…|\.\.\.)\s*[\])][\s.…]*$")
 _TRUNCATION_TAIL = 200  # how far back from the end such a marker is looked for
@@ -175,13 +175,16 @@ def is_boilerplate(sentence: str) -> bool:
     sentence = sentence.strip()
     if not sentence or len(sentence) > MAX_CHARS:
         return False
-    if sentence[0] not in _FIRST_CHARS and sentence[:3].lower() not in _OPENINGS:
-        return False
-    if _BOILERPLATE_RE.fullmatch(sentence) is not None:
+    # A page's notices (a correction, "Please try again later", Wikipedia's furniture) are
+    # boilerplate wherever they stand: quotes, lines and headlines pass them over too.
+    if notice_line(sentence):
         return True
-    end = _named_credit(sentence)
-    if end is not None and AFTER_NAME_RE.fullmatch(sentence, end) is not None:
-        return True
+    if sentence[0] in _FIRST_CHARS or sentence[:3].lower() in _OPENINGS:
+        if _BOILERPLATE_RE.fullmatch(sentence) is not None:
+            return True
+        end = _named_credit(sentence)
+        if end is not None and AFTER_NAME_RE.fullmatch(sentence, end) is not None:
+            return True
     # Footers run together where the split saw one sentence ("... newsletter to get the latest
     # news. © 2026 Island News."): each is one, whole.
     glued = _GLUED_FOOTER_RE.search(sentence)
