@@ -203,6 +203,8 @@ _NOTICE_RE = re.compile(
     r"|[—–-]*\s*(?:published|posted|last updated|updated|modified)\s*:?\s*(?:(?:on|at)\s+)?"
     rf"(?:{_WHEN}|{_MONTH}\s+\d{{4}}|{_TIME})(?:[^.!?]|{_TIME}){{0,80}}"
     r"|advertisement(?:\s+continue reading(?: the main story)?)?"
+    # A byline alone: "By Jane Roe", "By Jane Roe and Ola Berg, Harbour Desk".
+    r"|by (?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){1,3}(?:\s*(?:,|and|&)\s*[^.!?]{1,60})?"
     # Wikipedia's furniture around an article copied from it.
     r"|from wikipedia, the free encyclopedia|jump to (?:navigation|search|content)"
     r"|retrieved from\s+[\"“]?https?://\S+"

@@ -36,6 +36,8 @@ from bot.summarize.sentences import split_sentences
         "Updated at 9:41 a.m.",
         "By Rosa Kettle, Harbour Desk / Published May 2, 2019",
         "Advertisement",
+        "By Rosa Kettle",
+        "By Rosa Kettle and Ola Berg, Harbour Desk",
         "Ola Berg Live on Periscope 03-14-2017.",
         "WARNING: This video contains images of a graphic nature that some may find distressing.",
     ],
@@ -61,6 +63,8 @@ def test_notice_is_boilerplate(sentence: str) -> None:
         "The warning came after the video showed graphic scenes of the collapse.",
         "Wikipedia, the free encyclopedia, removed the page on Monday.",
         "This story has been told many times in Pellmouth.",
+        "By Tuesday, the ferry was back in service.",
+        "By Nov. 4, every crew must hold a licence.",
     ],
 )
 def test_reporting_is_not_a_notice(sentence: str) -> None:
