@@ -1,6 +1,6 @@
 """How a title reads as a card's headline: what marks it down against another outlet's.
 
-A question, clickbait, an opening quotation, a very short or long title; a second sentence, the
+A question, clickbait, loaded wording ("forces X to admit", "rant", "blasts"), an opening quotation, a very short or long title; a second sentence, the
 outlet's comment on its news ("... Despite Apology. This Is Disgusting"); a kicker before a dash,
 its pun ("The No's have it - Newsom survives ..."). `headline.choose_headline` weighs each
 title's story vocabulary by it, and among titles scoring within TITLE_CASE_MARGIN of the best
@@ -21,6 +21,22 @@ CLICKBAIT_RE = re.compile(
 )
 
 
+# Loaded wording: a verb that scores the exchange ("forces X to admit", "rips", "blasts"), a
+# noun or adjective that judges what was said ("rant", "tirade", "unhinged", "profane"). A
+# neutral outlet's title telling the same news says "tells", "criticises", "post": marked down,
+# not ruled out as clickbait is, since a loaded title may be the only one on the story.
+LOADED_RE = re.compile(
+    r"(?i)\b(?:forc(?:es|ed|ing)\s+(?:\S+\s+){1,5}?to\s+(?:admit|apologi[sz]e|concede|back\s+down"
+    r"|retract|walk\s+back|confess)"
+    r"|(?:blast|rip|torche|scorche|eviscerate|shred|trashe|lambaste|skewer|humiliate|mock)(?:s|ed)\b(?!\s+off)"
+    r"|(?:lash(?:es|ed)\s+out|unload(?:s|ed)\s+on|go(?:es)?\s+off\s+on|went\s+off\s+on"
+    r"|claps?\s+back|smack(?:s|ed)\s+down|rail(?:s|ed)\s+against)"
+    r"|rants?|ranting|tirades?|meltdowns?|diatribes?|screeds?|unhinged|bombshell|profane"
+    r"|disgusting|disgraceful|outrageous|shocking|insane|savage|hysterical|furious)\b"
+)
+_LOADED_PENALTY = 0.4
+
+
 def badness(title: str) -> float:
     """How much `title` reads worse than a plain report: 0 for none, each fault adding its share
     (the caller scales a title's score by what is left, at least a tenth)."""
@@ -30,6 +46,8 @@ def badness(title: str) -> float:
         bad += 0.5
     if CLICKBAIT_RE.search(title):
         bad += 0.5
+    if LOADED_RE.search(title):
+        bad += _LOADED_PENALTY
     if title[:1] in "\"“‘'":
         bad += 0.3
     if n < 5:
