@@ -5,6 +5,7 @@ The optional LLM writer (any OpenAI-compatible endpoint) is checked against the 
 replaced by the extractive summary whenever it names or counts something the sources do not.
 
 Modules. Headline: `headline` (`text_headline`: an untitled story's, from its text;
+`headline_clauses`: whether its cut holds the main clause, ending with no ellipsis;
 `headline_style`: no label, final full stop or "!!", for both), `site_names`, `casing`,
 `datelines`; `quote_marks` (where quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` -> `compress`
 + `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence)
