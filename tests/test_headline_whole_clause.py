@@ -57,6 +57,12 @@ def test_a_teaser_cut_by_its_feed_ends_on_a_whole_clause_before_the_cut() -> Non
         ("The teacher is now", "in police custody", False),
         ("The ferry ran aground on Tuesday, but the harbour master", "said", False),
         ("Research suggests that the quay could be saved", "by new piles", True),
+        # The tail's "is" is a coordinated verb's, not the sentence's main verb.
+        (
+            "The chapel is a timber building",
+            "in Pellmouth, Norland, and is one of the oldest",
+            True,
+        ),
     ],
 )
 def test_a_cut_holds_the_main_clause(head: str, tail: str, whole: bool) -> None:

@@ -23,6 +23,7 @@ _THAT_VERBS = frozenset(
 _AUXILIARIES = frozenset(
     "is are was were has have had will would could can may might must should does did".split()
 )
+_COORDINATORS = frozenset("and or but".split())
 _SUBORDINATORS = frozenset("while when because although though if whether where".split())
 # Words a clause does not end on: adverbs ("... teacher is now | in police custody") and words
 # waiting for their phrase ("... is one", "in order").
@@ -51,7 +52,8 @@ def holds_main_clause(head: str, tail: Sequence[str]) -> bool:
         if word in _RELATIVES and not (word == "that" and prev in _THAT_VERBS):
             return False
     for word in map(_bare, tail):
-        if word in _RELATIVES or word in _SUBORDINATORS:
+        # A relative's or a coordinated verb ("in Kiruna, and is one of ...") is not the main one.
+        if word in _RELATIVES or word in _SUBORDINATORS or word in _COORDINATORS:
             break
         if word in _AUXILIARIES:
             return False

@@ -222,7 +222,8 @@ _PAREN_RE = re.compile(r"\s*\([^()]{1,40}\)")
 # Where a phrase or clause opens, a headline may end on the whole clause before it ("... a
 # coach | who became", "... the decision | to sign"); not before "and", "than" or "as", which
 # may join inside a name or a comparison.
-# Nor before "of": "one | of", "parts | of", "the death | of" wait for it.
+# Nor before "of": "one | of", "parts | of", "the death | of" wait for it, and a word cut
+# never stops before it (`_word_cut`).
 _CUT_BEFORE = PHRASE_OPENERS - {"of", "and", "or", "but", "than", "as", "up", "down", "past", "off"}
 
 
