@@ -42,7 +42,7 @@ from bot.credit_patterns import (
     PIPE_CREDIT_RE,
     TWEET_EMBED_RE,
 )
-from bot.page_furniture import furniture_line, notice_line, page_furniture_end
+from bot.page_furniture import furniture_line, may_be_notice, notice_line, page_furniture_end
 
 __all__ = [
     "is_boilerplate",
@@ -179,7 +179,10 @@ def is_boilerplate(sentence: str) -> bool:
     # boilerplate wherever they stand: quotes, lines and headlines pass them over too.
     if notice_line(sentence):
         return True
-    if sentence[0] in _FIRST_CHARS or sentence[:3].lower() in _OPENINGS:
+    footer = sentence[0] in _FIRST_CHARS or sentence[:3].lower() in _OPENINGS
+    if not footer and not may_be_notice(sentence):
+        return False
+    if footer:
         if _BOILERPLATE_RE.fullmatch(sentence) is not None:
             return True
         end = _named_credit(sentence)
