@@ -344,8 +344,11 @@ def enqueue_instant(
                 instant_more_text(selection.more, channel.platform),
                 now=now,
             )
-        # The stories beyond the limit are given by the notice counting them.
+        # The stories beyond the limit are given by the notice counting them, until they grow.
         noticed = {} if notice is None else {c.story.id: notice for c in selection.overflow}
+        if notice is not None:
+            told = [(c.story.id, c.story.source_count) for c in selection.overflow]
+            listed_stories.record_listed(db, channel.id, told, alert_id=notice, now=now)
         remember_matches(db, channel, selection, now=now, cards=cards, noticed=noticed)
     if selection.more:
         log.info(
@@ -371,14 +374,17 @@ def instant_selection(
     # just qualified whenever 50 bigger undelivered ones were in the window. A touched story the
     # limit leaves out is not touched by the next pass: the notice counts it, /story finds it.
     since = now - INSTANT_WINDOW
-    return select(
-        db,
-        channel,
-        since=since,
-        reported_since=since,
-        limit=INSTANT_LIMIT,
-        story_ids=story_ids,
+    picked = select(
+        db, channel, since=since, reported_since=since, limit=INSTANT_LIMIT, story_ids=story_ids
     )
+    # Nor one a notice counted or listed, unless it grew (`listed_stories.not_grown`).
+    pool = {c.story.id: c.story.source_count for c in picked.chosen + picked.overflow}
+    told = listed_stories.not_grown(db, channel.id, pool)
+    return replace(
+        picked,
+        chosen=[c for c in picked.chosen if c.story.id not in told],
+        overflow=[c for c in picked.overflow if c.story.id not in told],
+    ).resized(INSTANT_LIMIT)
 
 
 def instant_more_text(more: int, platform: str) -> str:

@@ -2,8 +2,12 @@
 (`bot.runner.overflow`), each with the independent sources it had when last listed.
 
 A story listed once is not listed again by the next digest unless it has gained sources since:
-on a busy week the same backlog was listed digest after digest. A listing is no delivery (the
-outbox's `deliveries` are): a listed story may still get its one card. Rows go with their
+on a busy week the same backlog was listed digest after digest. An instant channel's notice of
+the stories beyond its limit ("...and 20 more") records them here too, and a later instant pass
+gives none of them a card unless it has grown since (`not_grown`): each start's catch-up took
+the next 50 of them, posting what the notice had said was left out. A listing is no delivery (the
+outbox's `deliveries` are): a listed story may still get its one card (in instant mode, once
+it grows). Rows go with their
 channel and with their story (retention deletes old stories), by foreign key.
 
 A listing counts unless its notice failed (`alert_id`, migration 34): a failed notice (stale
@@ -20,7 +24,7 @@ story's news as new.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import sqlite_utils
@@ -60,6 +64,14 @@ def listed_sources(
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
     return {story_id: sources for story_id, sources in rows}
+
+
+def not_grown(db: sqlite_utils.Database, channel_pk: int, sources: Mapping[str, int]) -> set[str]:
+    """Of the stories `sources` gives with their sources now, those listed to the channel (by a
+    digest's list or an instant pass's notice, unless it failed) with at least as many: an
+    instant pass gives them no card until they grow, as a digest does not list them again."""
+    before = listed_sources(db, channel_pk, list(sources))
+    return {story_id for story_id, count in sources.items() if count <= before.get(story_id, -1)}
 
 
 def record_listed(
