@@ -15,10 +15,14 @@ from bot.render.literal import parts
 from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 
 # Slack's emphasis markers only take effect at a word edge ("*bold*", not "3*4" or "snake_case"),
-# so only markers at an edge are swapped for look-alikes: enough to stop feed text from opening
-# or closing our own bold/italic/code spans, without mangling identifiers.
+# so only those markers at an edge are swapped for look-alikes: enough to stop feed text from
+# opening or closing our own bold/italic spans, without mangling identifiers. A backtick is
+# swapped wherever it stands: Slack's formatting reference states no word-edge rule for code
+# (it documents none for any marker), and feeds use a backtick for an apostrophe, so a pair in
+# mid-word ("it`s not what you`re told") could show "s not what you" as code. Nothing in news
+# text needs a real one.
 _MARKERS = {"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"}
-_EDGE_MARKER_RE = re.compile(r"(?<![\w])[*_~`]|[*_~`](?![\w])")
+_EDGE_MARKER_RE = re.compile(r"(?<![\w])[*_~]|[*_~](?![\w])|`")
 _WORD_RE = re.compile(r"\w")
 # "@here" is only a mention with link_names (never set here), but a broken word costs nothing and
 # keeps the text inert if a proxy or a later Slack change starts parsing it.
@@ -28,8 +32,8 @@ _ZWSP = "\u200b"
 
 # Something a reader would take for a web address: a scheme, "www.", or a dotted host name.
 def slack_escape(text: str | None, *, formatting: bool = True) -> str:
-    """Untrusted text as literal mrkdwn: one line, `& < >` escaped, edge emphasis markers
-    neutralised (pass formatting=False to keep them, e.g. for trusted bot text)."""
+    """Untrusted text as literal mrkdwn: one line, `& < >` escaped, edge emphasis markers and
+    every backtick neutralised (pass formatting=False to keep them, e.g. for trusted bot text)."""
     flat = clean(text)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if formatting:
