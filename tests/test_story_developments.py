@@ -9,6 +9,8 @@ was on. Its development is its angle; once two outlets report it, the headline.
 
 from __future__ import annotations
 
+import random
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -229,3 +231,50 @@ def test_a_reworded_later_title_is_no_development() -> None:
     words = development_words(articles, outlet_names(articles))
     assert words == [frozenset(), frozenset(), frozenset()]
     assert newest_development(articles, outlet_names(articles), 0) == []
+
+
+def _long_story(reports: int) -> list[Article]:
+    # Two outlets alternating, every title a decisive act the other outlet's reports never
+    # told, so every report is a development; then two more outlets tell the one that lands.
+    rng = random.Random(5)
+    vocabulary = [f"quay{k}" for k in range(2000)]
+    verbs = (["ends", "rejects", "approves", "signs", "halts"], ["sells", "bans", "arrests"])
+    articles = []
+    for n in range(reports):
+        verb = verbs[n % 2][n // 2 % len(verbs[n % 2])]
+        filler = " ".join(rng.choice(vocabulary) for _ in range(60))
+        articles.append(
+            Article(
+                f"l{n}",
+                ("Alpha Post", "Beta Herald")[n % 2],
+                f"Harbour board {verb} plan{n} lease{n}",
+                f"The harbour board {verb} plan{n} and lease{n} on Monday. {filler}.",
+                f"http://l{n}.example/",
+                T0 + timedelta(minutes=n),
+            )
+        )
+    for n, (source, title, text) in enumerate(
+        [
+            (
+                "Gamma Daily",
+                "Dockers ratify pension accord",
+                "Dockers ratified the pension accord.",
+            ),
+            ("Delta Wire", "Pension accord ratified by dockers", "The dockers ratified it today."),
+        ]
+    ):
+        when = T0 + timedelta(minutes=reports + n)
+        articles.append(Article(f"m{n}", source, title, text, f"http://m{n}.example/", when))
+    return articles
+
+
+def test_a_story_of_many_reports_finds_its_development_in_linear_time() -> None:
+    # Each development's backers were found by stemming every later report's text again:
+    # quadratic, 1.7 s at 300 reports of 600 words. Now each report's words are read once.
+    articles = _long_story(600)
+    outlets = outlet_names(articles)
+    # CPU time, not wall time: other processes on a loaded machine do not count.
+    started = time.process_time()
+    found = newest_development(articles, outlets, 0)
+    assert time.process_time() - started < 0.6  # 1.5 s before, 0.1-0.2 s after (a shared box)
+    assert [articles[i].source for i in found] == ["Gamma Daily", "Delta Wire"]

@@ -17,6 +17,7 @@ the newest reports have superseded (`headline.newest_headline`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -124,21 +125,27 @@ def newest_development(
     if not later:
         return []
     words = development_words(articles, outlet_of)
+    if not any(words[i] for i in later):
+        return []
+    # Each later report's words are read once, and which reports use a word looked up from it:
+    # comparing every development with every report's whole text again took 1.7 s at 300 reports.
+    full = {j: set(content_stems(f"{articles[j].title}\n{articles[j].text}")) for j in later}
+    titles = {j: set(content_stems(articles[j].title)) for j in later}
+    reports_using: dict[str, list[int]] = {}
+    for j in later:
+        for stem in full[j]:
+            reports_using.setdefault(stem, []).append(j)
     best: list[int] = []
     best_key: tuple[int, datetime] | None = None
     for i in later:
         new, when = words[i], times[i] or base
         if not new or outlet_of[i] == outlet_of[after]:
             continue
+        shared = Counter(j for stem in new for j in reports_using.get(stem, ()) if j != i)
         titled, outlets = [i], {outlet_of[i]}
-        for j in later:
-            if j == i:
-                continue
-            article = articles[j]
-            if len(new & set(content_stems(f"{article.title}\n{article.text}"))) < MIN_SHARED_WORDS:
-                continue
+        for j in sorted(j for j, count in shared.items() if count >= MIN_SHARED_WORDS):
             outlets.add(outlet_of[j])
-            if len(new & set(content_stems(article.title))) >= MIN_SHARED_WORDS:
+            if len(new & titles[j]) >= MIN_SHARED_WORDS:
                 titled.append(j)
         key = (len(outlets), when)
         if len(outlets) >= MIN_OUTLETS and (best_key is None or key > best_key):
