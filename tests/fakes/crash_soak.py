@@ -16,8 +16,10 @@ one of three kinds of moment, drawn from the seed (or given by a test, `Kill`):
   look up after a restart).
 A kill whose moment never comes is made once the process is at rest.
 
-After the last round the bot is left to finish (`Soak.finish`): a run, or two, each until nothing
-is pending and the platforms have been quiet a moment, then stopped with SIGTERM. `check` reads
+After the last round the bot is left to finish (`Soak.finish`): a run, or two, each until it is
+at rest (`Soak.at_rest`: every article published stored and clustered, no delivery pending, no
+feed due, every story's card in each channel and Slack's cards' counts up to date, as the
+database and the fakes tell), then stopped with SIGTERM. `check` reads
 what the fakes recorded and the database: every story two outlets or more published has its card
 exactly once in each channel, no thread reply shows twice, no delivery is left pending, sending
 or failed (`Figures`). Allowed: a digest heading posted again after a kill between its post and
@@ -68,10 +70,13 @@ KILL_CALLS = (
     + ("discord:post",) * 3
     + ("discord:edit", "discord:thread", "discord:history")
 )
-QUIET = 1.5  # seconds without a Slack call (and nothing pending) that count as done
-ROUND_LIMIT = 45.0  # seconds a kill round waits for its kill before killing it anyway
-HOLD_WAIT = 5.0  # seconds a kill after a call waits for the call it holds (`Kill.hold`)
-FINISH_LIMIT = 90.0  # seconds the last run may take to finish before it is a failure
+# What ends a wait is an event (the bot at rest: `Soak.at_rest`); these only cap it, generously,
+# so that a loaded machine makes a soak slower, never a failure. A quiet spell was the rule
+# before: 1.5 s with no chat call on a machine busy enough passed for done mid-clustering.
+ROUND_LIMIT = 180.0  # seconds a kill round waits for its kill or rest before killing it anyway
+HOLD_WAIT = 30.0  # seconds a kill after a call waits for the call it holds (`Kill.hold`)
+FINISH_LIMIT = 600.0  # seconds a finishing run may take to come to rest before it is a failure
+LOOK_EVERY = 0.2  # seconds between two looks at the database and the fakes
 
 
 # --- the news: invented places, people and events, written for this harness ------------------
@@ -523,6 +528,7 @@ class Soak:
         self.round_started = 0.0
         self.killed: set[int] = set()  # the runs that ended in a SIGKILL
         self.proc: subprocess.Popen[bytes] | None = None  # the latest run
+        self.chat: ChatThread | None = None  # the fakes' thread, while the soak runs
 
     # --- set-up ----------------------------------------------------------------------------
 
@@ -635,9 +641,13 @@ class Soak:
             delay = self.rng.uniform(0.5, 9.0)
             self.trigger.later(delay, f"{delay:.2f}s after start")
         # A kill whose event never comes (no such call this round) would leave the process
-        # idle: it is then killed once it has nothing left to do, a kill at rest.
-        if not self._wait_busy(proc, ROUND_LIMIT):
-            self.trigger.kill(f"at rest, {time.monotonic() - self.round_started:.1f}s")
+        # idle: it is then killed once it has nothing left to do, a kill at rest. The digest
+        # channels are not waited for: news read after the start's catch-up digest waits for
+        # the next one.
+        outcome = self._wait(proc, ROUND_LIMIT, digests=False)
+        if outcome != "exited":
+            at = "at rest" if outcome == "rest" else "never at rest"
+            self.trigger.kill(f"{at}, {time.monotonic() - self.round_started:.1f}s")
         proc.wait(10)
         self.trigger.disarm()
         if proc.returncode == -signal.SIGKILL:
@@ -656,36 +666,54 @@ class Soak:
         log = self.dir / f"run{self.figures.rounds:03d}.log"
         return b"newsdigest running" in log.read_bytes()
 
-    def _wait_busy(self, proc: subprocess.Popen[bytes], limit: float) -> bool:
-        """Waits until the process ends (True), or has been running with nothing left to do
-        and no Slack call for `QUIET` seconds, or `limit` seconds have passed (False)."""
+    def _wait(self, proc: subprocess.Popen[bytes], limit: float, digests: bool) -> str:
+        """Waits until the process ends ("exited"), is at rest (`at_rest`: "rest"), or `limit`
+        seconds have passed ("limit")."""
         deadline = time.monotonic() + limit
-        quiet_since = time.monotonic()
-        calls = -1
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                return True
-            time.sleep(0.1)
-            now_calls = len(self.slack.calls) + len(self.discord.requests)
-            if now_calls != calls or not self._running() or self._pending():
-                calls, quiet_since = now_calls, time.monotonic()
-            elif time.monotonic() - quiet_since > QUIET:
-                return False
-        return False
+                return "exited"
+            if self.at_rest(digests):
+                return "rest"
+            time.sleep(LOOK_EVERY)  # a look at the database and the fakes, again
+        return "limit"
+
+    def at_rest(self, digests: bool = True) -> bool:
+        """Whether the running bot has done all it has to, as the database and the fakes tell:
+        started, every article published stored and clustered, no delivery pending or sending,
+        no feed due, every story of two outlets or more with its card in each instant channel
+        (and each digest channel too, with `digests`), every Slack card's count up to date and a
+        story grown after its card told in its thread. What is left would be a bug, which the
+        check reports; waiting does not end it (the cap does)."""
+        if self.chat is None or not self._running() or self._pending():
+            return False
+        progress = Figures(self.seed)
+        try:
+            self.verify(self.chat.snapshot(), progress)
+        except sqlite3.Error:
+            return False  # the bot holds the database a moment
+        channels = CHANNELS if digests else (INSTANT, str(DISCORD_INSTANT))
+        return not (
+            progress.lost_articles
+            or progress.stale_cards
+            or progress.missing_updates
+            or any(drop.split()[0] in channels for drop in progress.dropped_cards)
+        )
 
     def finish(self) -> None:
-        """The last runs, each left alone until it is done, then stopped as an operator would.
-        One, or two when the first read news the kills had left unread: its start's catch-up
-        digest had gone before, so those stories wait for the digest channels' next digest,
-        which a second run's catch-up sends."""
-        for _ in range(2):
+        """The last runs, each left alone until it is at rest, then stopped as an operator
+        would. One, or two when the first read news the kills had left unread: its start's
+        catch-up digest had gone before, so those stories wait for the digest channels' next
+        digest, which a second run's catch-up sends."""
+        for run in range(2):
             articles = self._articles()
             self.time_passes()
             proc = self.start()
-            if self._wait_busy(proc, FINISH_LIMIT):
-                self.figures.finished = False  # it exited by itself
-            elif time.monotonic() - self.round_started > FINISH_LIMIT:
-                self.figures.finished = False  # it never came to rest
+            outcome = self._wait(proc, FINISH_LIMIT, digests=False)
+            if outcome == "rest" and (run == 1 or self._articles() == articles):
+                outcome = self._wait(proc, FINISH_LIMIT, digests=True)
+            if outcome != "rest":
+                self.figures.finished = False  # it exited by itself, or never came to rest
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
                 try:
@@ -722,6 +750,7 @@ class Soak:
         left to finish (`finish`), and the invariants checked."""
         started = time.monotonic()
         with self.feeds, ChatThread(self.slack, self.discord) as chat:
+            self.chat = chat
             self.write_config()  # the feed server's port is known now
             try:
                 for kill in plan or [None] * rounds:
@@ -734,17 +763,19 @@ class Soak:
                     self.proc.kill()
                     self.proc.wait()
             recorded = chat.snapshot()
+            self.chat = None
         # What the fakes held, for a look after a failure (bench/crash_soak.py --keep).
         (self.dir / "recorded.json").write_text(json.dumps(dataclasses.asdict(recorded)))
-        self.check(recorded)
+        self.verify(recorded, self.figures)
         self.figures.seconds = time.monotonic() - started
         return self.figures
 
     # --- the invariants --------------------------------------------------------------------
 
-    def check(self, recorded: Recorded) -> None:
-        f = self.figures
-        db = sqlite3.connect(self.db_path)
+    def verify(self, recorded: Recorded, f: Figures) -> None:
+        """What the fakes recorded and the database hold, checked into `f`: at the end, and
+        while the bot runs, for whether it is at rest."""
+        db = sqlite3.connect(self.db_path, timeout=5)
         try:
             story_of = dict(db.execute("SELECT guid, story_id FROM articles").fetchall())
             by_guid = dict(db.execute("SELECT guid, source FROM articles").fetchall())
@@ -779,11 +810,12 @@ class Soak:
                 shown = discord_channel(recorded.discord, int(channel), nonces, recorded.posted_in)
             else:
                 shown = slack_channel(recorded.slack.get(channel, []), recorded.posted_in)
-                self.check_sources(channel, shown, recorded.slack_posts, outlets)
-            self.check_channel(channel, shown, expected)
+                self.check_sources(f, channel, shown, recorded.slack_posts, outlets)
+            self.check_channel(f, channel, shown, expected)
 
     def check_sources(
         self,
+        f: Figures,
         channel: str,
         shown: Shown,
         posts: list[dict[str, Any]],
@@ -801,15 +833,14 @@ class Soak:
                 continue
             now = outlets[story]
             if sources(text) != now:
-                self.figures.stale_cards.append(f"{channel} {story}: {text!r}, {now} sources")
+                f.stale_cards.append(f"{channel} {story}: {text!r}, {now} sources")
             replies = shown.replies.get(ts, [])
             if sources(first.get(story, "")) < now and (not replies or sources(replies[-1]) != now):
-                self.figures.missing_updates.append(
+                f.missing_updates.append(
                     f"{channel} {story}: posted {first.get(story)!r}, replies {replies}, {now}"
                 )
 
-    def check_channel(self, channel: str, shown: Shown, expected: set[str]) -> None:
-        f = self.figures
+    def check_channel(self, f: Figures, channel: str, shown: Shown, expected: set[str]) -> None:
         cards = Counter(shown.cards)
         f.cards += len(shown.cards)
         f.expected_cards += len(expected)
