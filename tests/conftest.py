@@ -7,11 +7,17 @@ is the sample feeds' synced in; a module marked `pytestmark = pytest.mark.empty_
 over an empty database instead. `slack_core` is an empty core whose config names admins, for
 the Slack app's tests. `parsed_documents` holds each document fastfeedparser is given (what
 the entry cut left of it), `parsed_sizes` their lengths; a module marked
-`usefixtures("dated_documents_cut")` has the cut take mostly dated documents too."""
+`usefixtures("dated_documents_cut")` has the cut take mostly dated documents too.
+
+No test reaches past loopback (`_loopback_only`): a name other than localhost is not found and
+another address is unreachable, as on a machine with no network, in the test and in every
+Python process it starts."""
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +30,7 @@ import sqlite_utils
 import yarl
 from fakes.discord_api import FakeDiscord
 from fakes.slack_api import FakeSlackAPI
+from loopback_site.loopback_only import guards
 
 from bot.adapters.discord.webhook import webhook_session
 from bot.app import NewsDigest
@@ -44,6 +51,36 @@ def _new_process_logs() -> None:
     """Each test as a process of its own: a bug's traceback is logged once per process, and a
     test that meets the same bug (one `_bug` helper) as the one before expects its traceback."""
     forget_logged_tracebacks()
+
+
+# Its sitecustomize.py puts the same guards in place in a child process.
+LOOPBACK_SITE = Path(__file__).resolve().parent / "loopback_site"
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing past loopback (tests/loopback_site/loopback_only.py): a test adding a feed on
+    example.org must not fetch it from the internet, nor wait out a timeout behind a firewall.
+    A child process gets the guards through a sitecustomize on its PYTHONPATH, added to every
+    environment a test gives a child (the tests name PYTHONPATH themselves, so a variable set
+    here would not reach them)."""
+    for owner, name, replacement in guards():
+        monkeypatch.setattr(owner, name, replacement)
+    real_init = subprocess.Popen.__init__
+
+    def init(self: subprocess.Popen[Any], args: Any, *more: Any, **kwargs: Any) -> None:
+        if len(more) < 10:  # env not given by position (no caller does)
+            kwargs["env"] = _with_loopback_site(kwargs.get("env"))
+        real_init(self, args, *more, **kwargs)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", init)
+
+
+def _with_loopback_site(env: Any) -> dict[str, str]:
+    child = dict(os.environ if env is None else env)
+    paths = [p for p in child.get("PYTHONPATH", "").split(os.pathsep) if p]
+    child["PYTHONPATH"] = os.pathsep.join([*paths, str(LOOPBACK_SITE)])
+    return child
 
 
 @pytest.fixture
