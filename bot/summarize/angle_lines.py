@@ -207,10 +207,9 @@ _PREPOSITIONS = frozenset(
     about after before since during until upon off like per
     """.split()
 )
-# Words read past between such a word and the name: articles, possessives and a few words that
-# describe the person or place ("the late", "nearby").
-# "and" and "or" join the name to another inside the same phrase ("for the Departments of
-# Commerce and Homeland Security", "for FEMA's Craig Fugate and Janet Napolitano").
+# Words read past between such a word and the name: articles, possessives, a few words that
+# describe the person or place ("the late", "nearby"), and "and" or "or" joining the name to
+# another in one phrase ("for FEMA's Craig Fugate and Janet Napolitano").
 _NAME_LEADS = frozenset(
     "the a an his her their its our former late then nearby fellow and or &".split()
 )
@@ -227,7 +226,8 @@ def _in_passing(name: str, detail: str) -> bool:
         low = word.casefold().strip(PUNCT)
         # The "of" of "Secretary of State Hillary Clinton" is the office's, inside its name.
         inside = low in ("of", "for") and i > 0 and words[i - 1][:1].isupper()
-        if low in _PREPOSITIONS and not (inside and words[i + 1][:1].isupper()):
+        after = words[i + 1] if i + 1 < len(words) else name  # the name itself follows
+        if low in _PREPOSITIONS and not (inside and after[:1].isupper()):
             return True
         if word[-1:] in ",;:" or not (low in _NAME_LEADS or word[:1].isupper()):
             return False
