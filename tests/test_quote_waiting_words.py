@@ -12,7 +12,12 @@ import pytest
 from bot.models import Article
 from bot.summarize.grounding import ELLIPSIS, is_verbatim
 from bot.summarize.phrase_ends import leaves_waiting
-from bot.summarize.quotes import QUOTE_MAX_WORDS, pick_quote, teaser_quote, verbatim_quote
+from bot.summarize.quotes import (
+    QUOTE_WHOLE_MAX_WORDS,
+    pick_quote,
+    teaser_quote,
+    verbatim_quote,
+)
 from bot.summarize.told import Told
 
 
@@ -33,22 +38,27 @@ WAITING = [
     "guild and the port police on Monday lined up to condemn the new mooring charges at the quay.",
     # "... had continued | to frustrate": an infinitive.
     "Varnholt told reporters at the quay on Thursday that the ferry timetable drawn up over the "
-    "winter by the port's planners had continued to frustrate skippers who wanted earlier sailings.",
+    "winter by the port's planners had continued to frustrate skippers who wanted earlier sailings, the harbour board "
+    "said in a statement issued late on Friday evening.",
     # "... a new radio beacon developed | by": a participle's agent.
     "The guild said on Monday that its members would from next spring test on their boats a new "
-    "radio beacon developed by a small firm in Oslo for the northern banks.",
+    "radio beacon developed by a small firm in Oslo for the northern banks, the harbour board "
+    "said in a statement issued late on Friday evening.",
     # "... officials called | for calm": a governed preposition.
     "Skippers at the quay said the port police had in the last month seized boats belonging to "
-    "four members and harbour officials called for calm at the quay.",
+    "four members and harbour officials called for calm at the quay, the harbour board "
+    "said in a statement issued late on Friday evening.",
     # "... the harbour master of the port was forced | to concede": a passive's infinitive.
     "In the harbour town the ferry crews had been hoping that the board would relent but the "
-    "harbour master of the port was forced to concede defeat in the row.",
+    "harbour master of the port was forced to concede defeat in the row after a long night of "
+    "talks with the owners and the unions at the quay.",
 ]
 
 
 @pytest.mark.parametrize("sentence", WAITING)
 def test_a_cut_quote_does_not_end_on_a_waiting_word(sentence: str) -> None:
-    assert len(sentence.split()) > QUOTE_MAX_WORDS
+    # Longer than a sentence quoted whole, so the quote is a window cut with "…".
+    assert len(sentence.split()) > QUOTE_WHOLE_MAX_WORDS
     quote = _quote(sentence)
     assert not quote or not _waits(sentence, quote), quote
     assert not quote or is_verbatim(quote, sentence), quote
@@ -58,7 +68,8 @@ def test_the_cut_stops_at_an_earlier_boundary_that_reads_whole() -> None:
     # "... while the skippers | of the guild set up": a clause with its subject, no verb.
     sentence = (
         "The ferry company moved its oldest boat to the Tern Bay crossing in the spring after "
-        "months of repairs while the skippers of the guild set up a fund for the crews."
+        "months of repairs while the skippers of the guild set up a fund for the crews who "
+        "had lost their pay over the long and bitter winter."
     )
     assert _quote(sentence) == (
         "The ferry company moved its oldest boat to the Tern Bay crossing in the spring after "
@@ -84,7 +95,8 @@ def test_a_report_is_not_cut_before_what_it_reports() -> None:
 def test_a_subject_clause_is_not_cut_before_its_verb() -> None:
     sentence = (
         "Amid the noise of the winches and the gulls, what at first looks like a quiet fishing "
-        "port on the coast is revealed to be a busy hub for smugglers."
+        "port on the coast is revealed to be a busy hub for smugglers, the police told the court "
+        "at the end of the trial."
     )
     assert _quote(sentence) == ""
 

@@ -30,6 +30,12 @@ from bot.summarize.quote_marks import has_open_quote, open_quotes, stray_closing
 from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
+# A window that would stop this few words short of its sentence's end shows the sentence to its
+# end instead: an editor found 15 of 47 quotes cut at the end stopping 8 words or fewer before the
+# full stop ("...a resurgence…" of "...a resurgence of coronavirus."), 8 of them 1-3 words short.
+QUOTE_WHOLE_SLACK = 8
+# So a sentence this long or shorter is quoted whole, and no quote is longer: a card line.
+QUOTE_WHOLE_MAX_WORDS = QUOTE_MAX_WORDS + QUOTE_WHOLE_SLACK
 _DEMONSTRATIVES = frozenset("that this these those".split())
 
 
@@ -182,13 +188,19 @@ def _bare(word: str) -> str:
 
 
 def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str:
-    """A word-boundary window of `sentence` around its novel words, with ellipses where cut."""
+    """A word-boundary window of `sentence` around its novel words, with ellipses where cut.
+    A sentence of at most QUOTE_WHOLE_MAX_WORDS words is quoted whole, and a window that would
+    stop at most QUOTE_WHOLE_SLACK words short of the end runs to it: a quote cut a few words
+    before its full stop ("...fights a resurgence…") saves no space worth the lost ending."""
     words = sentence.split()
-    if len(words) <= QUOTE_MAX_WORDS:
+    if len(words) <= QUOTE_WHOLE_MAX_WORDS:
         quote = sentence
+    elif (start := _window_start(words, _first_focus(words, focus))) + QUOTE_MAX_WORDS + (
+        QUOTE_WHOLE_SLACK
+    ) >= len(words) and _opens_clean(words, start):
+        quote = f"{ELLIPSIS}{' '.join(words[start:])}"
     else:
-        focus_set = {_bare(f) for f in focus}
-        first = next((i for i, w in enumerate(words) if _bare(w) in focus_set), 0)
+        first = _first_focus(words, focus)
         start = _window_start(words, first)
         window = words[start : start + QUOTE_MAX_WORDS]
         cut = start + QUOTE_MAX_WORDS < len(words)
@@ -212,6 +224,17 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
         return ""
     # Belt and braces: never ship a quote that does not check out against the outlet's text.
     return quote if is_verbatim(quote, source_text) else ""
+
+
+def _first_focus(words: Sequence[str], focus: Sequence[str]) -> int:
+    focus_set = {_bare(f) for f in focus}
+    return next((i for i, w in enumerate(words) if _bare(w) in focus_set), 0)
+
+
+def _opens_clean(words: Sequence[str], start: int) -> bool:
+    """Whether a quote of `words` from `start` to the end opens where a clause does: at a clause
+    boundary `_window_start` found, not a few words back mid-phrase."""
+    return start > 0 and (words[start - 1].endswith(_CLAUSE_END) or words[start - 1] in _DASHES)
 
 
 def _clause_end(window: list[str], first: int, rest: Sequence[str]) -> list[str]:
