@@ -86,8 +86,8 @@ def test_an_article_body_is_still_quoted() -> None:
         source=OTHER,
         title="Crossings halted",
         text="Union organiser Marit Olsberg vowed to keep the Pellmouth boats idle until talks "
-        "reopen.\nThe harbour master, Ines Calloway, said the night ferry would be the first to "
-        "run again.\nA rowing club carried stranded pupils across the water.",
+        "reopen.\nThe harbour master, Ines Calloway, said the idle boats cost the port dearly "
+        "every day.\nA rowing club carried stranded pupils across the water.",
     )
     line, quote, _ = _angle(body)
     assert line and quote and quote.split()[0] in body.text, (line, quote)

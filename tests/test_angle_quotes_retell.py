@@ -23,15 +23,16 @@ def _rate_story(courier_text: str) -> list[Article]:
 def test_a_quote_telling_the_headline_again_gives_way_to_one_that_adds() -> None:
     articles = _rate_story(
         "Governor Ada Lind said inflation, at 3.1% in May, was easing more slowly than hoped. "
-        "The Velmar central bank kept its main interest rate at 4.25% on Tuesday, as most "
-        "analysts had forecast. The krona slipped against the euro after the announcement."
+        "The Velmar central bank kept its main interest rate at 4.25% on Tuesday, as "
+        "inflation stayed high. Food prices kept inflation up, the statistics office said."
     )
     angles, _ = build_angles(
         articles, [a.source for a in articles], "Port Herald", tldr=[BULLET], headline=HEADLINE
     )
     (courier,) = angles
     assert "3.1%" in courier.line
-    assert courier.quote == "The krona slipped against the euro after the announcement."
+    # Both sentences back the line (on inflation); the first tells the headline again.
+    assert courier.quote == "Food prices kept inflation up, the statistics office said."
     assert is_verbatim(courier.quote, articles[1].text)
 
 
@@ -45,7 +46,8 @@ def test_a_quote_giving_a_bullets_figure_in_other_words_gives_way() -> None:
             title="AI model consortium",
             text="Telecom group Norvik will lead the work, with carmaker Stale among partners. "
             "The government of Velmar will spend up to 3 billion crowns on a homegrown AI model "
-            "built by local companies. Officials said the model will serve factories first.",
+            "built by Norvik and other local companies. Officials said Norvik's model will "
+            "serve factories first.",
         ),
     ]
     angles, _ = build_angles(
@@ -53,14 +55,14 @@ def test_a_quote_giving_a_bullets_figure_in_other_words_gives_way() -> None:
     )
     (courier,) = angles
     assert "Norvik" in courier.line
-    assert courier.quote == "Officials said the model will serve factories first."
+    assert courier.quote == "Officials said Norvik's model will serve factories first."
 
 
 def test_a_quote_with_a_figure_the_card_lacks_is_kept_though_it_repeats_the_headline() -> None:
     articles = _rate_story(
         "Governor Ada Lind said inflation, at 3.1% in May, was easing more slowly than hoped.\n"
-        "The Velmar central bank held its key interest rate at 4.25% for a ninth month, with "
-        "12 of 14 analysts expecting it."
+        "The Velmar central bank held its key interest rate at 4.25% for a ninth month as "
+        "inflation eased, with 12 of 14 analysts expecting it."
     )
     angles, _ = build_angles(
         articles, [a.source for a in articles], "Port Herald", tldr=[BULLET], headline=HEADLINE
@@ -75,7 +77,8 @@ def test_a_short_headline_does_not_silence_every_quote_naming_its_subject() -> N
     headline = "Kestrel earnings"
     bullet = "Kestrel reported quarterly earnings of 2 billion crowns on Tuesday."
     quote = (
-        "Kestrel's earnings were lifted by unexpectedly strong demand for drones, analysts said."
+        "Kestrel's earnings were lifted by strong demand for drones, which its engineers design, "
+        "analysts said."
     )
     articles = [
         Article(id="k1", source="Port Herald", title=headline, text=bullet),

@@ -14,22 +14,23 @@ def test_a_teaser_cut_quotes_up_to_its_last_clause() -> None:
     line, quote = _third(
         "The rule also bans new licences in Heron Creek and Gull Creek from next spring.\n"
         "Residents of the old Tern Quay moorings, some there since 1980, plan a legal challenge "
-        "at the High Court in Pell, and ask whether the..."
+        "to the licences at the High Court in Pell, and ask whether the..."
     )
     assert "Heron Creek" in line, line
     assert quote == (
         "Residents of the old Tern Quay moorings, some there since 1980, plan a legal challenge "
-        f"at the High Court in Pell{ELLIPSIS}"
+        f"to the licences at the High Court in Pell{ELLIPSIS}"
     ), quote
 
 
 def test_a_teaser_without_a_clause_boundary_quotes_up_to_its_cut() -> None:
     _, quote = _third(
         "The rule also bans new licences in Heron Creek and Gull Creek from next spring.\n"
-        "Residents of the old Tern Quay moorings fear for the livelihoods of boatbuilders and..."
+        "Residents of the old Tern Quay moorings fear the licences bans will end the boatbuilders and..."
     )
     assert quote == (
-        f"Residents of the old Tern Quay moorings fear for the livelihoods of boatbuilders{ELLIPSIS}"
+        "Residents of the old Tern Quay moorings fear the licences bans will end the "
+        f"boatbuilders{ELLIPSIS}"
     ), quote
 
 

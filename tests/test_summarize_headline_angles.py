@@ -165,7 +165,7 @@ def test_angle_quote_adds_to_the_line_and_names_are_not_repeated() -> None:
             source="Coast Courier",
             title="Ferry strike over",
             text=base + " Union leader Hana Sorensen said crews won a 6% pay rise. "
-            "Queues at the northern terminal stretched past the harbour gates by dawn.",
+            "Crews at the northern terminal cheered the pay deal by dawn.",
         ),
         Article(
             id="f3",

@@ -1,10 +1,25 @@
-"""Where an angle's quote may come from: the outlet's sentences that add to its line.
+"""Where an angle's quote may come from: the outlet's sentences that back its line and add to it.
 
 `angles.py` picks an outlet's detail and makes its line; the quote under it is chosen
 (`quotes.pick_quote`) from this pool: the line's own article only, never a feed's one-paragraph
 description (in quotation marks an outlet's summary reads as someone's words), never the line's
 sentence again or one sharing most of its words, and never a sentence that only points back at
 the one before it, which as a line is skipped for the same reason (`points_back`).
+
+The quote must also back its line (`backs`): share one of the line's own distinctive words (a
+word no other outlet used that news at large seldom does) or one of its figures. Tried first, and measured on the
+dev clusters: excluding only the sentences sharing most of the line's words, so that the quote
+"adds". The pool's best by novelty was then often the outlet's lede, telling the core story again,
+or an unrelated detail, and an editor found 35 of 72 quotes not backing their line (the line on
+inflation at 2.9%, the quote "The crown weakened slightly after the decision."). A line with no
+quote reads better than one over a quote about something else, so when nothing backs the line,
+the pool is empty.
+
+Nor may a quote give someone's words with no speaker in it under a line naming someone
+(`quotes_no_one`): the reader would take them for the named one's.
+
+Among the sentences that back it, one short enough to show whole (`quotes.shows_whole`) comes
+before one the quote would cut with an ellipsis.
 """
 
 from __future__ import annotations
@@ -13,11 +28,20 @@ import re
 from collections.abc import Sequence
 
 from bot.models import Article
-from bot.summarize.grounding import ELLIPSIS
+from bot.summarize.angle_names import name_runs
+from bot.summarize.angle_topic import quotes_no_one
+from bot.summarize.grounding import ELLIPSIS, figures
+from bot.summarize.quotes import verbatim_quote
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.wordmodel import DOC_FREQ, DOCS
 
 # A quote sentence sharing more of its content words with the line's sentence adds too little.
 QUOTE_MAX_OVERLAP = 0.5
+# A stem in more than this share of the background news documents ("state", "report", "week")
+# is too common to tie a quote to its line: any two sentences of a story may share it.
+COMMON_STEM_SHARE = 0.05
+# A sentence of at most this many words is quoted whole (`quotes.QUOTE_WHOLE_MAX_WORDS`).
+_WHOLE_MAX_WORDS = 32
 
 
 def quote_pool(
@@ -30,22 +54,73 @@ def quote_pool(
     article read as said in this one. Not a feed's description: one paragraph of a sentence or
     two is the outlet's own summary, and in quotation marks it reads as someone's words. And
     never the line's sentence again, nor one sharing most of its words: the quote adds to it.
+    But it must back the line (`backs`), or the pool is empty and the line goes without a quote.
     """
     if _is_description(article):
         return []
     line_stems = set(content_stems(sentence))
+    novel = next((words for _, text, _, words in scored if text == sentence), [])
+    lede = next(iter(split_sentences(article.text, 1)), "")
+    # Someone's words with no speaker in the sentence ('“The right to vote is the central pillar
+    # of our democracy.”') read, under a line naming someone, as that one's words; the outlet
+    # named the speaker a sentence before.
+    names = bool(name_runs(sentence))
+    ties = {
+        item[1]: backs(item[1], sentence, novel, lede=item[1] == lede)
+        for item in scored
+        if item[2] is article
+        and item[1] != sentence
+        and not points_back(item[1])
+        and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
+        and not (names and _speakerless(item[1], article, item[3]))
+    }
     return sorted(
-        (
-            item
-            for item in scored
-            if item[2] is article
-            and item[1] != sentence
-            and not points_back(item[1])
-            and _share(set(content_stems(item[1])), line_stems) < QUOTE_MAX_OVERLAP
+        (item for item in scored if item[2] is article and ties.get(item[1])),
+        # A cut teaser owns up to its cut, but a complete sentence says more: teasers last. One
+        # tied to the line by its own words or figures before one tied by the story's. A
+        # sentence shown whole reads better than a window cut from a longer one.
+        key=lambda item: (
+            item[1].endswith(ELLIPSIS),
+            ties[item[1]] != _OWN,
+            len(item[1].split()) > _WHOLE_MAX_WORDS,
+            -item[0],
         ),
-        # A cut teaser owns up to its cut, but a complete sentence says more: teasers last.
-        key=lambda item: (item[1].endswith(ELLIPSIS), -item[0]),
     )
+
+
+# How a sentence backs a line: by the line's own word or figure, or by a rare word of the story.
+_OWN, _STORY = "own", "story"
+
+
+def backs(quote: str, line: str, novel: Sequence[str] = (), *, lede: bool = False) -> str:
+    """How the sentence `quote` backs the line made of the sentence `line`, "" when it does not.
+
+    `_OWN`: it gives one of the line's figures, or shares one of `novel` (the line's words no
+    other outlet used) that news at large seldom uses; a word every story uses ("week",
+    "officials") ties two sentences of any story. `_STORY`: it shares a rare word the other
+    outlets use too (the line's "insurgents", "Fauci"), the story's own; but not as the article's
+    `lede`, whose sentence tells the story every outlet tells and adds nothing to the line.
+    """
+    if figures(quote) & figures(line):
+        return _OWN
+    shared = {stem for stem in set(content_stems(quote)) & set(content_stems(line))}
+    rare = {stem for stem in shared if not _common(stem)}
+    if any(stem in rare for word in novel for stem in content_stems(word)):
+        return _OWN
+    return _STORY if rare and not lede else ""
+
+
+def _speakerless(sentence: str, article: Article, focus: Sequence[str]) -> bool:
+    """Whether `sentence`, or the window of it a quote would show, gives someone's words with no
+    speaker: a long sentence's window may cut off the ', Attorney General X said' after them."""
+    if quotes_no_one(sentence):
+        return True
+    shown = verbatim_quote(sentence, article.text, focus)
+    return bool(shown) and quotes_no_one(shown.replace(ELLIPSIS, " ").strip())
+
+
+def _common(stem: str) -> bool:
+    return DOC_FREQ.get(stem, 0) > COMMON_STEM_SHARE * DOCS
 
 
 # A text of one paragraph with at most this many sentences is a feed's description, not a body.
