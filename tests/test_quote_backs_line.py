@@ -75,6 +75,19 @@ def test_a_window_cutting_off_the_speaker_of_a_quotation_is_not_shown() -> None:
     assert courier.quote == "Economists doubted the flats could be finished so fast."
 
 
+def test_a_window_opening_a_quotation_it_cuts_before_the_speaker_is_not_shown() -> None:
+    line = "Finance minister Oskar Brandt promised 40,000 new flats by 2030 to bring rents down."
+    said = (
+        "“The right of every family to a warm and safe home is the central pillar of our "
+        "housing plan, the right from which every other promise in it flows, and these new "
+        "flats will be built,” Brandt's deputy, Lene Holm, told the housing committee."
+    )
+    article = Article(id="a", source="Coast Courier", title="t", text=f"{line}\n\n{said}")
+    scored = [(9.0, line, article, ["flats"]), (8.0, said, article, ["flats", "right"])]
+    # Shown up to its window's cut, the deputy's words would read as the minister's.
+    assert quote_pool(line, article, scored) == []
+
+
 def test_a_lede_sharing_only_the_storys_name_does_not_back_a_line() -> None:
     from bot.summarize.angle_quotes import backs
 

@@ -31,8 +31,10 @@ from bot.models import Article
 from bot.summarize.angle_names import name_runs
 from bot.summarize.angle_topic import quotes_no_one
 from bot.summarize.grounding import ELLIPSIS, figures
+from bot.summarize.quote_marks import has_open_quote
 from bot.summarize.quotes import verbatim_quote
 from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.speakers import SPEECH_VERB_RE
 from bot.summarize.wordmodel import DOC_FREQ, DOCS
 
 # A quote sentence sharing more of its content words with the line's sentence adds too little.
@@ -115,8 +117,11 @@ def _speakerless(sentence: str, article: Article, focus: Sequence[str]) -> bool:
     speaker: a long sentence's window may cut off the ', Attorney General X said' after them."""
     if quotes_no_one(sentence):
         return True
-    shown = verbatim_quote(sentence, article.text, focus)
-    return bool(shown) and quotes_no_one(shown.replace(ELLIPSIS, " ").strip())
+    shown = verbatim_quote(sentence, article.text, focus).replace(ELLIPSIS, " ").strip()
+    # A quotation the window opens and cuts ('“The right of all ... is the central pillar…'),
+    # its speaker in the words cut off, is no one's either.
+    opened = has_open_quote(shown) and not SPEECH_VERB_RE.search(shown)
+    return bool(shown) and (opened or quotes_no_one(shown))
 
 
 def _common(stem: str) -> bool:
