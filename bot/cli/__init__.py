@@ -86,13 +86,14 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     ctx.obj = CliContext(config_path=config_path)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand != "run":  # the service waits as it always did, and logs
-        notice_waits(_say_waiting())
+        notice_waits(say_waiting())
         ctx.call_on_close(lambda: notice_waits(None))
 
 
-def _say_waiting() -> Callable[[], None]:
+def say_waiting() -> Callable[[], None]:
     """Said once a command's write has waited a second for another process's (a running bot's,
-    a cron poll's) lock: the wait lasts up to half a minute and was silent."""
+    a cron poll's) lock: the wait lasts up to half a minute and was silent. `chat` arms a new
+    one for each line, a session being many commands."""
     said = False
 
     def say() -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import click
@@ -177,7 +177,9 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
                 return
             if not interactive:
                 click.echo(f"> {clean(text)}")
-            notice_waits(_say_waiting())
+            from bot.cli import say_waiting  # bot.cli registers this module
+
+            notice_waits(say_waiting())
             reply = _reply(runner, commands, ctx, command, rest[0] if rest else "")
             if interactive:
                 print_reply(reply, console)
@@ -256,17 +258,3 @@ def _lines(prompt: str, *, interactive: bool) -> Iterator[str]:
             # Nothing is running at the prompt: a clean end of the session, not an interruption.
             click.echo(err=True)
             return
-
-
-def _say_waiting() -> Callable[[], None]:
-    """Said once a line's write has waited a second for another process's lock, as every
-    command says it (`bot.cli`): armed again for each line, a session being many commands."""
-    said = False
-
-    def say() -> None:
-        nonlocal said
-        if not said:
-            said = True
-            click.echo("waiting for the database: another newsdigest process is writing…", err=True)
-
-    return say
