@@ -110,3 +110,12 @@ def test_a_neutral_title_heads_the_card_over_a_loaded_one() -> None:
 
 def test_literal_blasting_off_is_no_loaded_verb() -> None:
     assert badness("Rocket blasts off from the Pellmouth range on its first flight") < 0.4
+
+
+def test_loaded_wording_reads_verbs_not_explosions_or_surnames() -> None:
+    from bot.summarize.title_tone import LOADED_RE
+
+    for loaded in ("Obama torches Trump", "Host ripped guest", "Minister lambastes plan"):
+        assert LOADED_RE.search(loaded), loaded
+    for plain in ("Twin blasts kill 12 in market", "Jane Savage named coach", "Rocket blasts off"):
+        assert not LOADED_RE.search(plain), plain

@@ -307,7 +307,10 @@ def is_number_word(token: str) -> bool:
 
 
 # "half a billion" is 500 million, not a half and a billion: one count, as "500 million" is.
-_HALF_SCALE_RE = re.compile(r"\b(?:a\s+)?half(?:\s+an?)?\s+(million|billion|trillion)\b", re.I)
+# Not the end of "two and a half million" (2.5 million), which the other readings take whole.
+_HALF_SCALE_RE = re.compile(
+    r"(?<!and )(?<!and a )\b(?:a\s+)?half(?:\s+an?)?\s+(million|billion|trillion)\b", re.I
+)
 
 
 def _half_scales(text: str) -> tuple[list[tuple[int, Quantity]], str]:

@@ -88,6 +88,8 @@ def headline_from_text(text: str, short_ok: bool = True) -> str:
             return balanced_cut(_finish(sentence), "")
         sentence = _PAREN_RE.sub("", sentence)
         words = sentence.split()
+        if len(words) <= TEXT_HEADLINE_MAX_WORDS:  # the brackets were what made it long
+            return balanced_cut(_finish(sentence), "")
         # A whole clause needs no ellipsis: the headline says something complete ("Eight people
         # were arrested in the port's inquiry"), where "... into the death of a…" trails off.
         cuts = [
