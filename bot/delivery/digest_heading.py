@@ -85,11 +85,26 @@ class Headings:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        # A heading posted whose record another process's write lock refused: kept here and
+        # written at the channel's next look, so the next drain does not head its cards again.
+        self.unrecorded: dict[int, tuple[list[str], datetime, str | None, datetime | None]] = {}
+
+    def _record_unrecorded(self, channel_pk: int) -> None:
+        counted, now, ref, at = self.unrecorded[channel_pk]
+        showing = heading_store.still_showing(self.db, channel_pk, counted)
+        heading_store.record(self.db, channel_pk, showing, now, ref, at, len(set(counted)))
+        del self.unrecorded[channel_pk]
 
     def shown(self, channel_pk: int, rows: list[DeliveryRow]) -> bool:
         """Whether the channel's last heading counted every one of `rows` (cards held back
         after it, however long ago it was posted). A row not among them is another digest's,
         which gets a heading of its own (with the held ones, if they go out together)."""
+        if channel_pk in self.unrecorded:
+            try:
+                self._record_unrecorded(channel_pk)
+            except sqlite3.Error:
+                counted = self.unrecorded[channel_pk][0]
+                return all(row.nonce in counted for row in rows)
         try:
             last = heading_store.last(self.db, channel_pk)
         except sqlite3.Error as exc:
@@ -110,20 +125,22 @@ class Headings:
         ref: str | None = None,
         at: datetime | None = None,
     ) -> None:
-        counted = [row.nonce for row in rows]
+        # Cards that left while its request was in flight are counted by the message but not
+        # kept: the drain's end settles it (`digest_heading_settle`).
+        self.unrecorded[channel_pk] = ([row.nonce for row in rows], now, ref, at)
         try:
-            # Cards that left while its request was in flight are counted by the message but
-            # not kept: the drain's end settles it (`digest_heading_settle`).
-            showing = heading_store.still_showing(self.db, channel_pk, counted)
-            heading_store.record(self.db, channel_pk, showing, now, ref, at, len(set(counted)))
+            self._record_unrecorded(channel_pk)
         except sqlite3.Error as exc:
-            # The heading is out: its cards go on under it now. Failing the drain here would
-            # hold them back, to be headed again by the next one.
-            log.warning("digest heading in channel %d not recorded: %s", channel_pk, exc)
+            # The heading is out: its cards go on under it now, and the record waits in memory
+            # for the next look. Failing the drain here would hold them back, to be headed
+            # again by the next one.
+            log.warning("digest heading in channel %d not recorded yet: %s", channel_pk, exc)
 
     def known(self, channel_pk: int) -> frozenset[str]:
         """The messages known to be other headings in the channel (its last one's, when the
         platform said which): a lookup for a lost heading passes over them."""
+        if channel_pk in self.unrecorded and self.unrecorded[channel_pk][2] is not None:
+            return frozenset({str(self.unrecorded[channel_pk][2])})
         try:
             ref = heading_store.last_message(self.db, channel_pk)
         except sqlite3.Error as exc:
