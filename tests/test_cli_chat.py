@@ -4,6 +4,7 @@ pseudo-terminal for the interactive session)."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pty
@@ -234,6 +235,7 @@ class Terminal:
             stdin=child,
             stdout=child,
             stderr=child,
+            preexec_fn=_default_sigint,
         )
         os.close(child)
         self.seen = ""
@@ -259,13 +261,31 @@ class Terminal:
         os.write(self.main, keys.encode())
 
     def exit_code(self) -> int:
-        code = self.proc.wait(timeout=180)
-        os.close(self.main)
-        return code
+        try:
+            return self.proc.wait(timeout=180)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The session ended, or killed when a test failed before it did: none is left behind."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        with contextlib.suppress(OSError):
+            os.close(self.main)
 
 
-def test_terminal_session_draws_cards_and_ends_on_ctrl_d(env: dict[str, str]) -> None:
+def _default_sigint() -> None:
+    # A suite run as a background job of a non-interactive shell (`nohup make test &`) hands its
+    # children an ignored SIGINT, which the bot rightly keeps ignoring; Ctrl-C here is a user's.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def test_terminal_session_draws_cards_and_ends_on_ctrl_d(
+    env: dict[str, str], request: pytest.FixtureRequest
+) -> None:
     term = Terminal(env)
+    request.addfinalizer(term.close)
     term.until("console:terminal> ")
     term.type("/story glitch-story\n")
     shown = term.until("/watchlist mute glitch-story")
@@ -280,8 +300,11 @@ def test_terminal_session_draws_cards_and_ends_on_ctrl_d(env: dict[str, str]) ->
     assert term.exit_code() == 0
 
 
-def test_ctrl_c_at_the_prompt_ends_the_session_cleanly(env: dict[str, str]) -> None:
+def test_ctrl_c_at_the_prompt_ends_the_session_cleanly(
+    env: dict[str, str], request: pytest.FixtureRequest
+) -> None:
     term = Terminal(env)
+    request.addfinalizer(term.close)
     term.until("console:terminal> ")
     term.proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
     assert term.exit_code() == 0
