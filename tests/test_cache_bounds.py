@@ -58,6 +58,7 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.summarize.shared_quotes._unquoted": (256, 750),
     "bot.summarize.support._negated_scopes": (256, 550),
     "bot.summarize.support._counts": (256, 550),
+    "bot.summarize.claim_figures._story_counts": (2048, 550),
     "bot.summarize.restated._title_case": (256, 300),
     # Hostile sentences' readings, "under 4 MiB" (quote_marks.MAX_KEPT_BIG).
     "bot.summarize.quote_marks._kept_big_reading": (32, 131072),

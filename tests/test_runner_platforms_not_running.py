@@ -160,7 +160,9 @@ async def test_no_tokens_at_all_channels_list_and_status_say_so(
         },
     }
     # Was "3 active channels": only the terminal posts.
-    (started,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("newsdigest")]
+    (started,) = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("newsdigest running")
+    ]
     assert started == (
         "newsdigest running: 0 feeds, 1 active channel (2 not posting: discord, slack not "
         "running), platforms: console"
