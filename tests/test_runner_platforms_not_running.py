@@ -228,8 +228,8 @@ async def test_a_platform_that_started_pauses_the_terminal_stand_in(
 
 
 async def test_a_record_an_earlier_run_left_is_not_taken_for_this_ones(db_path: Path) -> None:
-    async with running(db_path, env={}):
-        pass
+    async with running(db_path, env={}) as service:
+        assert service.state == "running"  # it records its platforms, then stops
     db = open_database(db_path)
     try:
         record = service_state.load(db, service_state.PLATFORMS)
