@@ -57,8 +57,7 @@ CACHES: dict[str, tuple[int, int]] = {
     "bot.summarize.shared_quotes._speaker_words": (256, 1000),
     "bot.summarize.shared_quotes._unquoted": (256, 750),
     "bot.summarize.support._negated_scopes": (256, 550),
-    "bot.summarize.support._counts": (256, 550),
-    "bot.summarize.claim_figures._story_counts": (2048, 550),
+    "bot.summarize.claim_figures.story_counts": (2048, 550),
     "bot.summarize.restated._title_case": (256, 300),
     # Hostile sentences' readings, "under 4 MiB" (quote_marks.MAX_KEPT_BIG).
     "bot.summarize.quote_marks._kept_big_reading": (32, 131072),
@@ -153,6 +152,6 @@ def test_all_caches_full_stay_under_the_documented_ceiling() -> None:
 def test_the_source_scan_finds_decorated_and_wrapped_caches() -> None:
     # The table is only as good as the scan: both spellings in bot/ must be seen.
     names = {f"{m}.{a}" for m, a in _cache_sites()}
-    assert "bot.summarize.support._counts" in names  # lru_cache(maxsize=...)(claim_counts)
+    assert "bot.summarize.claim_figures.story_counts" in names  # lru_cache(maxsize=...)(f)
     assert "bot.textutil._fold_cached" in names  # @lru_cache(maxsize=...)
     assert "bot.domains._suffix_list" in names  # @functools.cache

@@ -178,8 +178,9 @@ def figures_agree(
 
 
 # A sentence's counts asked again for each sentence it is compared with (`one_count`, in the
-# TL;DR search's repeat check: 46,000 pairs on the dev stories): one story's working set.
-_story_counts = lru_cache(maxsize=2048)(claim_counts)
+# TL;DR search's repeat check: 46,000 pairs on the dev stories; `support`'s claims): one
+# story's working set.
+story_counts = lru_cache(maxsize=2048)(claim_counts)
 
 # A count this large is rarely two facts' by chance ("500 million doses"); a smaller one ("two
 # people") needs a unit to say the same of two sentences.
@@ -192,12 +193,12 @@ def one_count(a_text: str, b_text: str, a_stems: frozenset[str], b_stems: frozen
     donate 500 million more doses", in digits or in words (`quantities`: "half a billion" is
     500 million), one of them maybe rounded. Another count of that thing is no such pair."""
     shared = a_stems & b_stems
-    for a in _story_counts(a_text):
+    for a in story_counts(a_text):
         if a.role != "count" or not a.noun or a.upper is not None:
             continue
         if a.value < ONE_COUNT_MIN and not a.unit:
             continue
-        for b in _story_counts(b_text):
+        for b in story_counts(b_text):
             if b.noun == a.noun and _same(a, b) and _words_besides(shared, a.noun):
                 return True
     return False

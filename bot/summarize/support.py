@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from bot.models import Article
 from bot.summarize.acts import two_facts
-from bot.summarize.claim_figures import Count, claim_counts, figures_agree, main_figure
+from bot.summarize.claim_figures import Count, figures_agree, main_figure, story_counts
 from bot.summarize.main_clause import NEGATION_RE, main_clause
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
@@ -92,7 +92,7 @@ class Claim:
         """Counts and years in text order, dates and times left out: the first count is the
         claim's main figure. Read on first need: only a sentence that passes the word test is
         compared by figures."""
-        return _counts(self.text)
+        return story_counts(self.text)
 
     @property
     def word_stems(self) -> frozenset[str]:
@@ -157,9 +157,6 @@ def figures(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1024)
 def claim(text: str) -> Claim:
     return Claim(text, frozenset(content_stems(text)), figures(text))
-
-
-_counts = lru_cache(maxsize=256)(claim_counts)
 
 
 @dataclass(slots=True)
