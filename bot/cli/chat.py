@@ -156,6 +156,7 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
     from rich.console import Console
 
     from bot.adapters.console_chat import console_context, print_reply, reply_text
+    from bot.cli import say_waiting  # not at the top: bot.cli imports this module
     from bot.render.text import clean
     from bot.store.database import notice_waits
 
@@ -177,8 +178,6 @@ def _session(cli: CliContext, channel_id: str, name: str | None, *, interactive:
                 return
             if not interactive:
                 click.echo(f"> {clean(text)}")
-            from bot.cli import say_waiting  # bot.cli registers this module
-
             notice_waits(say_waiting())
             reply = _reply(runner, commands, ctx, command, rest[0] if rest else "")
             if interactive:
