@@ -202,7 +202,9 @@ def _commands(core: NewsDigest) -> Commands:
                 return super().signed_up(channel, ctx)
             db = self.core.db
             with transaction(db):  # never left daily: both or neither
-                row = channel_store.ensure_channel(db, "console", TERMINAL, name=ctx.channel_name)
+                row = channel_store.ensure_channel(
+                    db, "console", TERMINAL, name=ctx.channel_name, first_run=self.clock()
+                )
                 return channel_store.update_channel(
                     db, row.id, schedule=TERMINAL_SCHEDULE, origin="runner"
                 )

@@ -250,8 +250,14 @@ class Commands:
             return channel
         if ctx.cannot_post:
             raise CannotSignUpError(ctx.cannot_post)
+        # Its first digest run with its row: left to the runner's job sync, a restart within
+        # that minute took the restart as the first and lost the slots missed while down.
         return channel_store.ensure_channel(
-            self.core.db, ctx.platform, ctx.channel_id, name=ctx.channel_name
+            self.core.db,
+            ctx.platform,
+            ctx.channel_id,
+            name=ctx.channel_name,
+            first_run=self.clock(),
         )
 
     def _sign_up_said(self, reply: Reply, ctx: CommandContext) -> Reply:

@@ -27,6 +27,7 @@ from bot.config_entries import (
 )
 from bot.render.literal import code, literal, quoted
 from bot.store import channels as channel_store
+from bot.store import digest_runs
 from bot.store.channels import ChannelRow
 from bot.store.database import transaction
 from bot.store.queued_posts import return_to_digest_pool
@@ -80,6 +81,10 @@ async def watchlist(
             # With the setting, not after it: no restart nor write lock can part the two, and
             # a restart's catch-up takes no slot of the new schedule that passed before it.
             channel_store.record_schedule_change(db, channel.id, at=commands.clock())
+            if channel.mode == "digest":
+                # Scheduled from now on, as a sign-up is (`Commands.signed_up`): a channel that
+                # never had a digest run gets its first here, not at the next job sync.
+                digest_runs.record_first_run(db, channel.id, at=commands.clock())
         returned = 0
         if before.mode == "instant" and channel.mode == "digest":
             returned = return_to_digest_pool(db, channel.id)

@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.config_entries import DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
-from bot.store import topic_matches
+from bot.store import digest_runs, topic_matches
 from bot.store.database import iso, parse_iso, transaction, utcnow
 
 
@@ -152,18 +152,30 @@ def channel_exists(db: sqlite_utils.Database, pk: int) -> bool:
 
 
 def ensure_channel(
-    db: sqlite_utils.Database, platform: str, channel_id: str, *, name: str | None = None
+    db: sqlite_utils.Database,
+    platform: str,
+    channel_id: str,
+    *,
+    name: str | None = None,
+    first_run: datetime | None = None,
 ) -> ChannelRow:
-    """The channel's row, created with default settings the first time it is seen."""
+    """The channel's row, created with default settings the first time it is seen. `first_run`:
+    the moment a row made here signs up for digests (a chat command's clock), recorded with it
+    as its first digest run (`digest_runs.record_first_run`), so a restart before the runner's
+    next job sync still owes it the slots from then; None leaves that to the job sync."""
     found = get_channel(db, platform, channel_id)
     if found is not None:
         return found
-    db.execute(
-        "INSERT OR IGNORE INTO channels (platform, channel_id, name, schedule, timezone, mode,"
-        " min_sources, origin, created_at) VALUES (?, ?, ?, ?, ?, 'digest', 2, 'chat', ?)",
-        [platform, channel_id, name, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE, iso(utcnow())],
-    )
-    return get_channel(db, platform, channel_id)  # type: ignore[return-value]
+    with transaction(db):
+        made = db.execute(
+            "INSERT OR IGNORE INTO channels (platform, channel_id, name, schedule, timezone, mode,"
+            " min_sources, origin, created_at) VALUES (?, ?, ?, ?, ?, 'digest', 2, 'chat', ?)",
+            [platform, channel_id, name, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE, iso(utcnow())],
+        ).rowcount
+        row = get_channel(db, platform, channel_id)
+        if made and first_run is not None and row is not None:
+            digest_runs.record_first_run(db, row.id, at=first_run)
+    return row  # type: ignore[return-value]
 
 
 def list_channels(db: sqlite_utils.Database, platform: str | None = None) -> list[ChannelRow]:

@@ -1,5 +1,11 @@
 """The `digest_runs` table: the last digest slot each channel got, so a restart can tell a missed
-digest from one already sent."""
+digest from one already sent.
+
+A channel signed up in chat has its first run (a baseline: no slot before it is owed) recorded
+with its row (`record_first_run`), not at the runner's next job sync: a restart within that minute
+found no run, took the restart itself as the first, and the slots missed while the bot was down
+were never caught up. The job sync and the start's catch-up still record one for a channel that
+has none (made at a start by the config file, or an upgrade's older rows)."""
 
 from __future__ import annotations
 
@@ -30,6 +36,17 @@ def record_digest_run(
         " ON CONFLICT(channel_pk) DO UPDATE SET scheduled_for = excluded.scheduled_for,"
         " ran_at = excluded.ran_at, stories = excluded.stories",
         [channel_pk, iso(scheduled_for), iso(now), stories],
+    )
+
+
+def record_first_run(db: sqlite_utils.Database, channel_pk: int, *, at: datetime) -> None:
+    """The channel's first digest run, as of `at` (its sign-up, or its switch to digest mode):
+    the slots of its schedule from then are its to catch up after a restart. A run already
+    recorded is kept: it is later, or a digest the channel had."""
+    db.execute(
+        "INSERT INTO digest_runs (channel_pk, scheduled_for, ran_at, stories) VALUES (?, ?, ?, 0)"
+        " ON CONFLICT(channel_pk) DO NOTHING",
+        [channel_pk, iso(at), iso(at)],
     )
 
 
