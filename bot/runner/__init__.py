@@ -5,6 +5,7 @@ Start at `bot.runner.service`.
 matches the digest jobs to the database; `jobs`,
 `schedule`, `polling`, `digest_job` and `retention` are the scheduled work; `digests` decides
 what each channel gets as outbox rows (scheduled digests, and instant posts after every poll),
+`meanwhile` what changed while they were chosen off the loop (asked again as they are queued),
 `update_planner` the thread updates to stories that grew (after every poll and every post),
 `feed_alerts` the one notice about a disabled feed, `cards` builds the outbox's cards, `catch_up` makes up
 at start for time spent down, `changes` applies settings changed in chat, `unmutes` catches a

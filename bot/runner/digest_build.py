@@ -16,7 +16,7 @@ six-month database 0.3-0.9 s for three instant channels by the machine's load, m
 first, its caches cold; /healthz and chat waited), at each poll pass, whose first after a start
 has the stories of the downtime to choose from, and when a setting lets more stories through.
 The write that queues them (about 30 ms a channel) reads the channel again
-(`digests.still_wanted`: paused, no longer instant, a story muted or a minimum of sources
+(`meanwhile.still_wanted`: paused, no longer instant, a story muted or a minimum of sources
 raised meanwhile). One channel's choosing and writing go one at a time (`channel_lock`): two
 at once (a start's catch-up beside its first poll pass, a look at another process's stories, a
 /watchlist change) each read before the other wrote, and their cards and notices together went

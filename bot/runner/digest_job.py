@@ -76,7 +76,7 @@ async def _run_digest(
     # The loop ran on while the digest was chosen: the channel as it is now decides. (A
     # `/digest` meanwhile waited for `digest_lock`; one from another process recorded its run,
     # read here again.) Removed meanwhile is said by `enqueue_digest`, in its write transaction;
-    # so are mutes, a raised minimum of sources and the topics followed (`digests.still_wanted`).
+    # so are mutes, a raised minimum of sources and the topics followed (`meanwhile.still_wanted`).
     fresh = channel_store.get_channel_by_pk(db, channel_pk)
     if fresh is not None:
         if why := changed_meanwhile(fresh):
