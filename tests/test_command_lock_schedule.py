@@ -3,9 +3,9 @@ of the setting and the running service's follow-up. The follow-up (recording whe
 changed, the digest job replaced) was left to the next job sync, a minute on: a slot of the new
 schedule in that minute was missed, and a restart before it lost the record, so the start's
 catch-up took a slot that passed before the schedule was set. The change is now recorded with
-the setting, in its transaction, and the job replaced at once, lock or not; a new channel's
-first digest run is still the next job sync's. Real SQLite file; the lock is held by a second
-connection, as another process would."""
+the setting, in its transaction, and the job replaced at once, lock or not; a channel made by
+another process with no digest run gets its first at the next job sync that is not locked out.
+Real SQLite file; the lock is held by a second connection, as another process would."""
 
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ from typing import Any
 import pytest
 from fakes.clock import Clock
 from fakes.runner import start_slack_service, stop
+from fakes.stories import add_channel
 
 from bot.commands.base import CommandContext
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import digest_runs
+from bot.store.database import open_database
 
 T0 = datetime(2027, 5, 3, 7, 0, tzinfo=UTC)
 CTX = CommandContext(platform="slack", channel_id="C1", user_id="U1", is_admin=True)
@@ -139,20 +141,24 @@ async def test_a_schedule_change_under_the_lock_survives_a_restart(tmp_path: Pat
         await stop(again)
 
 
-async def test_a_new_channels_first_digest_run_left_to_the_next_job_sync(
+async def test_a_channel_made_elsewhere_has_its_first_digest_run_left_to_the_next_job_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A channel another process made with no digest run (`newsdigest poll` syncing a config file
+    that declares it) gets its first from the job sync, which leaves it to the next when the lock
+    is held. (One signed up in chat has it with its row: tests/test_first_digest_run.py.)"""
     clock = Clock(T0)
     service, _chat = await start_slack_service(tmp_path, clock)
     try:
+        elsewhere = open_database(service.core.config.database)
+        row = add_channel(elsewhere, "C1", schedule="0 9 * * *")
+        elsewhere.close()
+        assert digest_runs.last_digest_run(service.db, row.id) is None
         released = lock_taken_at_first_call(
             monkeypatch, digest_runs, "record_digest_run", service.core.config.database
         )
-        reply = await service.commands.dispatch("watchlist", "schedule daily 09:00", CTX)
-        assert reply.text.startswith("Saved."), reply.text
+        await service.sync_jobs_job()
         await asyncio.to_thread(released.wait, 5)
-        row = channel_store.get_channel(service.db, "slack", "C1")
-        assert row is not None
         assert digest_runs.last_digest_run(service.db, row.id) is None  # the lock was held
         clock.now = T0.replace(minute=1)
         await service.sync_jobs_job()
