@@ -286,7 +286,7 @@ def enqueue_instant(
             notice = alerts.queue_alert(
                 db,
                 channel.id,
-                f"instant-more:{iso(now)}",
+                f"{listed_stories.INSTANT_COUNT_KEY}{iso(now)}",
                 instant_more_text(selection.more, channel.platform),
                 now=now,
             )
@@ -295,6 +295,10 @@ def enqueue_instant(
         if notice is not None:
             told = [(c.story.id, c.story.source_count) for c in selection.overflow]
             listed_stories.record_listed(db, channel.id, told, alert_id=notice, now=now)
+            # Only counted, with no line: back in digest mode, the next digest lists them first,
+            # as a digest's own count (`bot.store.counted_stories`); waited out, they go here.
+            counted_stories.forget_settled(db, channel.id, expired_before=now - MAX_LOOKBACK)
+            counted_stories.record_counted(db, channel.id, noticed, now=now)
         remember_matches(db, channel, selection, now=now, cards=cards, noticed=noticed)
     if selection.more:
         log.info(
@@ -323,7 +327,8 @@ def instant_selection(
     picked = select(
         db, channel, since=since, reported_since=since, limit=INSTANT_LIMIT, story_ids=story_ids
     )
-    # Nor one a notice counted or listed, unless it grew (`listed_stories.not_grown`).
+    # Nor one a digest listed or an instant notice counted, unless it grew
+    # (`listed_stories.not_grown`). One a digest only counted gets its card: nothing showed it.
     pool = {c.story.id: c.story.source_count for c in picked.chosen + picked.overflow}
     told = listed_stories.not_grown(db, channel.id, pool)
     return replace(

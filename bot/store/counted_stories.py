@@ -16,6 +16,13 @@ not (the story is listed first again), and the row goes once that notice is sent
 channel and with their story (retention deletes old stories), by foreign key. A story counts as
 counted if a story merged into it was (`stories.merged_into`, which always names the survivor).
 
+An instant pass's notice of the stories beyond its limit ("...and 20 more") counts them here too,
+and its listing rows (`listed_stories.INSTANT_COUNT_KEY`, kept so an instant pass gives them no
+card unless they grow) settle no count: back in digest mode, the channel's next digest lists
+them first, and a story a digest counted before the switch still waits for its line, where the
+instant notice's count had settled it for good. Instant mode itself gives a story a digest only
+counted its card, if it qualifies: a count showed nothing of it.
+
 A story a failed notice listed (stale after a long pause, out of attempts) waits the same way,
 from when it was listed (`_WAITS`), whether that notice was the list or the backlog's message, and
 whether or not a digest counted it before: it never reached the channel, and a story listed
@@ -34,6 +41,7 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.database import iso
+from bot.store.listed_stories import INSTANT_COUNT_KEY
 
 
 def create_counted_stories(db: sqlite_utils.Database) -> None:
@@ -50,11 +58,14 @@ def create_counted_stories(db: sqlite_utils.Database) -> None:
 # The counted row `c` is settled by a listing of its story, or of the story it was merged into,
 # made after it was counted by a notice in the state `{ok}` allows (`listed_stories`'s rule: a
 # listing whose notice is gone, NULL, was sent).
+# An instant pass's notice counts the stories beyond its limit (`listed_stories.INSTANT_COUNT_KEY`)
+# without a line: it settles nothing.
 _SETTLED = (
     "EXISTS (SELECT 1 FROM listed_stories l LEFT JOIN alerts a ON a.id = l.alert_id"
     " WHERE l.channel_pk = c.channel_pk AND l.listed_at >= c.counted_at"
     " AND l.story_id IN (c.story_id, (SELECT merged_into FROM stories WHERE id = c.story_id))"
-    " AND (l.alert_id IS NULL OR {ok}))"
+    " AND (l.alert_id IS NULL OR ({ok}"
+    f" AND a.key NOT LIKE '{INSTANT_COUNT_KEY}%')))"
 )
 _LISTED = _SETTLED.format(ok="a.state != 'failed'")
 _SENT = _SETTLED.format(ok="a.state = 'sent'")

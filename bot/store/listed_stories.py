@@ -5,7 +5,10 @@ A story listed once is not listed again by the next digest unless it has gained 
 on a busy week the same backlog was listed digest after digest. An instant channel's notice of
 the stories beyond its limit ("...and 20 more") records them here too, and a later instant pass
 gives none of them a card unless it has grown since (`not_grown`): each start's catch-up took
-the next 50 of them, posting what the notice had said was left out. A listing is no delivery (the
+the next 50 of them, posting what the notice had said was left out. That notice only counts them,
+though: a digest (the channel back in digest mode) lists them, as if never listed
+(`listed_sources`), first as stories only counted (`bot.store.counted_stories`), and their
+counts settle no digest's count. A listing is no delivery (the
 outbox's `deliveries` are): a listed story may still get its one card (in instant mode, once
 it grows). Rows go with their
 channel and with their story (retention deletes old stories), by foreign key.
@@ -44,12 +47,28 @@ def create_listed_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+# The key of an instant pass's notice of the stories beyond its limit (`bot.runner.digests`): it
+# counts them, with no line each, so its rows here are no listing to a digest (`listed_sources`,
+# `bot.store.counted_stories`), only to later instant passes (`not_grown`).
+INSTANT_COUNT_KEY = "instant-more:"
+# A row's notice (`a`) is an instant pass's count. A row whose notice retention deleted (NULL) is
+# read as a listing: by then the story is older than any digest looks back.
+_INSTANT_COUNT = f"a.key LIKE '{INSTANT_COUNT_KEY}%'"
+
+
 def listed_sources(
-    db: sqlite_utils.Database, channel_pk: int, story_ids: Sequence[str]
+    db: sqlite_utils.Database,
+    channel_pk: int,
+    story_ids: Sequence[str],
+    *,
+    counts: bool = False,
 ) -> dict[str, int]:
-    """Of `story_ids`, those listed to the channel before: the sources each had then."""
+    """Of `story_ids`, those listed to the channel before: the sources each had then. `counts`:
+    an instant pass's notice counting a story stands as its listing (for instant passes; a
+    digest lists such a story, as none of its lines ever showed it)."""
     if not story_ids:
         return {}
+    instant = "" if counts else f" AND NOT (l.alert_id IS NOT NULL AND {_INSTANT_COUNT})"
     rows = db.execute(
         "WITH wanted(id) AS (SELECT value FROM json_each(?)),"
         # Each story wanted, and the stories merged into it.
@@ -59,8 +78,8 @@ def listed_sources(
         " SELECT m.root, MAX(l.sources) FROM members m"
         " JOIN listed_stories l ON l.channel_pk = ? AND l.story_id = m.id"
         " LEFT JOIN alerts a ON a.id = l.alert_id"
-        " WHERE l.alert_id IS NULL OR a.state != 'failed'"
-        " GROUP BY m.root",
+        " WHERE (l.alert_id IS NULL OR a.state != 'failed')"
+        f"{instant} GROUP BY m.root",
         [json.dumps(list(story_ids)), channel_pk],
     ).fetchall()
     return {story_id: sources for story_id, sources in rows}
@@ -68,9 +87,11 @@ def listed_sources(
 
 def not_grown(db: sqlite_utils.Database, channel_pk: int, sources: Mapping[str, int]) -> set[str]:
     """Of the stories `sources` gives with their sources now, those listed to the channel (by a
-    digest's list or an instant pass's notice, unless it failed) with at least as many: an
-    instant pass gives them no card until they grow, as a digest does not list them again."""
-    before = listed_sources(db, channel_pk, list(sources))
+    digest's list) or counted by an instant pass's notice, unless it failed, with at least as
+    many: an instant pass gives them no card until they grow, as a digest does not list them
+    again. A story a digest only counted is not among them: nothing showed it (its card is its
+    first telling)."""
+    before = listed_sources(db, channel_pk, list(sources), counts=True)
     return {story_id for story_id, count in sources.items() if count <= before.get(story_id, -1)}
 
 
