@@ -1,6 +1,8 @@
 """A service's digest jobs made to match the database (`Service.sync_jobs`): at start, each
 minute, and after a chat command changed a channel. Resumed channels are seen here and their
-catch-ups started; a channel's first digest run is recorded as its baseline. Each write waits
+catch-ups started; a digest channel with no run yet gets its baseline (one signed up in chat has
+its first run with its row: `digest_runs.record_first_run`; this is for the config file's, made
+at a start or by another process's `poll`, and older databases). Each write waits
 briefly for another process's lock (the event loop stays free), and one it meets is left to the
 next sync."""
 

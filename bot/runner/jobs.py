@@ -235,8 +235,10 @@ def missed_digests(
     window: timedelta,
 ) -> list[tuple[ChannelRow, datetime]]:
     """Digest channels that missed a run while the bot was down, each with the latest missed
-    time (one catch-up per channel however many runs were missed). A channel never run before
-    gets a baseline instead, so its first start does not count as a missed digest."""
+    time (one catch-up per channel however many runs were missed). A channel with no run on
+    record (the config file's, synced in at this start) gets a baseline instead, so its first
+    start does not count as a missed digest; one signed up in chat has its first run from its
+    sign-up (`digest_runs.record_first_run`), so slots since then are caught up."""
     found: list[tuple[ChannelRow, datetime]] = []
     for channel in channels:
         last = digest_runs.last_digest_run(db, channel.id)
