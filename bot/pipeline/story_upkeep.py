@@ -1,7 +1,9 @@
 """A story's row kept in step with its articles as the cluster stage files them: its counts,
 headline and first report (`refresh_counts`), and its slug, re-made from all its headlines once
 a second independent source has joined it (`settle_at_second_source`, `settle_slug`); and its
-counts again when a poll changed which outlet a feed of its articles is (`recount_feed_stories`).
+counts again when a poll changed which outlet a feed of its articles is (`recount_feed_stories`,
+`recount_stories`), each posted card whose count that changes edited, with no thread reply
+(`bot.runner.update_planner.edit_recounted_cards`).
 
 `bot.pipeline.clustering` calls these inside each commit, under its write transaction; split out
 of it when it reached the 400-line limit (the clusterer's decisions and saved state there, the
@@ -102,35 +104,57 @@ def refresh_counts(db: sqlite_utils.Database, story_id: str, *, window: timedelt
 
 def recount_feed_stories(
     db: sqlite_utils.Database, feed_ids: Collection[int], *, now: datetime
-) -> int:
+) -> set[str]:
     """Count again the outlets and independent sources of the live stories holding articles of
     `feed_ids`, whose outlet a poll just changed (a new site link, or their items' site:
-    `bot.store.item_sites`); returns how many stories' counts changed. The card counts its
+    `bot.store.item_sites`); returns the stories whose counts changed. The card counts its
     members' outlets as they are now, so without this `stories`, `topics test` and a digest's
-    `min_sources` read the count of the outlets the articles had when they were filed.
+    `min_sources` read the count of the outlets the articles had when they were filed. Called
+    after every poll of a feed, within its write transaction.
 
     Only stories updated within a digest's longest look back (`MAX_LOOKBACK`): a story costs
     about 3 ms, under the poll's write lock, and a feed's whole retention may hold thousands.
     An older one's card still counts its outlets as they are; its stored count follows when it
     next grows."""
     if not feed_ids:
-        return 0
+        return set()
     marks = ",".join("?" for _ in feed_ids)
     rows = db.execute(
         f"SELECT DISTINCT a.story_id FROM articles a JOIN stories s ON s.id = a.story_id"
         f" WHERE a.feed_id IN ({marks}) AND s.merged_into IS NULL AND s.last_updated >= ?",
         [*sorted(feed_ids), iso(now - MAX_LOOKBACK)],
     ).fetchall()
-    changed = 0
-    for (story_id,) in rows:
-        members = article_store.story_articles(db, story_id)
-        independent, _groups = independent_sources(members)
-        changed += story_store.set_outlet_counts(
-            db, story_id, outlet_count=len(story_outlets(members)), source_count=independent
-        )
-    if changed:
+    moved = recount_stories(db, [story_id for (story_id,) in rows], now=now)
+    if moved:
         log.info(
             "%d stories counted again: the outlet of feed(s) %s changed",
-            changed, ", ".join(map(str, sorted(feed_ids))),
+            len(moved), ", ".join(map(str, sorted(feed_ids))),
         )  # fmt: skip
-    return changed
+    return moved
+
+
+def recount_stories(
+    db: sqlite_utils.Database, story_ids: Collection[str], *, now: datetime
+) -> set[str]:
+    """Count again the outlets and independent sources of these stories (their articles' outlets
+    as they are now), and have each posted card whose count that changes edited
+    (`bot.runner.update_planner.edit_recounted_cards`: an edit, no thread reply, as nothing
+    joined); returns the stories whose stored counts changed. Within the caller's
+    transaction."""
+    before: dict[str, int] = {}
+    for story_id in story_ids:
+        story = story_store.get_story(db, story_id)
+        members = article_store.story_articles(db, story_id)
+        if story is None or not members:
+            continue
+        independent, _groups = independent_sources(members)
+        if story_store.set_outlet_counts(
+            db, story_id, outlet_count=len(story_outlets(members)), source_count=independent
+        ):
+            before[story_id] = story.source_count
+    if before:
+        # Here, not at import: the planner is the running service's, and a recount is rare.
+        from bot.runner.update_planner import edit_recounted_cards
+
+        edit_recounted_cards(db, before, now=now)
+    return set(before)

@@ -7,11 +7,17 @@ the sent posts whose stories gained independent sources or an outlet with report
 about the story (`bot.delivery.update_pacing`), and while that reply waits queues an edit of the
 card (`bot.store.card_refreshes`) so its count stays current. Nothing here talks to a chat
 platform; the outbox sends what is queued.
+
+A recount (a feed's outlet decided anew, `bot.pipeline.story_upkeep.recount_stories`) is no
+growth: the same articles, counted by their outlets as they are now. It gets a silent edit of
+each posted card it changes (`edit_recounted_cards`) and never a reply, which would announce as
+joined outlets whose reports the card had all along; the recount is not recorded as a story
+change (`bot.store.story_changes`) either, which would plan it as growth.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -86,9 +92,7 @@ def _queue_updates(
         if channel is None or channel.paused_reason or last is None or last.sent_at is None:
             continue
         if story_id not in sources:
-            members = article_store.story_articles(db, story_id)
-            count, groups = independent_sources(members)
-            sources[story_id] = _Story(count, story_outlets(members), groups, members)
+            sources[story_id] = _story(db, story_id)
         story = sources[story_id]
         news = worth_an_update(
             source_count=story.sources,
@@ -141,6 +145,67 @@ def _card_behind(db: sqlite_utils.Database, story_id: str, pk: int, story: _Stor
     if story.sources != shown.source_count:
         return True
     return bool(unseen_outlets(story.outlets, shown.outlets, story.members))
+
+
+def edit_recounted_cards(
+    db: sqlite_utils.Database, recounted: Mapping[str, int], *, now: datetime
+) -> int:
+    """After a recount changed these stories' stored counts (`recounted`: each one's source
+    count before it), an edit of each posted card that now shows another count or other
+    outlets, once (one waiting is not doubled), in a paused channel too (it waits there with the
+    channel's posts); no reply. A channel told the story's old count in its last post or reply,
+    with no reply waiting, is recorded as told the new one (`card_refreshes.retell`): the edit
+    tells it, and its next reply is then owed growth since, not the recount. One told another
+    count (growth it is owed a reply for) keeps its record, and that reply tells the lot. A
+    card that shows the story's count again (feeds sharing a link moved one poll at a time, the
+    count split and joined again) has the edit a recount queued withdrawn, if not sent yet.
+    Within the caller's transaction; returns the edits queued."""
+    queued = 0
+    stories: dict[str, _Story] = {}
+    for story_id, pk in card_refreshes.posted_cards(db, recounted):
+        channel = channel_store.get_channel_by_pk(db, pk)
+        if channel is None or not platform_edits_cards(channel.platform):
+            continue
+        # What the card says: a recount's edit still waiting has not changed it yet.
+        shows = card_refreshes.recounted_shows(db, story_id, pk)
+        if shows is None:
+            if (shown := grown_posts.card_shows(db, story_id, pk)) is None:
+                continue
+            shows = (shown.source_count, shown.outlets)
+        if story_id not in stories:
+            stories[story_id] = _story(db, story_id)
+        story = stories[story_id]
+        last = delivery_store.last_sent(db, story_id, pk)
+        if (
+            last is not None
+            and last.source_count == recounted[story_id]
+            and grown_posts.waiting_update(db, story_id, pk) is None
+        ):
+            told = [*last.outlets, *unseen_outlets(story.outlets, last.outlets, story.members)]
+            card_refreshes.retell(db, last.id, source_count=story.sources, outlets=told)
+        if _shows_otherwise(story, *shows):
+            queued += card_refreshes.ensure_recounted(db, story_id, pk, now=now, shows=shows)
+        else:
+            card_refreshes.withdraw_recounted(db, story_id, pk)
+    return queued
+
+
+def _story(db: sqlite_utils.Database, story_id: str) -> _Story:
+    members = article_store.story_articles(db, story_id)
+    count, groups = independent_sources(members)
+    return _Story(count, story_outlets(members), groups, members)
+
+
+def _shows_otherwise(story: _Story, count: int, outlets: list[str]) -> bool:
+    """Whether a card showing `count` sources and `outlets` shows another count than the story
+    has, or outlets it no longer has or lacks. Unlike `_card_behind`, an edit made from these
+    very articles is no answer: a recount changes how they count, not which they are."""
+    if story.sources != count:
+        return True
+    return bool(
+        unseen_outlets(story.outlets, outlets, story.members)
+        or unseen_outlets(outlets, story.outlets, story.members)
+    )
 
 
 def enqueue_missed_updates(
