@@ -30,12 +30,14 @@ from bot.config import Config, FeedConfig, PollingConfig
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.feedserver import FeedServer
 from bot.pipeline.clustering import DEFAULT_WINDOW
+from bot.pipeline.digest import MAX_LOOKBACK
 from bot.pipeline.story_upkeep import recount_stories, refresh_counts
 from bot.runner import update_planner
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
+from bot.store import stale_counts
 from bot.store import stories as story_store
-from bot.store.database import open_database, utcnow
+from bot.store.database import iso, open_database, utcnow
 
 HOUR = timedelta(hours=1)
 
@@ -208,3 +210,84 @@ async def test_a_recount_that_changes_nothing_shown_edits_nothing(
     await team.outbox.drain()
     assert team.stored_sources() == 3
     assert len(slack_api.calls_to("chat.update")) == 1
+
+
+async def test_after_the_upgrade_the_polls_put_an_old_stale_count_right(
+    team: Team, slack_api: FakeSlackAPI
+) -> None:
+    await team.poll()
+    card = await team.post_card()
+    assert count_line(card).startswith("1 source tracking this story")
+    # An older version polled the feeds' new links and counted nothing again: their stored
+    # site links changed, the story's count and card stayed at one.
+    team.give_own_links()
+    for feed in feed_store.list_feeds(team.db):
+        name = feed.url.rsplit("/", 1)[-1].removesuffix(".xml")
+        team.db.execute(
+            "UPDATE feeds SET site_url = ? WHERE id = ?", [f"http://{REPORTS[name][1]}/", feed.id]
+        )
+    # ... and its schema stopped at 50.
+    team.db.execute("DELETE FROM schema_migrations WHERE version = 51")
+    team.db.execute("DROP TABLE stories_to_recount")
+    team.close()
+    team.open()  # the upgrade: migration 51 lists the open story
+    assert team.stored_sources() == 1
+    team.now += HOUR
+    await team.poll()  # no feed's outlet changes in this poll: the list is what recounts
+    assert team.stored_sources() == 3
+    (edit,) = slack_api.calls_to("chat.update")
+    assert edit["ts"] == slack_api.messages["C1"][0]["ts"]
+    assert count_line(edit).startswith("3 sources tracking this story")
+    assert team.db.execute("SELECT COUNT(*) FROM stories_to_recount").fetchone()[0] == 0
+    team.now += HOUR
+    await team.poll()
+    assert len(slack_api.calls_to("chat.update")) == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+def test_the_upgrade_lists_the_stories_a_digest_can_show(tmp_path: Path) -> None:
+    assert stale_counts.LOOKBACK == MAX_LOOKBACK
+    db = open_database(tmp_path / "nd.db")
+    now = utcnow()
+    for story_id, age in (("fresh", HOUR), ("old", MAX_LOOKBACK + HOUR), ("gone", HOUR)):
+        story_store.create_story(db, story_id, story_id, story_id, now - age)
+        db.execute("UPDATE stories SET last_updated = ? WHERE id = ?", [iso(now - age), story_id])
+    db.execute("UPDATE stories SET merged_into = 'fresh' WHERE id = 'gone'")
+    stale_counts.m051_stories_to_recount(db, now=now)
+    assert stale_counts.take(db, 10) == (["fresh"], 0)
+    assert stale_counts.take(db, 10) == ([], 0)
+
+
+async def test_a_recount_that_fails_loses_nothing_of_the_poll(
+    team: Team, slack_api: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await team.poll()
+    await team.post_card()
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("a bug in planning the edits")
+
+    monkeypatch.setattr(update_planner, "edit_recounted_cards", broken)
+    team.give_own_links()
+    team.server.route(
+        "/alpha.xml",
+        _feed("alpha", "http://alphapost.example/", item_site="cms.example").replace(
+            b"<item>",
+            b"<item><title>Alpha Post ferry timetable</title><link>"
+            b"http://cms.example/alpha/9</link><guid>alpha-9</guid></item><item>",
+            1,
+        ),
+    )
+    team.now += HOUR
+    await team.poll()
+    # The polls stored what they fetched and their feeds' new links; the recount's writes
+    # were undone whole (the count stays, no edit was queued) rather than the polls'.
+    assert (
+        team.db.execute("SELECT COUNT(*) FROM articles WHERE guid = 'alpha-9'").fetchone()[0] == 1
+    )
+    assert {f.site_url for f in feed_store.list_feeds(team.db)} == {
+        f"http://{site}/" for _t, site, _h, _x in REPORTS.values()
+    }
+    assert all(f.last_error is None for f in feed_store.list_feeds(team.db))
+    assert team.stored_sources() == 1
+    assert slack_api.calls_to("chat.update") == []

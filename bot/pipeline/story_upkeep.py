@@ -3,7 +3,8 @@ headline and first report (`refresh_counts`), and its slug, re-made from all its
 a second independent source has joined it (`settle_at_second_source`, `settle_slug`); and its
 counts again when a poll changed which outlet a feed of its articles is (`recount_feed_stories`,
 `recount_stories`), each posted card whose count that changes edited, with no thread reply
-(`bot.runner.update_planner.edit_recounted_cards`).
+(`bot.runner.update_planner.edit_recounted_cards`); after an upgrade, a batch at each feed's
+poll of the open stories migration 51 listed (`bot.store.stale_counts`).
 
 `bot.pipeline.clustering` calls these inside each commit, under its write transaction; split out
 of it when it reached the 400-line limit (the clusterer's decisions and saved state there, the
@@ -13,7 +14,9 @@ stories' rows here).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+import sqlite3
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -24,6 +27,7 @@ from bot.outlets import outlet_id, story_outlets
 from bot.pipeline.cards import story_headline
 from bot.pipeline.digest import MAX_LOOKBACK
 from bot.store import articles as article_store
+from bot.store import stale_counts
 from bot.store import stories as story_store
 from bot.store.database import iso, utcnow
 from bot.topics.lookup import slugify
@@ -107,15 +111,24 @@ def recount_feed_stories(
 ) -> set[str]:
     """Count again the outlets and independent sources of the live stories holding articles of
     `feed_ids`, whose outlet a poll just changed (a new site link, or their items' site:
-    `bot.store.item_sites`); returns the stories whose counts changed. The card counts its
-    members' outlets as they are now, so without this `stories`, `topics test` and a digest's
-    `min_sources` read the count of the outlets the articles had when they were filed. Called
-    after every poll of a feed, within its write transaction.
+    `bot.store.item_sites`), and a batch of those an upgrade listed (`bot.store.stale_counts`);
+    returns the stories whose counts changed. The card counts its members' outlets as they are
+    now, so without this `stories`, `topics test` and a digest's `min_sources` read the count
+    of the outlets the articles had when they were filed. Called after every poll of a feed,
+    within its write transaction.
 
     Only stories updated within a digest's longest look back (`MAX_LOOKBACK`): a story costs
     about 3 ms, under the poll's write lock, and a feed's whole retention may hold thousands.
     An older one's card still counts its outlets as they are; its stored count follows when it
     next grows."""
+    with _aside(db):
+        return _recount_listed(db, now=now) | _recount_feeds(db, feed_ids, now=now)
+    return set()
+
+
+def _recount_feeds(
+    db: sqlite_utils.Database, feed_ids: Collection[int], *, now: datetime
+) -> set[str]:
     if not feed_ids:
         return set()
     marks = ",".join("?" for _ in feed_ids)
@@ -131,6 +144,48 @@ def recount_feed_stories(
             len(moved), ", ".join(map(str, sorted(feed_ids))),
         )  # fmt: skip
     return moved
+
+
+@contextmanager
+def _aside(db: sqlite_utils.Database) -> Iterator[None]:
+    """The block's writes undone, and the failure logged, when it raises: a recount is an aside
+    of the poll whose transaction it runs in, and a bug in it (or in the card edits it queues)
+    must not roll back the feed's new entries, again at each of its polls. A database error is
+    the poll's own (a full disk, a read-only file), raised on."""
+    db.execute("SAVEPOINT recount")
+    try:
+        yield
+    except Exception as exc:
+        db.execute("ROLLBACK TO recount")
+        db.execute("RELEASE recount")
+        if isinstance(exc, sqlite3.OperationalError):
+            raise
+        log.exception("counting stories' sources again failed; the poll goes on")
+    else:
+        db.execute("RELEASE recount")
+
+
+# Stories an upgrade listed that one feed's poll counts again (`bot.store.stale_counts`), under
+# its write lock: 16 ms of CPU for 50 stories of 3 articles, 124 ms for 50 of 30 (the dev
+# stream's gold stories, alone and ten to a story), so the first poll pass after an upgrade
+# puts them right without a stall, a few hundred feeds' polls taking ten thousand stories.
+LISTED_BATCH = 50
+PROGRESS_EVERY = 500
+
+
+def _recount_listed(db: sqlite_utils.Database, *, now: datetime) -> set[str]:
+    """A batch of the stories migration 51 listed, counted again; the changed ones."""
+    story_ids, left = stale_counts.take(db, LISTED_BATCH)
+    if not story_ids:
+        return set()
+    changed = recount_stories(db, story_ids, now=now)
+    # Said every `PROGRESS_EVERY` stories and at the end, not every batch: hundreds of lines.
+    if left == 0 or left // PROGRESS_EVERY != (left + len(story_ids)) // PROGRESS_EVERY:
+        log.info(
+            "after the upgrade, open stories' sources counted again: %d to go", left,
+            extra={"event": "upgrade_recount", "left": left},
+        )  # fmt: skip
+    return changed
 
 
 def recount_stories(

@@ -10,7 +10,8 @@ plain rows or dataclasses, in the flat style of sqlite-utils itself.
   outbox), `lock` (one `newsdigest run` per database), `readonly` (a database this user may only
   read), `backup` (`newsdigest backup`).
 - The news: `feeds` (polling state, and the outlet a feed belongs to; `item_sites`: the site
-  its items link to, its outlet when its site link is a placeholder or shared), `articles` (stored,
+  its items link to, its outlet when its site link is a placeholder or shared; `stale_counts`: the
+  open stories an upgrade listed to have their counts put right), `articles` (stored,
   filed under stories, read back), `duplicates` (which entries are stored already: dedupe, and
   the keys articles are stored under), `tombstones` (what is kept of pruned articles),
   `stories` (members, merges, slug aliases), `story_names` (what became of an old slug: each

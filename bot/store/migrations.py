@@ -264,6 +264,12 @@ def _m041_story_changes(db: sqlite_utils.Database) -> None:
     create_story_changes(db)
 
 
+def _m051_stories_to_recount(db: sqlite_utils.Database) -> None:
+    from bot.store.stale_counts import m051_stories_to_recount  # it imports bot.store.database
+
+    m051_stories_to_recount(db)
+
+
 _PAUSE_DATE_RE = re.compile(r" on (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}) UTC")
 
 
@@ -352,4 +358,5 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         m049_feed_lifetimes,
     ),
     (50, "feeds remember the site their items link to", m050_item_sites),
+    (51, "open stories listed to have their sources counted again", _m051_stories_to_recount),
 ]
