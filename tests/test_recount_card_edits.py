@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 from fakes.stories import add_channel, grow_story, make_card_source
 from test_item_site_outlets import REPORTS, _feed
@@ -26,6 +27,7 @@ from test_item_site_outlets import REPORTS, _feed
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
 from bot.app import NewsDigest
+from bot.cli import cli
 from bot.config import Config, FeedConfig, PollingConfig
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.feedserver import FeedServer
@@ -33,11 +35,13 @@ from bot.pipeline.clustering import DEFAULT_WINDOW
 from bot.pipeline.digest import MAX_LOOKBACK
 from bot.pipeline.story_upkeep import recount_stories, refresh_counts
 from bot.runner import update_planner
+from bot.store import database, stale_counts
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
-from bot.store import stale_counts
 from bot.store import stories as story_store
 from bot.store.database import iso, open_database, utcnow
+from bot.store.migrations import MIGRATIONS
+from tests._cli_env import cli_env
 
 HOUR = timedelta(hours=1)
 
@@ -291,3 +295,29 @@ async def test_a_recount_that_fails_loses_nothing_of_the_poll(
     assert all(f.last_error is None for f in feed_store.list_feeds(team.db))
     assert team.stored_sources() == 1
     assert slack_api.calls_to("chat.update") == []
+
+
+def test_a_command_that_migrates_to_51_says_the_next_poll_recounts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (stale_counts.MIGRATION, "open stories listed to have their sources counted again") in [
+        (number, name) for number, name, _ in MIGRATIONS
+    ]
+    cli_env(tmp_path, monkeypatch)
+    path = tmp_path / "nd.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] < 51])
+        db = open_database(path)
+    now = utcnow()
+    for story_id in ("s1", "s2"):
+        story_store.create_story(db, story_id, story_id, story_id, now)
+        db.execute("UPDATE stories SET last_updated = ? WHERE id = ?", [iso(now), story_id])
+    db.conn.close()
+
+    result = CliRunner().invoke(cli, ["stories"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "The sources of 2 open stories are counted again by the next poll (`newsdigest poll`,"
+        " or `run`'s first pass), in case a feed's site link changed before the upgrade\n"
+    ) in result.stderr
+    assert "counted again" not in CliRunner().invoke(cli, ["stories"]).stderr

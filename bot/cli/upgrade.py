@@ -7,7 +7,9 @@ happen silently, whatever else was going on:
 - an old `newsdigest run` may still be running on the database (it holds `<db>.lock`,
   `bot.store.lock`): a newer schema under it could break it, so the command refuses and names
   its pid. Commands that need no migration work beside a running service as always;
-- a command that migrated says so on stderr, from which schema to which.
+- a command that migrated says so on stderr, from which schema to which, and, migrating to
+  schema 51, how many open stories the next poll counts again (`bot.store.stale_counts`): until
+  then `stories` may still show a count a site link changed under the older version left stale.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from bot.store import stale_counts
 from bot.store.database import DatabaseOpenError, applied_migrations
 from bot.store.lock import DatabaseInUseError, lock_database
+from bot.textutil import plural
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -41,6 +45,7 @@ class MigrationGuard:
     def __init__(self, path: str) -> None:
         self.path = path
         self.upgrade: tuple[int, int] | None = None
+        self.recounts = 0  # open stories migration 51 lists, when it is pending
 
     def __call__(self, db: sqlite_utils.Database, pending: list[int]) -> None:
         require_dependencies()
@@ -49,6 +54,8 @@ class MigrationGuard:
             return  # a new database: nothing runs on it, and "Created" is said instead
         self._refuse_if_running(applied, pending)
         self.upgrade = (max(applied), max(pending))
+        if stale_counts.MIGRATION in pending:
+            self.recounts = stale_counts.open_stories(db)
 
     def _refuse_if_running(self, applied: list[int], pending: list[int]) -> None:
         try:
@@ -72,3 +79,12 @@ class MigrationGuard:
             old, new = self.upgrade
             click.echo(f"Upgraded the database from schema {old} to {new}", err=True)
             self.upgrade = None
+        if self.recounts:
+            stories = plural(self.recounts, "open story", "open stories")
+            click.echo(
+                f"The sources of {stories} are counted again by the next poll"
+                " (`newsdigest poll`, or `run`'s first pass), in case a feed's site link changed"
+                " before the upgrade",
+                err=True,
+            )
+            self.recounts = 0

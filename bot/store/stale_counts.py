@@ -29,6 +29,16 @@ from bot.store.database import iso, utcnow
 # MAX_LOOKBACK`, which a test holds this to); an older one is in no digest, and its count
 # follows when it next grows.
 LOOKBACK = timedelta(days=8)
+MIGRATION = 51  # its number in `bot.store.migrations.MIGRATIONS`
+
+
+def open_stories(db: sqlite_utils.Database, *, now: datetime | None = None) -> int:
+    """How many stories migration 51 lists (for the command that migrates to say so)."""
+    found = db.execute(
+        "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL AND last_updated >= ?",
+        [iso((now or utcnow()) - LOOKBACK)],
+    ).fetchone()
+    return int(found[0])
 
 
 def m051_stories_to_recount(db: sqlite_utils.Database, *, now: datetime | None = None) -> None:
