@@ -50,8 +50,11 @@ def stem_of(word: str) -> str:
 FIGURE_FRAMING = "Puts a figure on it: "
 VOICE_FRAMING = "Adds a voice: "
 NAMES_FRAMING = "Names "
+# The outlet's own title, when no sentence of its detail makes a line (`angles._title_line`).
+TITLE_FRAMING = "Its headline: "
 _FRAMING_RE = re.compile(
-    rf"^(?:{re.escape(FIGURE_FRAMING)}|{re.escape(VOICE_FRAMING)}|{NAMES_FRAMING}[^:]+?: )"
+    rf"^(?:{re.escape(FIGURE_FRAMING)}|{re.escape(VOICE_FRAMING)}|{re.escape(TITLE_FRAMING)}"
+    rf"|{NAMES_FRAMING}[^:]+?: )"
 )
 
 
@@ -144,15 +147,28 @@ def _detail(
     # ("... on Monday night, angered…"): the outlet's next detail, a whole one, or the outlet
     # listed under "Also reporting" instead. `_phrase_cut`'s whole sentence still serves.
     cut = _phrase_cut(full, key, focus_set, complements=last_resort)
-    if not cut.endswith(ELLIPSIS):
+    if cut and not cut.endswith(ELLIPSIS):
         return cut
-    # Where the cut was the outlet's last chance of a line: its sentence whole, or cut where a
-    # clause ends, as long as an outlet's one long detail may be, in place of the cut.
-    if last_resort:
-        for form in (full, cut_to_words(full, LONG_LINE_MAX_WORDS, 5) or ""):
-            fits = 0 < len(form.split()) <= LONG_LINE_MAX_WORDS and key in form
-            if fits and not _broken(full, form):
-                return _drop_stop(form)
+    # The outlet's last chance of a line, whether a phrase cut was found or none was: with no
+    # line the outlet went to "Also reporting", as if it added nothing.
+    return _last_form(full, key, focus_set) if last_resort else ""
+
+
+def _last_form(full: str, key: str, focus: set[str]) -> str:
+    """The outlet's last chance of a line from the sentence `full`: whole, or cut where a
+    clause ends, as long as an outlet's one long detail may be, keeping `key`, the longest
+    first; else the longest such clause without the key that keeps most of the `focus` stems
+    the sentence has (the key past the 45th word, "... with Jordan's king" at the end of a long
+    list), which is still the outlet's own detail; "" when no clause reads whole."""
+    forms = [full, *clause_prefixes(full, LONG_LINE_MAX_WORDS, 5)]
+    whole = [f for f in forms if 0 < len(f.split()) <= LONG_LINE_MAX_WORDS and not _broken(full, f)]
+    for form in whole:
+        if key in form:
+            return _drop_stop(form)
+    need = PHRASE_MIN_FOCUS * len(focus & set(content_stems(full)))
+    for form in whole:
+        if need and len(focus & set(content_stems(form))) >= need:
+            return _drop_stop(form)
     return ""
 
 

@@ -106,7 +106,7 @@ def backs(quote: str, line: str, novel: Sequence[str] = (), *, lede: bool = Fals
     if figures(quote) & figures(line):
         return _OWN
     shared = {stem for stem in set(content_stems(quote)) & set(content_stems(line))}
-    rare = {stem for stem in shared if not _common(stem)}
+    rare = {stem for stem in shared if not common_stem(stem)}
     if any(stem in rare for word in novel for stem in content_stems(word)):
         return _OWN
     return _STORY if rare and not lede else ""
@@ -124,7 +124,8 @@ def _speakerless(sentence: str, article: Article, focus: Sequence[str]) -> bool:
     return bool(shown) and (opened or quotes_no_one(shown))
 
 
-def _common(stem: str) -> bool:
+def common_stem(stem: str) -> bool:
+    """Whether news at large uses `stem` too often for it to tie two sentences together."""
     return DOC_FREQ.get(stem, 0) > COMMON_STEM_SHARE * DOCS
 
 

@@ -16,7 +16,7 @@ from collections.abc import Container, Sequence
 
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import KnownFigures
-from bot.summarize.angle_lines import angle_line, line_detail, repeats_bullet
+from bot.summarize.angle_lines import TITLE_FRAMING, angle_line, line_detail, repeats_bullet
 from bot.summarize.angle_picks import (
     MIN_NOVELTY,
     OtherStems,
@@ -24,11 +24,12 @@ from bot.summarize.angle_picks import (
     outlet_counts,
     pick_for_outlet,
 )
-from bot.summarize.angle_quotes import quote_pool
+from bot.summarize.angle_quotes import common_stem, quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.claim_figures import ONE_COUNT_MIN, claim_counts, main_figure, same_amount
 from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import figures
+from bot.summarize.headline import clean_title
 from bot.summarize.quotes import Told, pick_quote
 from bot.summarize.restated import same_core
 from bot.summarize.sentences import content_stems
@@ -87,6 +88,7 @@ def build_angles(
     # another outlet's sentence backs it too: not "adding nothing".
     changed = credited_changes(tldr, by_outlet, developed)
     picks: list[Pick] = []
+    titles: dict[str, str] = {}
     sole_angles: list[Angle] = []
     also: list[str] = []
     # The card's lead sources: the core bullet's and the headline's.
@@ -98,6 +100,8 @@ def build_angles(
         pick = pick_for_outlet(
             outlet, arts, other, bullets, known, core, told.headline, texts, developed
         )
+        if pick is not None:
+            titles[outlet] = _title_line(pick.article, other, told)
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
@@ -106,7 +110,7 @@ def build_angles(
             # it: listing it as adding nothing would be false, and an angle repeating the
             # bullet would say the same thing twice on one card.
             if pick is not None:
-                sole_angles.append(_angle(pick, told, subjects))
+                sole_angles.append(_angle(pick, told, subjects, titles[outlet]))
         elif outlet not in leads and outlet not in changed:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
@@ -116,8 +120,9 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet in sole]
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
-    angles = [_angle(p, told, subjects) for p in picks if p.outlet in keep]
-    # An outlet whose detail no line can hold is listed, not given a line without it.
+    angles = [_angle(p, told, subjects, titles[p.outlet]) for p in picks if p.outlet in keep]
+    # An outlet none of whose details makes a line, and whose title says nothing of its own
+    # (`_title_line`), is listed: not given a line without its detail.
     also += [a.source for a in angles if not a.line and a.source not in sole | leads]
     angles = [a for a in angles if a.line]
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole | leads]
@@ -140,9 +145,22 @@ def build_angles(
     return angles, also
 
 
-def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> Angle:
+def _angle(
+    pick: Pick,
+    told: Told,
+    subjects: Container[str] = frozenset(),
+    title_line: str = "",
+) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
-    that detail's article; a line of "" when none does (the outlet is listed instead)."""
+    that detail's article; a line of "" when none does (the outlet is listed instead).
+    `subjects` are the names the story is about, as `angle_line` reads them.
+
+    When no sentence of its details reads whole as a line (too long, cut off by the feed, a
+    quotation left open), `title_line`, the outlet's own title framed (`_title_line`), is its
+    line, and the quote may then be its detail's sentence, windowed: listed under "Also
+    reporting", the outlet read as adding nothing. A detail whose every line tells the card
+    again is no detail of its own, and the outlet is listed."""
+    formed = False
     # A whole form of any of its details first; then one cut where a phrase ends; then a long
     # sentence whole; last, rather than no line, one cut before an "of" or "to" phrase.
     passes = ((False, False, False), (True, False, False), (True, True, False), (True, False, True))
@@ -167,6 +185,7 @@ def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> An
                     subjects=subjects,
                     last_resort=last_resort,
                 )
+                formed = formed or bool(line)
                 # A detail going on past a bullet keeps the bullet's fact as its setting.
                 retold = _retells_card(line, told, not (candidate.restates or candidate.develops))
                 if line and not repeats_bullet(line, told.texts) and not retold:
@@ -174,7 +193,27 @@ def _angle(pick: Pick, told: Told, subjects: Container[str] = frozenset()) -> An
                         quote_pool(candidate.sentence, candidate.article, pick.scored), told
                     )
                     return Angle(pick.outlet, line, quote, candidate.article.url)
+    if title_line and not formed:
+        pool = quote_pool("", pick.article, pick.scored)
+        return Angle(pick.outlet, title_line, pick_quote(pool, told), pick.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
+
+
+def _title_line(article: Article, other: Container[str], told: Told) -> str:
+    """The line of an outlet none of whose details reads whole as one: its `article`'s title
+    after `TITLE_FRAMING`, when the title has a word of its own (one no other outlet uses, and
+    news at large seldom does: "Sensationalist", "Trashes") and tells neither the card's
+    headline nor a bullet again; "" when it does not. The title is the outlet's own words on
+    what it reports, where "Also reporting" would say it adds nothing."""
+    title = clean_title(article.title)
+    if not title or title == told.headline_text:
+        return ""
+    if not any(s not in other and not common_stem(s) for s in content_stems(title)):
+        return ""
+    line = f"{TITLE_FRAMING}{title}"
+    if repeats_bullet(line, told.texts) or _retells_card(line, told):
+        return ""
+    return line
 
 
 # Share of a line's counts a headline or bullet giving its main count must give too, and at
