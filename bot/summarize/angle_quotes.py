@@ -13,7 +13,11 @@ dev clusters: excluding only the sentences sharing most of the line's words, so 
 or an unrelated detail, and an editor found 35 of 72 quotes not backing their line (the line on
 inflation at 2.9%, the quote "The crown weakened slightly after the decision."). A line with no
 quote reads better than one over a quote about something else, so when nothing backs the line,
-the pool is empty.
+the pool is empty. The line is the words the reader sees: a quote sharing a word only with what
+the line's cut left out of its sentence backed nothing on the card. And a name the story is about
+(the card's headline or a bullet gives it, or most outlets' titles: `CardSubjects`) ties no quote
+to its line: the demo's "Nordtel" card quoted "Nordtel is also the largest customer of ..." under
+a line on Nordtel's cloud revenue, sharing nothing else.
 
 Nor may a quote give someone's words with no speaker in it under a line naming someone
 (`quotes_no_one`): the reader would take them for the named one's.
@@ -25,7 +29,7 @@ before one the quote would cut with an ellipsis.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 from bot.models import Article
 from bot.summarize.angle_names import name_runs
@@ -47,7 +51,11 @@ _WHOLE_MAX_WORDS = 32
 
 
 def quote_pool(
-    sentence: str, article: Article, scored: Sequence[tuple[float, str, Article, list[str]]]
+    sentence: str,
+    article: Article,
+    scored: Sequence[tuple[float, str, Article, list[str]]],
+    shown: str = "",
+    subjects: Container[str] = frozenset(),
 ) -> list[tuple[float, str, Article, list[str]]]:
     """The sentences (of `scored`: novelty, sentence, article, words) a quote under the line made
     of `sentence` from `article` may come from, best first.
@@ -56,8 +64,14 @@ def quote_pool(
     article read as said in this one. Not a feed's description: one paragraph of a sentence or
     two is the outlet's own summary, and in quotation marks it reads as someone's words. And
     never the line's sentence again, nor one sharing most of its words: the quote adds to it.
-    But it must back the line (`backs`), or the pool is empty and the line goes without a quote.
+    But it must back the line (`backs`), or the pool is empty and the line goes without a quote:
+    the line as `shown`, the words the reader sees (a clause of `sentence`, or the sentence
+    whole when not given), not the sentence it was cut from, whose cut-off words the reader
+    never sees; and not by a name of it in `subjects`, the names the story is about
+    (`CardSubjects`).
     """
+    shown = shown or sentence
+    told = _subject_stems(shown, subjects)
     if _is_description(article):
         return []
     line_stems = set(content_stems(sentence))
@@ -66,9 +80,9 @@ def quote_pool(
     # Someone's words with no speaker in the sentence ('“The right to vote is the central pillar
     # of our democracy.”') read, under a line naming someone, as that one's words; the outlet
     # named the speaker a sentence before.
-    names = bool(name_runs(sentence))
+    names = bool(name_runs(shown))
     ties = {
-        item[1]: backs(item[1], sentence, novel, lede=item[1] == lede)
+        item[1]: backs(item[1], shown, novel, lede=item[1] == lede, subjects=told)
         for item in scored
         if item[2] is article
         and item[1] != sentence
@@ -94,7 +108,14 @@ def quote_pool(
 _OWN, _STORY = "own", "story"
 
 
-def backs(quote: str, line: str, novel: Sequence[str] = (), *, lede: bool = False) -> str:
+def backs(
+    quote: str,
+    line: str,
+    novel: Sequence[str] = (),
+    *,
+    lede: bool = False,
+    subjects: frozenset[str] = frozenset(),
+) -> str:
     """How the sentence `quote` backs the line made of the sentence `line`, "" when it does not.
 
     `_OWN`: it gives one of the line's figures, or shares one of `novel` (the line's words no
@@ -102,14 +123,50 @@ def backs(quote: str, line: str, novel: Sequence[str] = (), *, lede: bool = Fals
     "officials") ties two sentences of any story. `_STORY`: it shares a rare word the other
     outlets use too (the line's "insurgents", "Fauci"), the story's own; but not as the article's
     `lede`, whose sentence tells the story every outlet tells and adds nothing to the line.
+    A stem of `subjects` (the line's names the story is about) ties nothing: "Nordtel" under a
+    card headed "Nordtel leads ..." is in any sentence of the story, whatever else it says.
     """
     if figures(quote) & figures(line):
         return _OWN
-    shared = {stem for stem in set(content_stems(quote)) & set(content_stems(line))}
+    shared = set(content_stems(quote)) & set(content_stems(line)) - subjects
     rare = {stem for stem in shared if not common_stem(stem)}
     if any(stem in rare for word in novel for stem in content_stems(word)):
         return _OWN
     return _STORY if rare and not lede else ""
+
+
+# An outlet count past this share of titles naming a name makes it the story's subject.
+SUBJECT_TITLE_SHARE = 0.5
+
+
+class CardSubjects:
+    """Asked by membership: whether a name is one the story is about, which ties no quote to
+    its line: the `card` (its headline and bullets) gives it, or more than half the outlets'
+    `titles` do (two at least, one title an outlet)."""
+
+    __slots__ = ("_card", "_titles")
+
+    def __init__(self, card: Sequence[str], titles: Sequence[str]) -> None:
+        self._card = [text for text in card if text]
+        self._titles = titles
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str) or not name:
+            return False
+        if any(_names(text, name) for text in self._card):
+            return True
+        using = sum(1 for title in self._titles if _names(title, name))
+        return using >= 2 and using > SUBJECT_TITLE_SHARE * len(self._titles)
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether `text` gives `name` as a word of its own ("Nordtel's" gives "Nordtel")."""
+    return re.search(rf"(?<![\w'’-]){re.escape(name)}(?![\w-])", text) is not None
+
+
+def _subject_stems(line: str, subjects: Container[str]) -> frozenset[str]:
+    """The stems of the names in `line` that the story is about (`CardSubjects`)."""
+    return frozenset(s for name in name_runs(line) if name in subjects for s in content_stems(name))
 
 
 def _speakerless(sentence: str, article: Article, focus: Sequence[str]) -> bool:

@@ -24,7 +24,7 @@ from bot.summarize.angle_picks import (
     outlet_counts,
     pick_for_outlet,
 )
-from bot.summarize.angle_quotes import common_stem, quote_pool
+from bot.summarize.angle_quotes import CardSubjects, common_stem, quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.claim_figures import ONE_COUNT_MIN, claim_counts, main_figure, same_amount
 from bot.summarize.developments import credited_changes, developed_articles
@@ -83,6 +83,7 @@ def build_angles(
         "\n".join([headline, *texts]),
     )
     subjects = StorySubjects(headline, list(cache.values()))
+    told_subjects = CardSubjects([headline, *texts], [arts[0].title for arts in by_outlet.values()])
     developed = developed_articles(articles, outlet_of)
     # A bullet telling an outlet's development credits it with the story's change, though
     # another outlet's sentence backs it too: not "adding nothing".
@@ -110,7 +111,7 @@ def build_angles(
             # it: listing it as adding nothing would be false, and an angle repeating the
             # bullet would say the same thing twice on one card.
             if pick is not None:
-                sole_angles.append(_angle(pick, told, subjects, titles[outlet]))
+                sole_angles.append(_angle(pick, told, subjects, told_subjects, titles[outlet]))
         elif outlet not in leads and outlet not in changed:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
@@ -120,7 +121,11 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet in sole]
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
-    angles = [_angle(p, told, subjects, titles[p.outlet]) for p in picks if p.outlet in keep]
+    angles = [
+        _angle(p, told, subjects, told_subjects, titles[p.outlet])
+        for p in picks
+        if p.outlet in keep
+    ]
     # An outlet none of whose details makes a line, and whose title says nothing of its own
     # (`_title_line`), is listed: not given a line without its detail.
     also += [a.source for a in angles if not a.line and a.source not in sole | leads]
@@ -149,11 +154,13 @@ def _angle(
     pick: Pick,
     told: Told,
     subjects: Container[str] = frozenset(),
+    told_subjects: Container[str] = frozenset(),
     title_line: str = "",
 ) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead).
-    `subjects` are the names the story is about, as `angle_line` reads them.
+    `subjects` are the names the story is about, as `angle_line` reads them; `told_subjects`
+    which tie no quote to its line (`angle_quotes.CardSubjects`).
 
     When no sentence of its details reads whole as a line (too long, cut off by the feed, a
     quotation left open), `title_line`, the outlet's own title framed (`_title_line`), is its
@@ -189,12 +196,18 @@ def _angle(
                 # A detail going on past a bullet keeps the bullet's fact as its setting.
                 retold = _retells_card(line, told, not (candidate.restates or candidate.develops))
                 if line and not repeats_bullet(line, told.texts) and not retold:
-                    quote = pick_quote(
-                        quote_pool(candidate.sentence, candidate.article, pick.scored), told
+                    # The quote backs the line the reader sees, not the words cut from it.
+                    pool = quote_pool(
+                        candidate.sentence,
+                        candidate.article,
+                        pick.scored,
+                        shown=line_detail(line),
+                        subjects=told_subjects,
                     )
+                    quote = pick_quote(pool, told)
                     return Angle(pick.outlet, line, quote, candidate.article.url)
     if title_line and not formed:
-        pool = quote_pool("", pick.article, pick.scored)
+        pool = quote_pool("", pick.article, pick.scored, title_line, told_subjects)
         return Angle(pick.outlet, title_line, pick_quote(pool, told), pick.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
 
