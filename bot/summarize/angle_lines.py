@@ -32,7 +32,7 @@ from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.clause_ends import in_comma_list, lacks_main_clause, list_comma
 from bot.summarize.clauses import clause_prefixes, cut_to_words, leans_on_context
 from bot.summarize.compress import compress, variants
-from bot.summarize.finite_verbs import PUNCT
+from bot.summarize.finite_verbs import PUNCT, has_verb
 from bot.summarize.framed_names import in_passing, quoted_name, whole_names
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quote_marks import quotation_bounds
@@ -203,7 +203,23 @@ def _torn(full: str, form: str) -> bool:
     prior = words[-2] if len(words) > 1 else ""
     if not tail.startswith(", ") or not following:
         return False
+    if _serial_item(head, following[0]):
+        return True
     return list_comma(words[-1], following[0], prior) or in_comma_list(head + ",", tail[2:])
+
+
+# A list item after its comma is this short ("schools" of "workplaces, schools, and ...").
+_ITEM_MAX_WORDS = 3
+
+
+def _serial_item(head: str, following: str) -> bool:
+    """Whether `head` ends on a list's item before its serial comma's "and" or "or" ("... for
+    reopening workplaces, schools | , and other venues"): a short item with no verb after a
+    comma. Cut there, the line gives part of a list as though it were all of it."""
+    if following.casefold() not in ("and", "or"):
+        return False
+    parts = head.rsplit(", ", 1)
+    return len(parts) == 2 and len(parts[1].split()) <= _ITEM_MAX_WORDS and not has_verb([parts[1]])
 
 
 def _drop_stop(text: str) -> str:
