@@ -22,6 +22,16 @@ later turn of its own (the clock watch's, `bot.runner.clock_watch`); `brief_step
 is the same for every step of a coroutine, run once: the outbox's drains, which leave a write
 that meets the lock to a later drain (`bot.delivery.outbox`).
 
+`when_free(db, write)` is for a blocking write of the service's own (a poll's store of a feed,
+a clustering commit, an LLM budget booking, a start-up write): one transaction, which meets the
+lock before it changes anything, or a statement alone. It waits briefly; while the lock lasts it
+is run again after a pause, the loop free, until the connection's own busy timeout has passed
+(as long as SQLite would have waited on the loop), then "database is locked" is raised as the
+connection's own wait would have. One that changed rows before it met the lock is not run again.
+Writes that meet the lock together wait one behind the other, in the order they came: each
+trying its brief wait in the same turn of the loop (a pass's feeds, stored as each is fetched)
+held the loop for all of them in a row.
+
 `repeated(db, work)` is for a follow-up that is safe to do twice (queueing a resumed channel's
 catch-up, which only queues what is not queued yet), after the command's own write: where
 `with_retries` must give up once something is written (running the command again would find
@@ -43,14 +53,16 @@ import contextlib
 import contextvars
 import sqlite3
 import types
+import weakref
 from collections.abc import Callable, Coroutine, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 import sqlite_utils
 
-from bot.store.database import is_busy
+from bot.store.database import is_busy, transaction
 
 T = TypeVar("T")
 
@@ -217,6 +229,79 @@ def _stepped(
             raise
         except BaseException as exc:  # a cancellation, or whatever the task threw in: passed on
             value, error = None, exc
+
+
+async def when_free(
+    db: sqlite_utils.Database,
+    write: Callable[[], T],
+    *,
+    repeatable: bool = False,
+    whole: bool = False,
+) -> T:
+    """`write()` with the loop free while another connection holds the write lock (see the
+    module docstring). `write` must be one transaction, or statements each of which is safe to
+    run again: it is run again only when it met the lock before changing anything, or with
+    `repeatable` (several transactions, each finding undone only what is still to do) at any
+    point. `whole`: `write` is run in one transaction of its own, its writes joining it, so it
+    is all or nothing and meets the lock before anything it does (even a write whose failure
+    it would log and swallow). Within a command's `with_retries` it is only called: that one
+    bounds the step and runs it again."""
+    if whole:
+        return await when_free(db, partial(_whole, db, write))
+    conn = db.conn
+    if _current() is not None:
+        return write()
+    loop = asyncio.get_running_loop()
+    patience = int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
+    deadline = loop.time() + patience
+    queue = _queue(loop, conn)
+    if not queue.locked():
+        try:
+            return _tried(conn, write, repeatable=repeatable, last=False)
+        except _Locked:
+            pass
+    # One write at a time waits for the lock, the others behind it: a pass's feeds each trying
+    # their brief wait in one turn of the loop held it for all of them together.
+    async with queue:
+        pause = 0.0
+        while True:
+            try:
+                return _tried(conn, write, repeatable=repeatable, last=loop.time() > deadline)
+            except _Locked:
+                pass
+            pause = min(max(pause * 2, _FIRST_PAUSE), _LONGEST_PAUSE)
+            await asyncio.sleep(min(pause, max(deadline - loop.time(), 0)))
+
+
+def _whole(db: sqlite_utils.Database, write: Callable[[], T]) -> T:
+    with transaction(db):
+        return write()
+
+
+class _Locked(Exception):
+    """A `when_free` try met another connection's write lock, nothing written: tried again."""
+
+
+def _tried(conn: sqlite3.Connection, write: Callable[[], T], *, repeatable: bool, last: bool) -> T:
+    before = conn.total_changes
+    try:
+        with brief_lock_wait(conn):
+            return write()
+    except sqlite3.OperationalError as exc:
+        changed = conn.total_changes != before and not repeatable
+        if not is_busy(exc) or changed or last:
+            raise
+        raise _Locked from None
+
+
+# The writes `when_free` holds back while one of them waits for the lock, by loop and connection.
+_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _queue(loop: asyncio.AbstractEventLoop, conn: sqlite3.Connection) -> asyncio.Lock:
+    return _queues.setdefault(loop, {}).setdefault(id(conn), asyncio.Lock())
 
 
 async def repeated(
