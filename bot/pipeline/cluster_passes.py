@@ -1,5 +1,6 @@
 """The clustering pass over the backlog, as `NewsDigest.cluster_backlog` runs it: one pass at a
-time, tried again while another process's commits refuse its batches, and the stories of a pass
+time, tried again while another process's commits refuse its batches, its commits waiting
+for another process's write lock with the event loop free, and the stories of a pass
 that failed or was cancelled reported by the next one to finish.
 
 Imports no clusterer of its own: `NewsDigest` hands it the clusterer on first use, so a command
@@ -27,6 +28,10 @@ log = logging.getLogger(__name__)
 # after each other were all refused within seconds.
 CLUSTER_ATTEMPTS = 5
 CLUSTER_RETRY_PAUSE = (0.5, 4.0)
+
+# The pause before a commit that met another process's write lock is tried again, doubling from
+# the first up to the last, the loop free meanwhile (`loop_waits`' own).
+LOCK_PAUSE = (0.05, 0.5)
 
 # Told how many of the backlog's articles are clustered so far, and how many there are.
 ClusterProgress = Callable[[int, int], None]
@@ -101,7 +106,7 @@ class ClusterPasses:
         finished (not stopped by another process's commit, `ClusteredElsewhere`)."""
         # Made off the loop: the first time imports the whole clustering stage (most of a second).
         clusterer = await asyncio.to_thread(self._clusterer)
-        from bot.pipeline.clustering import ClusteredElsewhere  # imported with the clusterer
+        from bot.pipeline.clustering import LOCKED, ClusteredElsewhere  # with the clusterer
         from bot.pipeline.warm_up import take_up_off_loop
 
         if not article_store.any_unclustered(clusterer.db):
@@ -114,9 +119,18 @@ class ClusterPasses:
         if on_progress is not None:
             on_progress(0, len(articles))
         done = 0
+        pause = LOCK_PAUSE[0]
         try:
-            with closing(clusterer.assign_in_batches(articles, changed)) as batches:
-                for done in batches:
+            # A commit meeting another process's write lock waits for it with the loop free
+            # (`LOCKED`): waited in SQLite, the loop stood still for up to 30 s.
+            batches = clusterer.assign_in_batches(articles, changed, wait_briefly=True)
+            with closing(batches):
+                for step in batches:
+                    if step == LOCKED:
+                        await asyncio.sleep(pause)
+                        pause = min(pause * 2, LOCK_PAUSE[1])
+                        continue
+                    done, pause = step, LOCK_PAUSE[0]
                     if on_progress is not None:
                         on_progress(done, len(articles))
                     await asyncio.sleep(0)

@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 import uuid
-from collections.abc import Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import islice
+from typing import TypeVar
 
 import sqlite_utils
 
@@ -51,9 +54,11 @@ from bot.pipeline.warm_up import Warmed, warm_window
 from bot.store import article_profiles, clusterer_state, story_changes
 from bot.store import articles as article_store
 from bot.store import stories as story_store
-from bot.store.database import transaction, utcnow
+from bot.store.database import is_busy, transaction, utcnow
+from bot.store.loop_waits import brief_lock_wait
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_WINDOW_HOURS = 48  # how long a story stays open to new articles (`StoryClusterer`)
 DEFAULT_WINDOW = timedelta(hours=DEFAULT_WINDOW_HOURS)
@@ -64,6 +69,11 @@ BACKLOG_BATCH = 100
 # `StoryClusterer._token` when the saved state misses what this clusterer holds: no save's token,
 # so the next pass takes up the database's view again.
 _OUT_OF_STEP = ""
+
+
+# What `assign_in_batches(wait_briefly=True)` yields while a commit waits for another
+# connection's write lock: no count of articles.
+LOCKED = -1
 
 
 class ClusteredElsewhere(Exception):
@@ -171,13 +181,24 @@ class StoryClusterer:
         return touched
 
     def assign_in_batches(
-        self, articles: Sequence[Article], touched: set[str], *, batch_size: int | None = None
+        self,
+        articles: Sequence[Article],
+        touched: set[str],
+        *,
+        batch_size: int | None = None,
+        wait_briefly: bool = False,
     ) -> Generator[int, None, None]:
         """`assign`, committing every `batch_size` articles: yields how many are clustered after
         each commit, and adds the ids of the stories that changed to `touched`. A caller may stop
         (close the iterator) at any yield: what was yielded is committed and the clusterer holds
         exactly that, the rest stays unclustered for `backlog` to return again. `batch_size` is
-        BACKLOG_BATCH unless given."""
+        BACKLOG_BATCH unless given.
+
+        `wait_briefly` (the event loop's passes): a commit waits at most
+        `loop_waits.STEP_WAIT_SECONDS` for another connection's write lock, and one that met it
+        (nothing of it stored) yields `LOCKED` instead, for the caller to pause with the loop
+        free, and is tried again on the next resume; past the connection's busy timeout the
+        lock's error is raised, as the connection's own wait would have."""
         self.take_up()
         # Only those still unclustered as of the state just taken up: an article read as
         # unclustered before another process's commit that this clusterer has now taken up
@@ -188,6 +209,7 @@ class StoryClusterer:
         )
         size = batch_size or BACKLOG_BATCH
         done = 0
+        pending = False  # a batch decided, its commit met the lock: the clusterer holds it
         try:
             # A big batch (a backlog) has its text analysed ahead in a worker process; the
             # decisions are those of one `add` after another, however the commits cut them.
@@ -200,24 +222,55 @@ class StoryClusterer:
                     # decisions; the commit's token check still refuses a batch decided before
                     # another process's commit.
                     batch = list(islice(pairs, size))
-                    done += self._commit(batch, touched)
+                    pending = True
+                    done += yield from self._stored(
+                        partial(self._commit, batch, touched), wait_briefly
+                    )
+                    pending = False
                     if done == len(ordered):
                         # Run the analysis to its end, so it finishes as a whole batch (the
                         # worker's statistics taken over) rather than as one stopped early.
                         next(pairs, None)
                         if self._unsaved:
-                            with transaction(self.db):
-                                self._save()
+                            yield from self._stored(self._save_alone, wait_briefly)
                     yield done
         except GeneratorExit:
-            raise  # stopped between commits: the clusterer and the database agree
+            if not pending:
+                raise  # stopped between commits: the clusterer and the database agree
+            self._forget_memory()  # stopped while a batch waited for the lock: it holds it
+            raise
         except BaseException:
             # The transaction rolled back but the in-memory clusterer kept the articles: rebuild it
             # from the database so the two agree, and let the backlog pass retry these articles.
-            self.clusterer.close()
-            self.clusterer = self.new_clusterer()
-            self._warmed = False
+            self._forget_memory()
             raise
+
+    def _forget_memory(self) -> None:
+        self.clusterer.close()
+        self.clusterer = self.new_clusterer()
+        self._warmed = False
+
+    def _save_alone(self) -> None:
+        with transaction(self.db):
+            self._save()
+
+    def _stored(self, commit: Callable[[], T], wait_briefly: bool) -> Generator[int, None, T]:
+        """`commit()`'s result; with `wait_briefly`, `LOCKED` yielded each time it met another
+        connection's write lock (see `assign_in_batches`). A commit is one transaction, begun
+        IMMEDIATE: one that met the lock stored nothing, and is run again whole."""
+        if not wait_briefly:
+            return commit()
+        conn = self.db.conn
+        patience = int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                with brief_lock_wait(conn):
+                    return commit()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or time.monotonic() > deadline:
+                    raise
+            yield LOCKED
 
     def take_up(self) -> None:
         """Be in step with the saved state before a pass: warmed up, and when another process

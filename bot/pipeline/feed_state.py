@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlite_utils
 
@@ -25,6 +26,7 @@ from bot.store import item_sites
 from bot.store.database import iso, transaction
 from bot.store.feeds import RETRIED_DAILY_SQL, FeedRow
 from bot.store.item_sites import items_site
+from bot.store.loop_waits import when_free
 from bot.textutil import plural
 
 log = logging.getLogger(__name__)
@@ -164,7 +166,7 @@ def spread_missed_retries(db: sqlite_utils.Database, now: datetime) -> list[int]
 _OUTCOMES = {"unchanged": "nothing new", "not_modified": "not modified"}
 
 
-def remember_poll(
+async def remember_poll(
     db: sqlite_utils.Database,
     feed_id: int,
     status: str,
@@ -173,12 +175,13 @@ def remember_poll(
 ) -> None:
     """Keep what the poll came to ("3 new", "not modified") and, unless it failed (the feed's
     last_error says why), the `notes` it printed, for `feeds list`. A failure to keep them is
-    logged, never the poll's: its articles and state are stored already."""
+    logged, never the poll's: its articles and state are stored already. Another process's
+    write lock is waited out with the loop free (`loop_waits.when_free`)."""
     outcome = f"{new} new" if status == "new" else _OUTCOMES.get(status, status)
     failed = status in ("failed", "disabled")
     note = None if failed else "; ".join(n for n in notes if n) or None
     try:
-        feed_store.record_poll(db, feed_id, outcome, note)
+        await when_free(db, partial(feed_store.record_poll, db, feed_id, outcome, note))
     except Exception:
         log.exception("recording the outcome of feed %d's poll crashed", feed_id)
 

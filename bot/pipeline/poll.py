@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlite_utils
 
@@ -53,6 +54,7 @@ from bot.store import feeds as feed_store
 from bot.store import tombstones
 from bot.store.database import transaction, utcnow
 from bot.store.feeds import FeedRow
+from bot.store.loop_waits import when_free
 from bot.store.storage_problems import write_refusal
 from bot.textutil import plural
 
@@ -130,10 +132,10 @@ async def poll_feeds(
             try:
                 result = await _poll_one(db, polling, fetcher, feed, now, started, retention_days)
             except Exception as exc:
-                result = _crashed(db, polling, feed, now, exc)
+                result = await _crashed(db, polling, feed, now, exc)
             if result.hold_until is None:  # else the database takes no writes
                 notes = (result.error, result.notice)
-                remember_poll(db, feed.id, result.status, result.new_articles, notes)
+                await remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
             if on_feed_done is not None:
                 on_feed_done(result)
@@ -152,7 +154,7 @@ async def poll_feeds(
     return report
 
 
-def _crashed(
+async def _crashed(
     db: sqlite_utils.Database, polling: PollingConfig, feed: FeedRow, now: datetime, exc: Exception
 ) -> FeedResult:
     """A feed's poll that raised. A bug on our side is recorded, so its owner sees why and the
@@ -164,7 +166,7 @@ def _crashed(
         error = internal_error(exc, "polling")
         log_internal(log, error, "polling %s crashed", feed.url)
         try:
-            return record_crash(db, polling, feed, now, error)
+            return await when_free(db, partial(record_crash, db, polling, feed, now, error))
         except Exception as again:
             if (refusal := write_refusal(again)) is None:
                 raise
@@ -242,17 +244,24 @@ async def _poll_one(
     too_old = 0
     if parsed is not None:
         rows, too_old = await poll_rows(db, feed, parsed, result.url, now, oldest)
-    try:
+    fetched = outcome
+
+    def store() -> tuple[list[Article], int, PollOutcome]:
         with transaction(db):
             new, left = insert_newest(db, rows, polling.max_new_entries)
-            if left:
-                # The next poll downloads the feed again (no 304) and takes the next of them.
-                outcome = old_validators(feed, outcome)
-            outcome = record_outcome(db, feed, outcome, parsed, now)
-            if result.status == 304 and outcome.last_error is None and feed.last_full_at:
+            # The next poll downloads the feed again (no 304) and takes the next of them.
+            kept = old_validators(feed, fetched) if left else fetched
+            kept = record_outcome(db, feed, kept, parsed, now)
+            if result.status == 304 and kept.last_error is None and feed.last_full_at:
                 # Unchanged, so still serving the entries its last full answer did: only their
                 # tombstones, not those of entries it stopped serving long ago.
                 tombstones.refresh_feed(db, feed.id, now=now, full_at=feed.last_full_at)
+        return new, left, kept
+
+    try:
+        # Another process's write lock (a cron `newsdigest poll`, a prune) is waited out with
+        # the loop free: on it, the other feeds' fetches timed out and chat stood still.
+        new, left, outcome = await when_free(db, store)
     except Exception as exc:
         entries = len(parsed.entries) if parsed else 0
         if (refusal := write_refusal(exc)) is not None:

@@ -23,6 +23,7 @@ import random
 import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -32,6 +33,7 @@ from bot.runner.poll_log import log_pass
 from bot.runner.schedule import poll_jitter
 from bot.store import feeds as feed_store
 from bot.store.database import iso, transaction
+from bot.store.loop_waits import when_free
 from bot.store.storage_problems import write_refusal
 
 if TYPE_CHECKING:
@@ -141,19 +143,25 @@ class Poller:
         from bot.pipeline.internal_recovery import enable_internal_disabled
         from bot.pipeline.refusals import enable_allowed
 
+        # Each waiting out another process's write lock with the
+        # loop free: the chat platforms are up by now, their heartbeats on this loop.
+        db = self.core.db
         allow = self.core.config.polling.allow_private_networks
-        enable_allowed(self.core.db, allow_private_networks=allow)
+        # A transaction a feed: run again, they enable only those still disabled.
+        await when_free(
+            db, partial(enable_allowed, db, allow_private_networks=allow), repeatable=True
+        )
         # An older version disabled feeds for its own bugs; a start is when the fix lands.
-        enable_internal_disabled(self.core.db)
-        retry_internal_errors(self.core.db, self.clock())
+        await when_free(db, partial(enable_internal_disabled, db), repeatable=True)
+        await when_free(db, lambda: retry_internal_errors(db, self.clock()))
         # Before the spread below, which would fit them into its few minutes.
-        if missed := spread_missed_retries(self.core.db, self.clock()):
+        if missed := await when_free(db, lambda: spread_missed_retries(db, self.clock())):
             log.info(
                 "%d feed(s) disabled for their failures missed their daily try: tried over the"
                 " next hour",
                 len(missed),
             )
-        spread_overdue(self.core.db, self.clock(), window=self.spread)
+        await when_free(db, lambda: spread_overdue(db, self.clock(), window=self.spread))
 
     async def tick(self) -> int:
         """Start polling every due feed not already in flight. Returns how many were started."""
@@ -163,7 +171,8 @@ class Poller:
         # Feeds added since open() have no next_poll_at and would all be due at once, polled
         # together with one shared `now` and stay clustered on every later poll.
         try:
-            spread_overdue(self.core.db, now, window=self.spread, only_new=True)
+            db = self.core.db
+            await when_free(db, partial(spread_overdue, db, now, window=self.spread, only_new=True))
         except sqlite3.Error as exc:
             if write_refusal(exc) is None:
                 raise
@@ -188,7 +197,7 @@ class Poller:
             report = await self.core.poll(feeds=batch, now=now, fetcher=self.fetcher)
             self._hold_unstored(report.poll.feeds)
             ok = [r for r in report.poll.feeds if r.status not in ("failed", "disabled")]
-            self._jitter(ok)
+            await when_free(self.core.db, partial(self._jitter, ok))
             if ok:
                 self.last_success = self.clock()
             self.last_pass = self.clock()
