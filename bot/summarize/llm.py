@@ -69,7 +69,8 @@ class LLMWriter:
 
     One network path (async) serves both entry points, so both get the same overall deadline:
     httpx's timeout is per phase, and a server dripping a byte at a time would otherwise hold a
-    card forever. The budget is booked in the caller's thread, where its database lives. The
+    card forever. The budget is booked on its connection, another process's write lock waited
+    out with the event loop free (`TokenBudget.areserve`, `settle`). The
     breaker (`llm_breaker`) skips the call while the endpoint keeps failing.
 
     A summary that fell back without an answer (the call failed, the breaker was open, the budget
@@ -168,7 +169,7 @@ class LLMWriter:
         articles = without_steering(articles)
         return estimate_tokens(build_messages(articles, outlet_names(articles)))
 
-    def _start(self, estimate: int, story: str) -> tuple[str, Permit] | None:
+    async def _start(self, estimate: int, story: str) -> tuple[str, Permit] | None:
         """The day the call's estimate is booked on and the breaker's permit, if the breaker and
         the budget let it go out."""
         permit = self.breaker.allow()
@@ -180,7 +181,7 @@ class LLMWriter:
             )
             return None
         try:
-            day = self.budget.reserve(estimate)
+            day = await self.budget.areserve(estimate)
         except BaseException:
             # The booking met another connection's write lock (a chat command waits only
             # briefly, and is run again): the call never goes out, so a half-open try taken
@@ -281,7 +282,7 @@ class LLMWriter:
     ) -> Summary:
         """Blocking twin of `arewrite`, for threads and the CLI."""
         articles = without_steering(articles)
-        call = self._book(articles, outlets, story)
+        call = _run_blocking(self._book(articles, outlets, story))
         if call is None:
             return replace(base, llm_fallback=True)
         with self._settling(call, story):
@@ -300,7 +301,7 @@ class LLMWriter:
         grounded X.
         """
         articles = without_steering(articles)
-        call = self._book(articles, outlets, story)
+        call = await self._book(articles, outlets, story)
         if call is None:
             return replace(base, llm_fallback=True)
         with self._settling(call, story):
@@ -310,11 +311,11 @@ class LLMWriter:
         # Splitting and stemming every source sentence is CPU work: off the event loop.
         return await asyncio.to_thread(self._checked, call.payload, articles, outlets, base, story)
 
-    def _book(self, articles: list[Article], outlets: list[str], story: str) -> _Call | None:
+    async def _book(self, articles: list[Article], outlets: list[str], story: str) -> _Call | None:
         """The call on `articles`, its estimate booked, if the breaker and the budget let it go."""
         messages = build_messages(articles, outlets)
         estimate = estimate_tokens(messages)
-        started = self._start(estimate, story)
+        started = await self._start(estimate, story)
         return None if started is None else _Call(messages, estimate, *started)
 
     @contextmanager

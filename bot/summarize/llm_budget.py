@@ -3,15 +3,17 @@ and how many tokens a text is reckoned to cost (`text_tokens`)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import sqlite3
 import threading
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.store.database import is_busy
-from bot.store.loop_waits import uncounted
+from bot.store.loop_waits import brief_lock_wait, uncounted, when_free
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -59,6 +61,8 @@ class TokenBudget:
         self.db = db
         self._memory: dict[str, int] = {}
         self._lock = threading.Lock()
+        # Corrections waiting for another connection's write lock (`settle`).
+        self._later: set[asyncio.Task[None]] = set()
 
     @staticmethod
     def today() -> str:
@@ -92,29 +96,71 @@ class TokenBudget:
                 self.db.conn.commit()
             return day if booked else None
 
+    async def areserve(self, estimate: int) -> str | None:
+        """`reserve` on the event loop: another connection's write lock is waited out with the
+        loop free (`loop_waits.when_free`; the booking is one statement, so a try that met the
+        lock booked nothing), for as long as the connection would have waited in SQLite."""
+        if self.db is None:
+            return self.reserve(estimate)
+        return await when_free(self.db, partial(self.reserve, estimate))
+
     def settle(self, day: str, reserved: int, actual: int) -> None:
         """Replace a reservation by what the call really cost (0 if it never reached the server).
 
         Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
-        Another connection's write lock outlasting the wait (a chat command's is 0.2 s) leaves
-        the estimate booked: the answer is paid for either way, and losing it, or the command,
-        over a correction of the day's count was the worse deal.
+        On an event loop (the service's cards) the correction waits only briefly for another
+        connection's write lock; one that met it is written by a task of its own once the lock
+        is free, the loop free meanwhile (it waited up to 30 s on the loop). The lock outlasting
+        the connection's busy timeout leaves the estimate booked: the answer is paid for either way, and losing it, or the command, over a
+        correction of the day's count was the worse deal.
         """
         if actual == reserved:
             return
         try:
-            with self._lock:
-                self._add(day, actual - reserved)
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # a thread's or the command line's call: SQLite's own wait
+            loop = None
+        try:
+            if loop is None or self.db is None:
+                self._add_locked(day, actual - reserved)
+                return
+            with brief_lock_wait(self.db.conn):
+                self._add_locked(day, actual - reserved)
         except sqlite3.OperationalError as exc:
             if not is_busy(exc):
                 raise
-            log.warning(
-                "LLM token budget: the database was busy, so the call's estimate of %d tokens "
-                "stays booked for %s instead of the %d it cost",
-                reserved,
-                day,
-                actual,
-            )
+            if loop is None or self.db is None or loop.is_closed():
+                self._unsettled(day, reserved, actual)
+                return
+            task = loop.create_task(self._settle_later(day, reserved, actual))
+            self._later.add(task)  # held: the loop keeps only a weak reference to its tasks
+            task.add_done_callback(self._later.discard)
+
+    async def settled(self) -> None:
+        """Once the corrections `settle` left to tasks of their own are written (or given up)."""
+        await asyncio.gather(*self._later, return_exceptions=True)
+
+    async def _settle_later(self, day: str, reserved: int, actual: int) -> None:
+        assert self.db is not None
+        try:
+            await when_free(self.db, partial(self._add_locked, day, actual - reserved))
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            self._unsettled(day, reserved, actual)
+
+    def _unsettled(self, day: str, reserved: int, actual: int) -> None:
+        log.warning(
+            "LLM token budget: the database was busy, so the call's estimate of %d tokens "
+            "stays booked for %s instead of the %d it cost",
+            reserved,
+            day,
+            actual,
+        )
+
+    def _add_locked(self, day: str, tokens: int) -> None:
+        with self._lock:
+            self._add(day, tokens)
 
     def _add(self, day: str, tokens: int) -> None:
         if self.db is None:

@@ -1,0 +1,113 @@
+"""The LLM token budget's bookings while the service builds a card (`Summarizer.asummarize`)
+beside another process's write lock: the reservation before the call and the correction after
+it waited with the connection's busy timeout (30 s) on the event loop. They now wait with the
+loop free, and the day's count is exact once the lock is let go: the call booked once, its
+estimate replaced by what it cost.
+
+Real SQLite file, the fake chat-completions endpoint on loopback (`fakes.llm_api`); the lock is
+held by a second connection, as another process would, and let go once the loop has ticked on
+(`_held_lock`): a loop frozen waiting for the lock never ticks, and only the failsafe lets it go
+then."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlite_utils
+from _held_lock import FAILSAFE_SECONDS, HeldLock
+from _loop_ticks import LoopTicks
+from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+
+from bot.store.database import open_database
+from bot.summarize import LLMSettings, Summarizer
+from bot.summarize.llm_budget import TokenBudget
+from tests.test_summarize_fixtures import harbor_bridge_story
+
+COST = 777  # what the endpoint says the call used
+TICKS = 25
+
+
+@pytest.fixture()
+def endpoint() -> Iterator[str]:
+    answer = {"tldr": ["Nothing the sources say."], "angles": []}
+    with serve_completions(chat_body(json.dumps(answer), tokens=COST)) as url:
+        yield url
+
+
+@pytest.fixture()
+def database(tmp_path: Path) -> Iterator[sqlite_utils.Database]:
+    db = open_database(tmp_path / "nd.db")
+    # Longer than the lock's failsafe: a booking waiting it out on the loop stalls it until then.
+    db.execute(f"PRAGMA busy_timeout = {int(FAILSAFE_SECONDS * 2000)}")
+    yield db
+    db.conn.close()
+
+
+def budget_of(summarizer: Summarizer) -> TokenBudget:
+    writer = summarizer._writer
+    assert writer is not None
+    return writer.budget
+
+
+def marking(monkeypatch: pytest.MonkeyPatch, name: str, ticks: LoopTicks) -> list[int]:
+    """The loop's tick count at each call of `TokenBudget.name`."""
+    marks: list[int] = []
+    real = getattr(TokenBudget, name)
+
+    def marked(self: TokenBudget, *args: Any) -> Any:
+        marks.append(ticks.count)
+        return real(self, *args)
+
+    monkeypatch.setattr(TokenBudget, name, marked)
+    return marks
+
+
+def database_path(db: sqlite_utils.Database) -> str:
+    return next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+
+
+async def test_a_cards_booking_beside_a_lock_leaves_the_loop_free_and_books_once(
+    endpoint: str, database: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summarizer = Summarizer(LLMSettings(base_url=endpoint, model="m", timeout=5), db=database)
+    async with LoopTicks() as ticks:
+        marks = marking(monkeypatch, "reserve", ticks)
+        lock = HeldLock(
+            database_path(database), lambda: bool(marks) and ticks.count >= marks[0] + TICKS
+        )
+        await summarizer.asummarize(harbor_bridge_story(), story="bridge")
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    # Let go because the loop ticked on while the booking waited, not by the failsafe.
+    assert lock.released_when_told
+    assert len(FakeCompletions.requests) == 1  # the call went out once the lock was free
+    await budget_of(summarizer).settled()
+    assert budget_of(summarizer).used() == COST  # booked once, settled to what it cost
+
+
+async def test_a_cards_correction_beside_a_lock_is_written_once_it_is_free(
+    endpoint: str, database: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summarizer = Summarizer(LLMSettings(base_url=endpoint, model="m", timeout=5), db=database)
+    held = FakeCompletions.hold(0)
+    async with LoopTicks() as ticks:
+        card = asyncio.ensure_future(summarizer.asummarize(harbor_bridge_story(), story="b"))
+        assert await asyncio.to_thread(held.arrived.wait, 5)
+        estimate = budget_of(summarizer).used()
+        assert estimate not in (0, COST)  # booked ahead: the correction has a difference
+        # The lock is taken while the endpoint answers: the correction after it meets it.
+        marks = marking(monkeypatch, "settle", ticks)
+        lock = HeldLock(
+            database_path(database), lambda: bool(marks) and ticks.count >= marks[0] + TICKS
+        )
+        held.release()
+        await card
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    await budget_of(summarizer).settled()
+    # Written once the lock was free, once: before, a lock past the wait left the estimate.
+    assert budget_of(summarizer).used() == COST
