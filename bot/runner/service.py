@@ -71,7 +71,7 @@ from bot.store import channels as channel_store
 from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy, utcnow
-from bot.store.loop_waits import brief_steps, repeated
+from bot.store.loop_waits import brief_steps, repeated, when_free
 from bot.store.sync_report import sync_news, sync_notes
 from bot.topics.saved import flagged_warning
 
@@ -223,7 +223,9 @@ class Service:
         self.state = "starting"
         self.started_at = self.clock()
         self.schedule_changes.snapshot(self.db)
-        synced = self.core.sync_config(retry="restart")  # read at start only
+        # Start's writes wait out another process's write lock with the loop free (the health
+        # endpoint answers, the platforms' heartbeats go on), each all or nothing.
+        synced = await when_free(self.db, partial(self.core.sync_config, retry="restart"))
         config_file = str(self.core.config.path or "the config file")
         for news in sync_news(synced, config_file):
             log.info("%s", news)
@@ -248,9 +250,9 @@ class Service:
             self.health_server = await start_health(self.settings, self.health)
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
-        self.platform_state.record()
+        await when_free(self.db, self.platform_state.record, whole=True)
         chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
-        ensure_console_channel(self.db, chat=chat)
+        await when_free(self.db, partial(ensure_console_channel, self.db, chat=chat), whole=True)
         await self.poller.open(spread=self.settings.start_spread)
         self.elsewhere.start()  # before the catch-up, which plans from everything stored
         add_fixed_jobs(self)
