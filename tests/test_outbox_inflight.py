@@ -92,7 +92,7 @@ async def test_reconcile_skips_a_row_this_process_is_sending(tmp_path: Path) -> 
     db, outbox, chat, _c1, c2 = world(tmp_path)
     drain = asyncio.create_task(outbox.drain())
     await wait_for(lambda: any(r.channel_pk == c2 for r in store.in_state(db, "sending")))
-    await reconcile(outbox, DrainReport())  # as if called outside the drain lock
+    await reconcile(outbox, DrainReport(), c2)  # as if called by another drain of C2
     assert chat.lookups == []
     assert [r.channel_pk for r in store.in_state(db, "sending")] == [c2]
     chat.release.set()

@@ -246,13 +246,18 @@ async def test_a_rate_limited_history_lookup_holds_the_checks_not_the_posts(
 
     slack_api.limit("conversations.history", WAIT)
     await world.drain()
-    # One check was refused; the other was not asked of Slack; the new post went out.
-    assert len(slack_api.calls_to("conversations.history")) == 1
+    # Each channel's drain checks its own at once (`channel_drain`): both checks were refused,
+    # and the new post went out.
+    assert len(slack_api.calls_to("conversations.history")) == 2
     for row in world.rows(crashed):
         assert row.state == "sending" and row.next_attempt_at == T0 + timedelta(seconds=WAIT)
     assert world.posted_stories("C3") == ["s3"]
     assert [row.state for row in world.rows(fresh)] == ["sent"]
     assert not world.outbox.outages and world.sleeps == []
+    # Inside the Retry-After no check is asked of Slack again.
+    world.now = T0 + timedelta(seconds=WAIT - 1)
+    await world.drain()
+    assert len(slack_api.calls_to("conversations.history")) == 2
 
     slack_api.lift("conversations.history")
     world.now = T0 + timedelta(seconds=WAIT)

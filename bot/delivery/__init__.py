@@ -2,7 +2,8 @@
 outbox that makes delivery effectively-once.
 
 `adapter` (the `ChatAdapter` protocol, its error tree, `delivery_route`), `outbox` (the drain loop:
-which rows go out, paced per channel), `send` (one row: claim, API call, mark sent or hand the
+which channels have rows to go out), `channel_drain` (one channel's drain, a task of its own: its
+leftovers looked for, its rows in order and paced, its heading settled, its notices), `send` (one row: claim, API call, mark sent or hand the
 failure on), `prepare` (a row's card, or why it no longer goes out), `failures` (retry, check
 before resending, give up, wait out the route's trouble), `reconcile` (rows a crash left `sending`,
 checked before anything else is sent; an update found landed gets the card edit its lost answer

@@ -60,14 +60,18 @@ _refused: weakref.WeakKeyDictionary[Outbox, dict[int, tuple[datetime, datetime]]
 )
 
 
-async def settle_headings(outbox: Outbox) -> None:
-    """Edit or delete every channel's last heading that counts cards which will not show."""
+async def settle_headings(outbox: Outbox, channel_pk: int) -> None:
+    """Edit or delete the channel's last heading if it counts cards which will not show (at the
+    end of the channel's drain, `bot.delivery.channel_drain`: an edit that hangs holds up no
+    other channel)."""
     try:
         found = heading_store.unsettled(outbox.db)
     except sqlite3.Error as exc:
         log.warning("digest headings not checked against their cards: %s", exc)
         return
     for heading in found:
+        if heading.channel_pk != channel_pk:
+            continue
         channel = channel_store.get_channel_by_pk(outbox.db, heading.channel_pk)
         if channel is None or channel.paused_reason:
             continue

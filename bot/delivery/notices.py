@@ -71,9 +71,13 @@ log = logging.getLogger(__name__)
 LOOKUP_TRIES = 6
 
 
-async def send_alerts(outbox: Outbox, report: DrainReport) -> None:
+async def send_alerts(outbox: Outbox, report: DrainReport, channel_pk: int) -> None:
+    """The channel's due notices, after its cards (at the end of its drain,
+    `bot.delivery.channel_drain`: a notice that hangs holds up no other channel's)."""
     now = outbox.clock()
     for alert in store.due_alerts(outbox.db, now):
+        if alert.channel_pk != channel_pk:
+            continue
         channel = channel_store.get_channel_by_pk(outbox.db, alert.channel_pk)
         if channel is None or channel.paused_reason:
             continue

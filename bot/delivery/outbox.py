@@ -1,8 +1,10 @@
 """The delivery outbox: effectively-once posting of story cards, updates and notices.
 
 Deciding what a channel gets (bot.runner.digests, bot.runner.update_planner) only inserts
-`deliveries` rows. This module sends them, channel by channel and paced, and brackets every chat
-API call with durable state changes (one row's claim, call and outcome are `bot.delivery.send`):
+`deliveries` rows. This module sends them, each channel in a drain of its own and paced
+(`bot.delivery.channel_drain`: a call one platform never answers holds up no other channel),
+and brackets every chat API call with durable state changes (one row's claim, call and outcome
+are `bot.delivery.send`):
 
     pending --claim (fsync)--> sending --API call--> sent (fsync)
                                       \\-> pending again (retry with backoff / channel paused)
@@ -48,28 +50,21 @@ import sqlite_utils
 
 from bot.cards import StoryCard
 from bot.delivery.adapter import ChatAdapter, delivery_route
-from bot.delivery.digest_heading import (
-    Headings,
-    close_digest,
-    open_digest,
-)
-from bot.delivery.digest_heading_settle import settle_headings
+from bot.delivery.channel_drain import ChannelDrains
+from bot.delivery.digest_heading import Headings
 from bot.delivery.failures import retry_route
-from bot.delivery.notices import held_by, notice_first, send_alerts
 from bot.delivery.outages import Outages
-from bot.delivery.prepare import Prepared, prepare_or_retry
-from bot.delivery.rate_limits import CHANNEL, RateLimits, held, hold_posts, place_of
-from bot.delivery.reconcile import reconcile
-from bot.delivery.send import Outcome, send_one, settle_at_stop, settle_unsettled
+from bot.delivery.rate_limits import RateLimits, hold_posts
+from bot.delivery.reconcile import release_leftovers
+from bot.delivery.send import Outcome, settle_at_stop, settle_unsettled
 from bot.runner import update_planner
-from bot.runner.schedule import quiet_until
 from bot.store import alerts as alert_store
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
 from bot.store import due_rows, stale
 from bot.store.channels import ChannelRow
 from bot.store.database import is_busy, utcnow
-from bot.store.deliveries import DeliveryRow
+from bot.store.digest_headings import unsettled as unsettled_headings
 from bot.store.loop_waits import brief_steps
 
 log = logging.getLogger(__name__)
@@ -153,6 +148,12 @@ class Outbox:
         self.halted = False
         # Told each channel it pauses, by pk (`bot.runner.changes.ScheduleChanges.saw_paused`).
         self.on_pause: Callable[[int], None] | None = None
+        # The channels' drains under way, each a task of its own (`channel_drain`).
+        self.channel_drains = ChannelDrains()
+        # Whether `run` is looping, and its retry after another process's write lock.
+        self._running = False
+        self._lock_retry: asyncio.TimerHandle | None = None
+        self._lock_pause = _FIRST_LOCK_PAUSE
 
     def register(self, adapter: ChatAdapter) -> None:
         self.adapters[adapter.platform] = adapter
@@ -202,83 +203,118 @@ class Outbox:
     # --- the background loop ----------------------------------------------------------------
 
     async def run(self, stop: asyncio.Event, *, idle: float = 30.0) -> None:
-        """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds."""
-        pause = _FIRST_LOCK_PAUSE
-        while not stop.is_set() and not self.halted:
-            self._wake.clear()
-            started = self.clock()
-            try:
-                await self.drain()
-            except sqlite3.OperationalError as exc:
-                if not is_busy(exc):
+        """Drain whenever kicked, when a deferred row comes due, or every `idle` seconds. Each
+        drain starts the channels' drains and does not wait for them (`channel_drain`)."""
+        self._running = True
+        try:
+            while not stop.is_set() and not self.halted:
+                self._wake.clear()
+                started = self.clock()
+                try:
+                    await self.start_drain(DrainReport())
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        log.exception("outbox drain failed; retrying shortly")
+                    self.lock_met()
+                except Exception:
                     log.exception("outbox drain failed; retrying shortly")
-                self.met_lock = True
-            except Exception:
-                log.exception("outbox drain failed; retrying shortly")
-            timeout = idle
-            if self.met_lock or self.unsettled:
-                # Another process's write lock: drained again shortly, the loop free meanwhile.
-                timeout, pause = pause, min(pause * 2, _LONGEST_LOCK_PAUSE)
-            else:
-                pause = _FIRST_LOCK_PAUSE
-            # Rows that were due when this drain started and are still waiting cannot go out
-            # yet; a resume, a registered adapter or the idle timer picks them up.
-            due = due_rows.next_attempt_time(self.db, after=started)
-            if due is not None:
-                timeout = min(timeout, max(0.05, (due - self.clock()).total_seconds()))
-            waiter = asyncio.ensure_future(self._wake.wait())
-            stopper = asyncio.ensure_future(stop.wait())
-            try:
-                await asyncio.wait(
-                    {waiter, stopper}, timeout=timeout, return_when="FIRST_COMPLETED"
-                )
-            finally:
-                waiter.cancel()
-                stopper.cancel()
+                if self.unsettled:
+                    self.lock_met()  # outcomes to write once another process's lock is free
+                elif not self.met_lock:
+                    self._lock_pause = _FIRST_LOCK_PAUSE
+                timeout = idle
+                # Rows that were due when this drain started and are still waiting cannot go
+                # out yet; a resume, a registered adapter or the idle timer picks them up.
+                due = due_rows.next_attempt_time(self.db, after=started)
+                if due is not None:
+                    timeout = min(timeout, max(0.05, (due - self.clock()).total_seconds()))
+                waiter = asyncio.ensure_future(self._wake.wait())
+                stopper = asyncio.ensure_future(stop.wait())
+                try:
+                    await asyncio.wait(
+                        {waiter, stopper}, timeout=timeout, return_when="FIRST_COMPLETED"
+                    )
+                finally:
+                    waiter.cancel()
+                    stopper.cancel()
+            await self.channel_drains.finish()  # each ends after its send in progress
+        finally:
+            self._running = False
+            if self._lock_retry is not None:
+                self._lock_retry.cancel()
+                self._lock_retry = None
+            await self.channel_drains.cancel()  # none left but when the loop was cancelled
         await settle_at_stop(self)
 
+    def lock_met(self) -> None:
+        """Another process's write lock stopped part of a drain: drained again shortly, after
+        a pause that grows while the lock lasts (a poll's batch is over within the first, a
+        prune's or import's later); the loop free meanwhile."""
+        self.met_lock = True
+        if not self._running or self._lock_retry is not None:
+            return
+        pause = self._lock_pause
+        self._lock_pause = min(pause * 2, _LONGEST_LOCK_PAUSE)
+        self._lock_retry = asyncio.get_running_loop().call_later(pause, self._retry_after_lock)
+
+    def _retry_after_lock(self) -> None:
+        self._lock_retry = None
+        self.kick()
+
+    @property
+    def draining(self) -> bool:
+        """Whether a drain is under way: its pass, or a channel's drain (`channel_drain`)."""
+        return self._lock.locked() or bool(self.channel_drains.tasks)
+
     async def drain(self) -> DrainReport:
-        """Reconcile rows a crash left in `sending`, then send everything due, channel by channel
-        in parallel and paced within each channel."""
+        """Reconcile, then send everything due, each channel in a drain of its own, in parallel
+        and paced within the channel; returns once the channels' drains it started are over. A
+        channel whose drain was already under way is drained again once that one ends."""
+        report = DrainReport()
+        started = await self.start_drain(report)
+        if started:
+            await asyncio.wait(started)
+        return report
+
+    async def start_drain(self, report: DrainReport) -> list[asyncio.Task[None]]:
+        """The drain's pass over every channel: the outcomes kept for the write lock written,
+        leftovers that need no lookup released, stale rows dropped, and a drain started for
+        each channel with something to do (`channel_drain`). Returns those drains, not waited
+        for: a call one channel's platform never answers holds up no other channel."""
         async with self._lock:
             self.met_lock = False
-            return await brief_steps(self.db.conn, self._drain())
+            return await brief_steps(self.db.conn, self._pass(report))
 
-    async def _drain(self) -> DrainReport:
-        report = DrainReport()
+    async def _pass(self, report: DrainReport) -> list[asyncio.Task[None]]:
         settle_unsettled(self)
-        await reconcile(self, report)
+        release_leftovers(self, report)
         now = self.clock()
         self._expire_stale(now, report)
-        by_channel: dict[int, list[DeliveryRow]] = {}
-        for row in due_rows.due(self.db, now, self.ready_channels(now)):
-            by_channel.setdefault(row.channel_pk, []).append(row)
-        # Every channel's sends must be over before the lock is released: a failure in one
-        # channel (say "database is locked" while recording a post) must not leave another
-        # channel's send running while the next drain reconciles its row as a leftover.
-        conn = self.db.conn  # each channel a task of its own: its steps wait briefly too
-        results = await asyncio.gather(
-            *(
-                brief_steps(conn, self._drain_channel(pk, rows, report))
-                for pk, rows in by_channel.items()
-            ),
-            return_exceptions=True,
-        )
-        for pk, result in zip(by_channel, results, strict=True):
-            if isinstance(result, sqlite3.OperationalError) and is_busy(result):
-                self.met_lock = True  # drained again shortly (`run`); nothing was lost
-                log.info("channel %d waits for another process's write lock", pk)
-            elif isinstance(result, BaseException):
-                log.error(
-                    "draining channel %d failed; its rows are retried by the next drain",
-                    pk,
-                    exc_info=result,
-                )
-        # After every channel: a heading posted by this drain or an earlier one, some of
-        # whose cards went back to the pool or were given up meanwhile.
-        await settle_headings(self)
-        await send_alerts(self, report)
-        return report
+        started = []
+        for pk in self._with_work(now):
+            if (task := self.channel_drains.start(self, pk, report)) is not None:
+                started.append(task)
+        return started
+
+    def _with_work(self, now: datetime) -> list[int]:
+        """The channels that can be posted to now with something to do: a row to look for or
+        due, a notice due, a digest heading to settle."""
+        ready = self.ready_channels(now)
+        wanted = {row.channel_pk for row in due_rows.due(self.db, now, ready)}
+        wanted |= {
+            r.channel_pk
+            for r in store.in_state(self.db, "sending")
+            if r.id not in self.in_flight
+            and (r.next_attempt_at is None or r.next_attempt_at <= now)
+        }
+        wanted |= {alert.channel_pk for alert in alert_store.due_alerts(self.db, now)}
+        try:
+            wanted |= {heading.channel_pk for heading in unsettled_headings(self.db)}
+        except (
+            sqlite3.Error
+        ) as exc:  # the channel's drain logs it, and heads its cards all the same
+            log.debug("digest headings not read: %s", exc)
+        return [pk for pk in ready if pk in wanted]
 
     def ready_channels(self, now: datetime) -> list[int]:
         """The channels whose posts can go out now: not paused, their route registered, not
@@ -300,70 +336,6 @@ class Outbox:
             log.info("%d queued post(s) dropped: overdue by over %s", expired, stale_after)
 
     # --- sending ----------------------------------------------------------------------------
-
-    async def _drain_channel(self, pk: int, rows: list[DeliveryRow], report: DrainReport) -> None:
-        # A digest channel's new stories due together are its digest: prepared before their
-        # heading on a platform that shows one, which is closed after them (`digest_heading`).
-        ready: dict[int, Prepared | None] = {}
-        headed: tuple[ChatAdapter, ChannelRow] | None = None
-        # The places (`place_of`: the channel, a story's thread) one of whose posts was put off
-        # for a limit of its own (a Discord bucket's 429): their later posts were put off as
-        # long (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
-        put_off: set[str] = set()
-        # A notice put off for the channel's own limit goes before the cards queued after it.
-        notice = await notice_first(self, pk, report)
-        try:
-            for index, row in enumerate(rows):
-                if self.halted:
-                    return
-                channel = channel_store.get_channel_by_pk(self.db, pk)
-                if channel is None or channel.paused_reason:
-                    return
-                now = self.clock()
-                if (sender := self.sender(channel, now)) is None:
-                    return
-                if (until := quiet_until(now, channel.quiet_hours, channel.timezone)) is not None:
-                    # Everything for this channel waits; store it so a restart keeps waiting
-                    # too. A deliberate hold: the stale rule counts from its end (`store.hold`).
-                    for waiting in rows[index:]:
-                        store.hold(self.db, waiting.id, now=now, until=until)
-                    return
-                if held(self, sender[1], row, now):
-                    # Its call is rate limited on the route: the row waits for the Retry-After
-                    # and the channel's rows that need another call go on.
-                    continue
-                if place_of(row) in put_off:
-                    continue  # put off with the post before it, so as not to overtake it
-                if notice is not None and held_by(notice, row):
-                    if notice.next_attempt_at is not None:
-                        store.postpone(self.db, row.id, now=now, until=notice.next_attempt_at)
-                    continue  # queued after a notice that waits: not to overtake it
-                await self.pace_channel(pk)
-                if self.halted:
-                    return
-                if headed is None and row.kind == "story" and channel.mode == "digest":
-                    headed = sender[0], channel
-                    ready, heading_put_off = await open_digest(
-                        self, channel, sender[0], rows[index:], report
-                    )
-                    if heading_put_off is not None:
-                        put_off.add(CHANNEL)
-                        continue  # the heading was put off, and its cards with it
-                if row.id in ready:
-                    prepared = ready.pop(row.id)
-                else:
-                    prepared = await prepare_or_retry(self, channel, row, report)
-                if prepared is None:
-                    continue
-                if held(self, sender[1], row, self.clock()):
-                    # Limited while this row waited its pace or its digest's heading.
-                    continue
-                later = await send_one(self, channel, sender, row, prepared, report)
-                if later is not None and (place := place_of(row)) is not None:
-                    put_off.add(place)
-        finally:
-            if headed is not None:
-                close_digest(*headed)
 
     async def pace_channel(self, pk: int) -> None:
         last = self._last_post.get(pk)

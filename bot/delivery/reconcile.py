@@ -1,5 +1,6 @@
 """Reconciling deliveries a crash (or an ambiguous failure) left `sending`, before anything else
-is sent.
+is sent in their channel (each channel's drain looks for its own: `bot.delivery.channel_drain`,
+so a lookup that hangs holds up no other channel).
 
 The adapter's `find_posted` looks for the message (Slack: the bot's message metadata in recent
 history); if it landed, the row is marked sent, otherwise it goes back to pending and is resent
@@ -7,7 +8,7 @@ with the same nonce (which Discord de-duplicates by itself). An update found lan
 edit of its card its lost answer skipped: queued as a row of its own (`bot.store.card_refreshes`),
 sent in the same drain. An edit of a card left `sending` is made again, never looked for: it sets
 the card's whole state, so making it twice is harmless. Notices interrupted by a crash are simply
-requeued.
+requeued (`release_leftovers`, with the edits, by the drain's pass over every channel).
 """
 
 from __future__ import annotations
@@ -33,22 +34,34 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def reconcile(outbox: Outbox, report: DrainReport) -> None:
-    # Only rows of routes we can ask; others wait until their adapter registers (or its route
-    # is back). Inside the drain lock no send should be in flight, so every `sending` row is a
-    # crash or cancel leftover; rows this process is still sending are skipped all the same,
-    # because taking one for a leftover would resend a post that is about to land.
+def release_leftovers(outbox: Outbox, report: DrainReport) -> None:
+    """What a crash left `sending` that needs no lookup, whatever its channel: card edits, made
+    again, and notices, sent again (looked for first where the adapter can). A notice is left
+    alone while any channel's drain runs: it may be the one in flight (`Outbox.channel_drains`)."""
     for row in store.in_state(outbox.db, "sending"):
+        if row.kind != card_refreshes.REFRESH or row.id in outbox.in_flight:
+            continue
+        if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
+            continue
+        store.release(outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error="resend")
+        report.reconciled += 1
+    if not outbox.channel_drains.tasks and alert_store.requeue_stale_alerts(outbox.db):
+        log.info("requeued notices interrupted by a crash")
+
+
+async def reconcile(outbox: Outbox, report: DrainReport, channel_pk: int) -> None:
+    """The channel's posts a crash or an ambiguous failure left `sending`, looked for in the
+    channel before anything else is sent there (`bot.delivery.channel_drain`)."""
+    # Only rows of routes we can ask; others wait until their adapter registers (or its route
+    # is back). Rows this process is still sending are skipped: taking one for a leftover
+    # would resend a post that is about to land.
+    for row in store.in_state(outbox.db, "sending"):
+        if row.channel_pk != channel_pk or row.kind == card_refreshes.REFRESH:
+            continue
         if row.id in outbox.in_flight:
             continue
         if row.next_attempt_at is not None and row.next_attempt_at > outbox.clock():
             continue  # an ambiguous failure, checked once its backoff is over
-        if row.kind == card_refreshes.REFRESH:
-            store.release(
-                outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error="resend"
-            )
-            report.reconciled += 1
-            continue
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
         if channel is None or channel.paused_reason:
             continue  # a paused channel's rows are checked once it is resumed
@@ -130,8 +143,6 @@ async def reconcile(outbox: Outbox, report: DrainReport) -> None:
             store.release(outbox.db, row.id, now=now, next_attempt_at=None, error="resend")
             log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
         report.reconciled += 1
-    if alert_store.requeue_stale_alerts(outbox.db):
-        log.info("requeued notices interrupted by a crash")
 
 
 async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tuple[int, list[str]]:

@@ -148,8 +148,8 @@ class OutboxSteps:
         return moved
 
     def _draining(self) -> bool:
-        # A drain holds the outbox's lock from its first reading of the clock to its last write.
-        return self.outbox._lock.locked()
+        # From a drain's first reading of the clock to its channels' last writes.
+        return self.outbox.draining
 
 
 def waits_ahead(

@@ -6,7 +6,8 @@ query string, so tests can compare exact payloads. Responses are Slack-shaped an
 for the bot: posted messages get unique `ts` values, stamped with `clock` (real time unless the
 test sets its own), and show up in conversations.history with their metadata. `script()` queues one-off responses (a 429 with Retry-After, an error code);
 `limit()` rate limits a method as Slack does, every call answered 429 with a Retry-After until
-`lift()` (the calls are recorded, nothing is posted).
+`lift()` (the calls are recorded, nothing is posted); `hang()` holds one channel's calls of a
+method unanswered until the test lets them go, the others' answered meanwhile.
 Response URLs (`fake.response_url()`) are served and recorded too; `response_url_errors` and
 `response_url_drops` make one answer an error or drop the connection after taking the message,
 and `script_response_url()` queues one-off answers for one (a 429 with Retry-After).
@@ -100,6 +101,8 @@ class FakeSlackAPI:
         self._scripted: dict[str, deque[Scripted]] = defaultdict(deque)
         # Method -> the gate its next call waits at, unanswered, until the test opens it.
         self.gates: dict[str, Gate] = {}
+        # (method, channel) -> the gate every call of it in that channel waits at (`hang`).
+        self.channel_gates: dict[tuple[str, str], Gate] = {}
         # Method -> the Retry-After (seconds, as sent) every call to it is answered 429 with.
         self.limited: dict[str, str] = {}
         self._response_url_scripted: dict[str, deque[Scripted]] = defaultdict(deque)
@@ -186,6 +189,12 @@ class FakeSlackAPI:
         gate = self.gates[method] = Gate()
         return gate
 
+    def hang(self, method: str, channel: str) -> Gate:
+        """Every call to `method` naming `channel` is recorded, then held unanswered until the
+        gate returned is opened: one channel's calls hang while the others' are answered."""
+        gate = self.channel_gates[(method, channel)] = Gate()
+        return gate
+
     def lift(self, method: str) -> None:
         self.limited.pop(method, None)
 
@@ -235,6 +244,8 @@ class FakeSlackAPI:
         body = await self._record(method, request)
         if (gate := self.gates.pop(method, None)) is not None:
             await gate.through()
+        if (hung := self.channel_gates.get((method, str(body.get("channel", ""))))) is not None:
+            await hung.through()
         if method in self.api_drops and request.transport is not None:
             request.transport.close()
             return web.Response(status=200)
