@@ -229,3 +229,42 @@ async def test_the_loop_cancelled_mid_call_leaves_no_channel_drain_running(
         assert row.story_id == "s1" and row.channel_pk == world.hung.id
     finally:
         gate.open()
+
+
+async def test_a_call_failing_alone_holds_back_its_channel_not_the_route(
+    slack_api: FakeSlackAPI,
+    discord_api: FakeDiscord,
+    discord_client: discord.Client,
+    session: Any,
+) -> None:
+    """HUNG's post, under way while OTHER's got through, ends in a dropped connection (as a
+    timeout would): that is HUNG's trouble, not Slack's. The route is not held back for its
+    backoff, so OTHER's next card goes out at once; HUNG's post waits its own backoff, looked
+    for before it is resent, and shows once."""
+    world = World(slack_api, discord_api, discord_client, session)
+    gate = await hang_card(world)
+    world.queue(world.other, "s2")
+    drain = asyncio.create_task(world.outbox.drain())
+    try:
+        await gate.arrived(FAILSAFE)
+        await eventually(lambda: world.slack_posts(OTHER) == ["s2"])
+        slack_api.api_drops.add("chat.postMessage")  # the connection drops once it is let go
+        gate.open()
+        await asyncio.wait_for(drain, FAILSAFE)
+    finally:
+        gate.open()
+    slack_api.api_drops.clear()
+    assert "slack" not in world.outbox.outages
+    [row] = store.in_state(world.db, "sending")
+    assert row.channel_pk == world.hung.id
+    assert row.next_attempt_at is not None and row.next_attempt_at > world.now
+
+    world.queue(world.other, "s3")
+    await asyncio.wait_for(world.outbox.drain(), FAILSAFE)
+    assert world.slack_posts(OTHER) == ["s2", "s3"]
+    assert world.slack_posts(HUNG) == []
+
+    world.now += timedelta(minutes=5)
+    await asyncio.wait_for(world.outbox.drain(), FAILSAFE)
+    assert world.slack_posts(HUNG) == ["s1"]
+    assert [r.story_id for r in store.in_state(world.db, "sent")] == ["s1", "s2", "s3"]

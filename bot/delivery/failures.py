@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING
 from bot.delivery.adapter import (
     DeferredDeliveryError,
     PermanentDeliveryError,
+    PlatformDeliveryError,
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
+from bot.delivery.pauses import pause_refused
 from bot.delivery.rate_limits import LOOKUP, POST, call_of, put_off_posts, wait_over
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
@@ -153,15 +155,22 @@ def defer(
 
 
 def wait_for_route(
-    outbox: Outbox, row: DeliveryRow, exc: TransientDeliveryError, route: str, report: DrainReport
+    outbox: Outbox,
+    row: DeliveryRow,
+    exc: TransientDeliveryError,
+    route: str,
+    report: DrainReport,
+    *,
+    mark: int | None = None,
 ) -> None:
     """The platform did not take a claimed send: unreachable, failing, rate limiting us, or
     refusing every post (`PlatformDeliveryError`). The route is held back as a whole (every other
-    channel would fail alike) and the row waits without using an attempt. A send that may have
+    channel would fail alike) and the row waits without using an attempt; but for a call that
+    failed alone (`_row_wait`, `mark` read before it). A send that may have
     landed all the same (`maybe_sent`: a timeout after the request went out, a 5xx) stays
     `sending`, to be looked for before it is resent."""
     now = outbox.clock()
-    wait_until, own = _row_wait(outbox, row, exc, exc.route or route, now)
+    wait_until, own = _row_wait(outbox, row, exc, exc.route or route, now, mark=mark)
     if exc.maybe_sent:
         store.hold_sending(
             outbox.db,
@@ -193,9 +202,16 @@ def _row_wait(
     now: datetime,
     *,
     retry_at: Callable[[datetime], datetime] | None = None,
+    mark: int | None = None,
 ) -> tuple[datetime, bool]:
     """Marks the route down; returns when the row is tried again, and whether this failure is
     the row's own wait (`DeliveryRow.waits`).
+
+    But for a call that failed alone: unreachable or failing (a timeout, a 5xx, not a refusal
+    of the route nor its rate limit) while another channel's send on the route got through
+    (`Outages.through_since` the `mark` read before the call). One channel's call the platform
+    never answered is that channel's trouble: its row waits its own backoff, and the route's
+    other channels go on, not held back after it for the route's backoff.
 
     A route already down when the row failed (its outage not ended by a send since) failed the
     row as it fails every row: the row is tried when the route is, and the wait is not the
@@ -204,6 +220,14 @@ def _row_wait(
     recovered, the row failed again: a payload some server chokes on) is the row's: from its
     second such wait on, its own backoff applies, so one such row neither retries every half
     minute for two days nor holds its route up as often. `retry_at` adjusts the route's time."""
+    if (
+        mark is not None
+        and not isinstance(exc, PlatformDeliveryError)
+        and not exc.rate_limited
+        and outbox.outages.through_since(route, mark)
+    ):
+        delay = exc.retry_after or outbox.backoff(row.waits + 1)
+        return now + timedelta(seconds=delay), True
     own = route not in outbox.outages
     route_retry = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
     if retry_at is not None:
@@ -240,56 +264,14 @@ def check_later(outbox: Outbox, row: DeliveryRow, error: str, report: DrainRepor
     )
 
 
-def pause_channel(
+def lookup_failed(
     outbox: Outbox,
     channel: ChannelRow,
-    exc: PermanentDeliveryError,
     row: DeliveryRow,
+    exc: Exception,
     report: DrainReport,
-) -> None:
-    """The channel cannot take posts. Keep the row pending (nothing is lost) and pause the
-    channel until someone fixes it and resumes it (/watchlist resume, `newsdigest channels
-    resume`, or for a config channel a new `webhook_url`)."""
-    store.release(outbox.db, row.id, now=outbox.clock(), next_attempt_at=None, error=str(exc))
-    pause_refused(outbox, channel, exc, report)
-
-
-def pause_reason(channel: ChannelRow, exc: PermanentDeliveryError, now: datetime) -> str:
-    """'slack refused to post (Slack post: not_in_channel) on 2027-05-03 10:00 UTC: invite the
-    bot ...; it is the config file's [[channels]] entry with id = "C0123"': what happened, the
-    adapter's fix if it knows one, and, for a channel the file declares, which entry, since a
-    wrong id or webhook URL is fixed there."""
-    reason = f"{channel.platform} {channel_store.REFUSED_TO_POST}{exc}) on {now:%Y-%m-%d %H:%M} UTC"
-    if exc.fix:
-        reason += f": {exc.fix}"
-    if channel.origin == "config":
-        reason += (
-            f"; it is the config file's [[channels]] entry with platform = "
-            f'"{channel.platform}", id = "{channel.channel_id}"'
-        )
-    return reason
-
-
-def pause_refused(
-    outbox: Outbox, channel: ChannelRow, exc: PermanentDeliveryError, report: DrainReport
-) -> None:
-    """Pause the channel its platform refused (a post, a notice, a lookup), saying why."""
-    now = outbox.clock()
-    reason = pause_reason(channel, exc, now)
-    channel_store.update_channel(outbox.db, channel.id, paused_reason=reason, paused_at=now)
-    if outbox.on_pause is not None:
-        outbox.on_pause(channel.id)
-    report.paused.append(channel.key)
-    log.error(
-        "pausing channel %s: %s",
-        channel.key,
-        reason,
-        extra={"event": "channel_paused", "channel": channel.key},
-    )
-
-
-def lookup_failed(
-    outbox: Outbox, channel: ChannelRow, row: DeliveryRow, exc: Exception, report: DrainReport
+    *,
+    mark: int | None = None,
 ) -> None:
     """Reconcile could not find out whether a `sending` row landed. The row stays `sending`
     (resending blindly could post twice), but it must not be asked about again on every drain:
@@ -297,7 +279,8 @@ def lookup_failed(
     cannot be reached is held back (`Outages.down`; no attempt used, but a row of any kind queued
     longer than `stale_after` is given up, not resent), and anything else is checked again with
     backoff, each check using up an attempt, so a lookup that never works ends in a visible
-    failure, not a loop."""
+    failure, not a loop. `mark`, the channel's route's read before the lookup: one that failed
+    alone holds back no route (`_row_wait`)."""
     now = outbox.clock()
     error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
     if isinstance(exc, PermanentDeliveryError):
@@ -341,7 +324,10 @@ def lookup_failed(
                 return now + timedelta(seconds=outbox.settings.max_backoff)
             return retry_at
 
-        check_at, own = _row_wait(outbox, row, exc, route, now, retry_at=given_up)
+        own_route = route == outbox.route_of(channel)
+        check_at, own = _row_wait(
+            outbox, row, exc, route, now, retry_at=given_up, mark=mark if own_route else None
+        )
         store.hold_sending(outbox.db, row.id, now=now, check_at=check_at, error=error, waited=own)
         return
     attempts = row.attempts + 1

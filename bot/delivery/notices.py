@@ -48,7 +48,7 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
-from bot.delivery.failures import pause_refused
+from bot.delivery.pauses import pause_refused
 from bot.delivery.rate_limits import POST, wait_over
 from bot.delivery.send import settle
 from bot.runner.feed_alerts import disabled_feed_text_now

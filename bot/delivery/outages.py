@@ -66,6 +66,18 @@ class Outages(dict[str, PlatformOutage]):
         super().__init__()
         # Called once per route whose credentials are refused, with the route and the error.
         self.on_fatal: Callable[[str, str], None] | None = None
+        # Sends that got through, per route (`mark`, `through_since`).
+        self._through: dict[str, int] = {}
+
+    def mark(self, route: str) -> int:
+        """Before a call: the route's count of sends that got through, for `through_since`."""
+        return self._through.get(route, 0)
+
+    def through_since(self, route: str, mark: int) -> bool:
+        """Whether a send on the route got through since `mark` was read: another channel's, as
+        a channel's sends go one at a time (`bot.delivery.channel_drain`). A call that failed
+        meanwhile (a timeout) failed alone: the route was taking posts."""
+        return self._through.get(route, 0) > mark
 
     def blocked(self, route: str, now: datetime) -> bool:
         outage = self.get(route)
@@ -162,6 +174,7 @@ class Outages(dict[str, PlatformOutage]):
         return retry_at
 
     def up(self, route: str) -> None:
+        self._through[route] = self._through.get(route, 0) + 1
         outage = self.get(route)
         if outage is None or outage.fatal:
             # A send that was under way when the token was refused may still have gone

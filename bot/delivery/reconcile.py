@@ -92,6 +92,7 @@ async def reconcile(outbox: Outbox, report: DrainReport, channel_pk: int) -> Non
         if row.kind == "story":
             story_ids = story_store.posted_as(outbox.db, row.story_id, row.channel_pk)
         found = None
+        mark = outbox.outages.mark(route)
         try:
             for story_id in story_ids:
                 found = await adapter.find_posted(
@@ -100,7 +101,7 @@ async def reconcile(outbox: Outbox, report: DrainReport, channel_pk: int) -> Non
                 if found is not None:
                     break
         except Exception as exc:  # the lookup failing must not lose the row, nor loop
-            lookup_failed(outbox, channel, row, exc, report)
+            lookup_failed(outbox, channel, row, exc, report, mark=mark)
             continue
         if found is not None:
             # Record what the channel was shown: the card stored with the claim. The story may

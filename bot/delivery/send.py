@@ -40,7 +40,8 @@ from bot.delivery.adapter import (
     RateLimitedDeliveryError,
     TransientDeliveryError,
 )
-from bot.delivery.failures import check_later, defer, pause_channel, retry, wait_for_route
+from bot.delivery.failures import check_later, defer, retry, wait_for_route
+from bot.delivery.pauses import pause_channel
 from bot.delivery.prepare import Prepared
 from bot.delivery.rate_limits import wait_out
 from bot.runner import update_planner
@@ -103,6 +104,7 @@ async def _post(
     adapter, route = sender
     card, original, new_outlets = prepared
     outcome: Outcome
+    mark = outbox.outages.mark(route)  # did others get through while this call was under way
     try:
         if card_edits.is_edit(row) and original is not None:
             posted = await card_edits.edit(adapter, channel, original, card)
@@ -125,7 +127,7 @@ async def _post(
     except TransientDeliveryError as exc:
         # Unreachable, failing, rate limiting, or refusing every post: the route's trouble
         # (the channel's own, or one its post needed as well), not this row's.
-        outcome = partial(wait_for_route, outbox, claimed, exc, route, report)
+        outcome = partial(wait_for_route, outbox, claimed, exc, route, report, mark=mark)
     except DeferredDeliveryError as exc:
         outcome = partial(defer, outbox, claimed, exc, report)
     except DeliveryError as exc:
