@@ -1,5 +1,6 @@
 """A bot request Discord never answers must not hold the outbox: discord.py's session waits up to
-five minutes, and the outbox drains every channel (Slack's too) under one lock. The bot's sends
+five minutes, holding the channel's drain (every channel's, Slack's too, while the outbox drained
+them under one lock: `test_outbox_hung_channel`). The bot's sends
 give up after `SEND_TIMEOUT`, taken as "maybe sent": looked for before resending, no attempt used,
 and the other channels' posts go out meanwhile.
 

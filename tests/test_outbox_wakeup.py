@@ -55,3 +55,33 @@ async def test_a_due_row_in_a_paused_channel_does_not_make_the_loop_spin(tmp_pat
     # ...while the row that can go out still went out on time.
     assert len(discord.cards("C2")) == 1
     assert not slack.cards()
+
+
+async def test_a_retry_a_channel_drain_put_off_wakes_the_loop_when_due(tmp_path: Path) -> None:
+    """Each channel drains in a task of its own, after the loop chose how long to sleep: a row
+    its drain puts off for a moment (a 503 asking 0.2 s) still wakes the loop then, not at the
+    idle timer's end."""
+    db = open_database(tmp_path / "nd.db")
+    t0 = utcnow()
+    outbox = CountingOutbox(db, make_card_source(db, t0), settings=OutboxSettings(pace=0))
+    slack = FakeChatAdapter("slack")
+    outbox.register(slack)
+    channel = add_channel(db, "C1")
+    add_story(db, "s1", ["A"], now=t0)
+    store.enqueue_story(db, "s1", channel.id, now=t0)
+    slack.failures = [TransientDeliveryError("503", retry_after=0.2)]
+    stop = asyncio.Event()
+    task = asyncio.create_task(outbox.run(stop, idle=600))
+    try:
+        await asyncio.wait_for(until_posted(slack), 20)
+    finally:
+        stop.set()
+        await task
+    assert len(slack.cards("C1")) == 1
+    [row] = store.in_state(db, "sent")
+    assert row.story_id == "s1"
+
+
+async def until_posted(chat: FakeChatAdapter) -> None:
+    while not chat.cards():
+        await asyncio.sleep(0.01)

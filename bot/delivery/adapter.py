@@ -82,7 +82,8 @@ class RateLimitedDeliveryError(TransientDeliveryError):
     same call may be refused as well, so the outbox holds that kind of call on the route, not the
     row alone (`bot.delivery.rate_limits`), and neither the route nor the channel is marked
     down. The adapter raises it and waits for nothing: sleeping inside the call would hold the
-    whole drain, every channel and platform, for the Retry-After."""
+    channel's drain for the Retry-After, and the rows the hold lets through elsewhere would be
+    sent into the limit meanwhile."""
 
     def __init__(self, message: str, *, retry_after: float) -> None:
         super().__init__(message, retry_after=retry_after, rate_limited=True)

@@ -62,6 +62,8 @@ class ChannelDrains:
         # Channels a drain passed over while theirs ran: drained again once it is over, for
         # the rows queued meanwhile (a new digest's, an instant post) do not wait for the next.
         self.passed_over: set[int] = set()
+        # Set as each ends: the loop's sleep is chosen again (`Outbox._sleep`).
+        self.ended = asyncio.Event()
 
     def start(self, outbox: Outbox, pk: int, report: DrainReport) -> asyncio.Task[None] | None:
         """Start the channel's drain; None when its drain is still under way (it is drained
@@ -87,6 +89,7 @@ class ChannelDrains:
             log.exception("draining channel %d failed; its rows are retried by the next", pk)
         finally:
             del self.tasks[pk]
+            self.ended.set()
             if pk in self.passed_over:
                 self.passed_over.discard(pk)
                 outbox.kick()

@@ -222,21 +222,7 @@ class Outbox:
                     self.lock_met()  # outcomes to write once another process's lock is free
                 elif not self.met_lock:
                     self._lock_pause = _FIRST_LOCK_PAUSE
-                timeout = idle
-                # Rows that were due when this drain started and are still waiting cannot go
-                # out yet; a resume, a registered adapter or the idle timer picks them up.
-                due = due_rows.next_attempt_time(self.db, after=started)
-                if due is not None:
-                    timeout = min(timeout, max(0.05, (due - self.clock()).total_seconds()))
-                waiter = asyncio.ensure_future(self._wake.wait())
-                stopper = asyncio.ensure_future(stop.wait())
-                try:
-                    await asyncio.wait(
-                        {waiter, stopper}, timeout=timeout, return_when="FIRST_COMPLETED"
-                    )
-                finally:
-                    waiter.cancel()
-                    stopper.cancel()
+                await self._sleep(stop, started, idle)
             await self.channel_drains.finish()  # each ends after its send in progress
         finally:
             self._running = False
@@ -245,6 +231,28 @@ class Outbox:
                 self._lock_retry = None
             await self.channel_drains.cancel()  # none left but when the loop was cancelled
         await settle_at_stop(self)
+
+    async def _sleep(self, stop: asyncio.Event, started: datetime, idle: float) -> None:
+        """Until kicked, stopped, `idle` seconds on, or a deferred row comes due. Rows that were
+        due when the drain started and still wait cannot go out yet; a resume, a registered
+        adapter or the idle timer picks them up. Each channel's drain that ends may have put a
+        row off to sooner than the wait chosen (`channel_drain`): the wait is chosen again."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + idle
+        while (timeout := end - loop.time()) > 0:
+            self.channel_drains.ended.clear()
+            due = due_rows.next_attempt_time(self.db, after=started)
+            if due is not None:
+                timeout = min(timeout, max(0.05, (due - self.clock()).total_seconds()))
+            waits = [self._wake.wait(), stop.wait(), self.channel_drains.ended.wait()]
+            futures = [asyncio.ensure_future(wait) for wait in waits]
+            try:
+                await asyncio.wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
+            finally:
+                for future in futures:
+                    future.cancel()
+            if not self.channel_drains.ended.is_set() or self._wake.is_set() or stop.is_set():
+                return  # kicked, stopped, or its time came
 
     def lock_met(self) -> None:
         """Another process's write lock stopped part of a drain: drained again shortly, after

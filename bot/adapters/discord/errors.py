@@ -43,9 +43,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Seconds a bot request may take. discord.py's own session allows 300, and the outbox drains every
-# channel under one lock, so one hung request held back every post, Slack's too; webhooks' session
-# allows 30 (`webhook.WEBHOOK_TIMEOUT`), and the bot's route is held to the same.
+# Seconds a bot request may take. discord.py's own session allows 300: one hung request held back
+# its channel's posts for that long (every post, Slack's too, while the outbox drained every
+# channel under one lock; each drains on its own now, `bot.delivery.channel_drain`); webhooks'
+# session allows 30 (`webhook.WEBHOOK_TIMEOUT`), and the bot's route is held to the same.
 SEND_TIMEOUT = 30.0
 
 # What discord.py raises when a 2xx answer is not a Discord message: an HTML page comes back as a

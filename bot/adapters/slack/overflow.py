@@ -11,19 +11,19 @@ not have been posted: Slack may have taken it.
 
 Where a retry's wait happens depends on who is waiting:
 
-- A card's overflow (the outbox's send, `max_wait=None`): the parts that need no wait are posted
-  at once; the first that must wait out a Retry-After, and the parts after it, are handed to a
-  background task, so the outbox's drain (every channel and platform behind its lock) returns
-  at once. The parts go into the card's thread, so their order against other cards is of no
-  matter. Each 429 a part meets is told to the outbox (`on_limited`, set at its `register`),
-  which holds the route's posts as for a row's 429 (`bot.delivery.rate_limits.hold_posts`):
-  the cards queued behind wait out the Retry-After, using no try, instead of being sent into
-  the limit while the part waits. The task waits each Retry-After out (capped at `MAX_OVERFLOW_WAIT`); the adapter's
-  `finish_overflow` lets the tasks finish for a grace period at shutdown, within the runner's
-  deadline for the platform's stop, then cancels them. The runner also finishes, last, tasks
-  its platform's stop did not (`finish_background`): a stop mid-run for a refused app token,
-  while the outbox keeps posting with the adapter, leaves them going, and more may be posted
-  after it.
+- A card's overflow (the outbox's send, `max_wait=None`): the parts that need no wait are posted at
+  once; the first that must wait out a Retry-After, and the parts after it, are handed to a
+  background task, so the channel's drain (`bot.delivery.channel_drain`) returns at once, and its
+  next card is not held behind a wait in another card's thread. The parts go into the card's thread,
+  so their order against other cards is of no matter. Each 429 a part meets is told to the outbox
+  (`on_limited`, set at its `register`), which holds the route's posts as for a row's 429
+  (`bot.delivery.rate_limits.hold_posts`): the cards queued behind wait out the Retry-After, using
+  no try, instead of being sent into the limit while the part waits. The task waits each Retry-After
+  out (capped at `MAX_OVERFLOW_WAIT`); the adapter's `finish_overflow` lets the tasks finish for a
+  grace period at shutdown, within the runner's deadline for the platform's stop, then cancels them.
+  The runner also finishes, last, tasks its platform's stop did not (`finish_background`): a stop
+  mid-run for a refused app token, while the outbox keeps posting with the adapter, leaves them
+  going, and more may be posted after it.
 - A command's reply (`max_wait` given, 3 s): the person is looking at the channel, so a short
   Retry-After is waited out once, in the call; a longer one, or a second, gives the rest up and
   the caller is told how many parts were not posted.
