@@ -276,13 +276,16 @@ class Outbox:
 
     async def drain(self) -> DrainReport:
         """Reconcile, then send everything due, each channel in a drain of its own, in parallel
-        and paced within the channel; returns once the channels' drains it started are over. A
-        channel whose drain was already under way is drained again once that one ends."""
+        and paced within the channel; returns once they are over. The channels' drains already
+        under way (the loop's) are waited for too, then what is due is drained again."""
         report = DrainReport()
-        started = await self.start_drain(report)
-        if started:
-            await asyncio.wait(started)
-        return report
+        while True:
+            started = await self.start_drain(report)
+            under_way = [t for t in self.channel_drains.tasks.values() if t not in started]
+            if started or under_way:
+                await asyncio.wait([*started, *under_way])
+            if not under_way:
+                return report
 
     async def start_drain(self, report: DrainReport) -> list[asyncio.Task[None]]:
         """The drain's pass over every channel: the outcomes kept for the write lock written,
