@@ -166,11 +166,15 @@ def wait_for_route(
     """The platform did not take a claimed send: unreachable, failing, rate limiting us, or
     refusing every post (`PlatformDeliveryError`). The route is held back as a whole (every other
     channel would fail alike) and the row waits without using an attempt; but for a call that
-    failed alone (`_row_wait`, `mark` read before it). A send that may have
-    landed all the same (`maybe_sent`: a timeout after the request went out, a 5xx) stays
-    `sending`, to be looked for before it is resent."""
+    failed alone (`_row_wait`, `mark` read before it). A send that may have landed all the same
+    (`maybe_sent`: a timeout after the request went out, a 5xx) stays `sending`, to be looked
+    for before it is resent."""
     now = outbox.clock()
-    wait_until, own = _row_wait(outbox, row, exc, exc.route or route, now, mark=mark)
+    # `mark` counts the channel's route: another route's trouble (`exc.route`) holds it back.
+    own_route = exc.route in (None, route)
+    wait_until, own = _row_wait(
+        outbox, row, exc, exc.route or route, now, mark=mark if own_route else None
+    )
     if exc.maybe_sent:
         store.hold_sending(
             outbox.db,

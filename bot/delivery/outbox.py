@@ -321,9 +321,8 @@ class Outbox:
         wanted |= {alert.channel_pk for alert in alert_store.due_alerts(self.db, now)}
         try:
             wanted |= {heading.channel_pk for heading in unsettled_headings(self.db)}
-        except (
-            sqlite3.Error
-        ) as exc:  # the channel's drain logs it, and heads its cards all the same
+        except sqlite3.Error as exc:
+            # Not settled now, which its channel's drain would log; its cards go out as ever.
             log.debug("digest headings not read: %s", exc)
         return [pk for pk in ready if pk in wanted]
 
