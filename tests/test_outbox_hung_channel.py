@@ -231,24 +231,31 @@ async def test_the_loop_cancelled_mid_call_leaves_no_channel_drain_running(
         gate.open()
 
 
+@pytest.mark.parametrize(
+    ("hang", "method"),
+    [(hang_card, "chat.postMessage"), (hang_lookup, "conversations.history")],
+    ids=["post", "lookup"],
+)
 async def test_a_call_failing_alone_holds_back_its_channel_not_the_route(
     slack_api: FakeSlackAPI,
     discord_api: FakeDiscord,
     discord_client: discord.Client,
     session: Any,
+    hang: Callable[[World], Awaitable[Gate]],
+    method: str,
 ) -> None:
-    """HUNG's post, under way while OTHER's got through, ends in a dropped connection (as a
-    timeout would): that is HUNG's trouble, not Slack's. The route is not held back for its
-    backoff, so OTHER's next card goes out at once; HUNG's post waits its own backoff, looked
-    for before it is resent, and shows once."""
+    """HUNG's post (or the lookup of its post a crash cut off), under way while OTHER's got
+    through, ends in a dropped connection (as a timeout would): that is HUNG's trouble, not
+    Slack's. The route is not held back for its backoff, so OTHER's next card goes out at once;
+    HUNG's post waits its own backoff, looked for before it is resent, and shows once."""
     world = World(slack_api, discord_api, discord_client, session)
-    gate = await hang_card(world)
+    gate = await hang(world)
     world.queue(world.other, "s2")
     drain = asyncio.create_task(world.outbox.drain())
     try:
         await gate.arrived(FAILSAFE)
         await eventually(lambda: world.slack_posts(OTHER) == ["s2"])
-        slack_api.api_drops.add("chat.postMessage")  # the connection drops once it is let go
+        slack_api.api_drops.add(method)  # the connection drops once it is let go
         gate.open()
         await asyncio.wait_for(drain, FAILSAFE)
     finally:
