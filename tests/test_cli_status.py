@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from bot.store import channels as channel_store
-from bot.store import database, service_state
+from bot.store import database, digest_runs, service_state
 from bot.store import feeds as feed_store
 from bot.store.database import applied_migrations, open_database, utcnow
 from bot.store.lock import lock_database, lock_path
@@ -258,3 +258,44 @@ def test_the_readme_documents_every_json_key(db_path: Path) -> None:
                     keys |= set(entry) if isinstance(entry, dict) else set()
     missing = sorted(key for key in keys if f"`{key}`" not in readme)
     assert not missing
+
+
+def test_last_digest_is_the_last_run_even_of_one_card_not_a_baseline(db_path: Path) -> None:
+    # A digest of 0 or 1 card posts no heading (RUNNING.md): the run itself is the last digest.
+    now = utcnow().replace(microsecond=0)
+    db = open_database(str(db_path))
+    channel = channel_store.list_channels(db)[0]
+    # A baseline (sign-up, first start) is no digest: still "never".
+    digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+    db.conn.commit()
+    assert _json()["channels"][0]["last_digest"] is None
+    ran = now + timedelta(seconds=40)
+    digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=ran, stories=1)
+    db.conn.commit()
+    db.conn.close()
+    assert _json()["channels"][0]["last_digest"] == database.iso(ran)
+    _, output = _status()
+    assert f"            last digest {ran:%Y-%m-%d %H:%M} UTC; 0 pending" in output
+
+
+def test_the_newest_story_is_the_one_with_the_newest_report_not_the_last_stored(
+    db_path: Path,
+) -> None:
+    # An OPML import's first poll: every story first seen at once, stored in any order.
+    db = open_database(str(db_path))
+    seen = database.iso(utcnow().replace(microsecond=0))
+    db.execute("UPDATE stories SET first_seen = ?", [seen])
+    db.execute("UPDATE articles SET seen_at = ?, published = '2020-03-01T10:00:00+00:00'", [seen])
+    last_stored = db.execute(
+        "SELECT id FROM stories WHERE merged_into IS NULL ORDER BY rowid DESC LIMIT 1"
+    ).fetchone()[0]
+    fresh = db.execute(
+        "SELECT id, slug FROM stories WHERE merged_into IS NULL AND id != ? ORDER BY rowid LIMIT 1",
+        [last_stored],
+    ).fetchone()
+    db.execute(
+        "UPDATE articles SET published = '2026-11-30T09:00:00+00:00' WHERE story_id = ?", [fresh[0]]
+    )
+    db.conn.commit()
+    db.conn.close()
+    assert _json()["stories"]["newest"]["slug"] == fresh[1]

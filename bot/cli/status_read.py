@@ -27,6 +27,7 @@ from bot.store import stories as story_store
 from bot.store.database import applied_migrations, iso, parse_iso
 from bot.store.lock import LockHolder, lock_holder
 from bot.store.migrations import MIGRATIONS
+from bot.store.stories import StoryRow
 
 # The failing and disabled feeds named one by one; the rest only counted.
 WORST_FEEDS = 5
@@ -134,7 +135,7 @@ def _feeds(db: sqlite_utils.Database) -> dict[str, Any]:
 
 
 def _stories(db: sqlite_utils.Database, now: datetime, window: timedelta) -> dict[str, Any]:
-    newest = story_store.newest_story(db)
+    newest = _newest_story(db)
     live = db.execute("SELECT COUNT(*) FROM stories WHERE merged_into IS NULL").fetchone()[0]
     recent = db.execute(
         "SELECT COUNT(*) FROM stories WHERE merged_into IS NULL AND article_count > 0"
@@ -155,6 +156,45 @@ def _stories(db: sqlite_utils.Database, now: datetime, window: timedelta) -> dic
     }
 
 
+def _newest_story(db: sqlite_utils.Database) -> StoryRow | None:
+    """The live story with the newest report, among those first seen in the last poll's day.
+
+    `first_seen` alone ties: every story of an OPML import's first poll has the same one, and
+    the newest was then whichever the batch stored last (a years-old blog post). A report's time
+    is when it was published, never later than when the bot stored it (a feed's future dates
+    do not win), or when it was stored if the feed gave none."""
+    latest = story_store.newest_story(db)
+    if latest is None:
+        return None
+    row = db.execute(
+        "SELECT s.id FROM stories s JOIN articles a ON a.story_id = s.id"
+        " WHERE s.merged_into IS NULL AND s.article_count > 0 AND s.first_seen >= ?"
+        " GROUP BY s.id"
+        " ORDER BY MAX(MIN(COALESCE(a.published, a.seen_at), a.seen_at)) DESC,"
+        " s.first_seen DESC, s.rowid DESC LIMIT 1",
+        [iso(latest.first_seen - RECENT)],
+    ).fetchone()
+    return story_store.get_story(db, row[0]) if row else latest
+
+
+def _last_digest(db: sqlite_utils.Database, channel_pk: int) -> datetime | None:
+    """When the channel's last digest ran, whatever it held. A heading is posted only for 2 or
+    more cards, so headings alone said "never" for a channel whose digests had 0 or 1. A run of
+    no story recorded at the very time it was scheduled is a baseline (sign-up, first start, a
+    switch to digest mode: `bot.store.digest_runs`), not a digest; a heading still counts."""
+    heading = digest_headings.last(db, channel_pk)
+    ran: datetime | None = None
+    row = db.execute(
+        "SELECT ran_at FROM digest_runs WHERE channel_pk = ?"
+        " AND (stories > 0 OR scheduled_for != ran_at)",
+        [channel_pk],
+    ).fetchone()
+    if row:
+        ran = parse_iso(row[0])
+    found = [when for when in (ran, heading[1] if heading else None) if when is not None]
+    return max(found, default=None)
+
+
 def _channels(
     db: sqlite_utils.Database, now: datetime, platforms: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
@@ -165,7 +205,6 @@ def _channels(
         failed = delivery_counts.failed_posts_by_channel(db, now - RECENT)
     found = []
     for channel in channel_store.list_channels(db):
-        heading = digest_headings.last(db, channel.id)
         found.append(
             {
                 "channel": channel.key,
@@ -178,7 +217,7 @@ def _channels(
                 "paused": channel.paused_reason,
                 # Unpaused, yet its platform not running in the `run` holding the lock: why.
                 "not_posting": service_state.not_posting(channel, platforms),
-                "last_digest": iso(heading[1]) if heading else None,
+                "last_digest": iso(_last_digest(db, channel.id)),
                 "pending": pending.get(channel.id, 0),
                 "failed_last_24h": None if failed is None else failed.get(channel.id, 0),
             }
