@@ -276,7 +276,7 @@ class Commands:
     # --- commands -------------------------------------------------------------------------------
 
     async def _cmd_story(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
-        return await story.story(self, args)
+        return await story.story(self, args, channel)
 
     async def _cmd_follow(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         return await topics.follow(self, args, ctx, channel)
