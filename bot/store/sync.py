@@ -57,7 +57,7 @@ from bot.store import feeds as feed_store
 from bot.store.channels import refused
 from bot.store.database import iso, transaction, utcnow
 from bot.store.queued_posts import return_to_digest_pool
-from bot.store.sync_report import SyncReport, added_by
+from bot.store.sync_report import SyncReport, added_by, replaced_in_chat
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +327,8 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
             report.added_channels.append(_named(channel))
         else:
             pk = row[0]
+            if row[3] == "config":
+                _say_replaced(db, channel, pk, row[1], report)
             # Back in the file: lift our own pause, but not one set for another reason (the bot
             # removed from the channel, a person pausing it in chat), even one it had before
             # it left the file.
@@ -377,6 +379,16 @@ def _sync_channels(db: sqlite_utils.Database, config: Config, report: SyncReport
                 # As a switch in chat does: its waiting instant posts wait for the schedule.
                 return_to_digest_pool(db, pk)
         channel_store.set_subscriptions(db, pk, channel.topics)
+
+
+def _say_replaced(
+    db: sqlite_utils.Database, channel: ChannelConfig, pk: int, stored: str, report: SyncReport
+) -> None:
+    """Record the chat settings the channel's changed entry is about to replace."""
+    current = db.execute_returning_dicts("SELECT * FROM channels WHERE id = ?", [pk])[0]
+    topics = [t.slug for t in channel_store.channel_topics(db, pk)]
+    if replaced := replaced_in_chat(channel, current, topics, stored, _hash):
+        report.chat_replaced.append(f"{_named(channel)}: {'; '.join(replaced)}")
 
 
 def _named(channel: ChannelConfig) -> str:

@@ -5,13 +5,29 @@ owns the record of it (`SyncReport`: counts, and the rows removed, paused, taken
 back, refused or resumed, by name) and its wording, including how a row the file did not create
 came to be (`added_by`). Apart because its callers (`poll`, `run`) only read the report, and the
 wording is one place to keep consistent whichever kind of row it speaks of.
+
+It also tells which of a channel's settings set in chat an edited entry replaces
+(`replaced_in_chat`): the sync applies a changed entry whole (CONFIGURATION.md: a chat setting
+survives "until you edit that same entry in the file"), and did so unsaid, so a rename in the file
+undid a weekday-only schedule, a digest size and an unfollow with no line anywhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from bot.config import ChannelConfig
 from bot.render.text import clean
+
+# The settings chat can change of a channel the file declares (/watchlist, /follow, /unfollow).
+CHAT_SETTINGS = ("schedule", "timezone", "mode", "min_sources", "digest_size", "quiet_hours")
+# The other keys of an entry: set by the file alone, so the row holds the file's last value.
+_FILE_ONLY = ("name", "webhook_url")
+# Keys tried together when telling the file's edits from chat's: 2**8 hashes at most.
+_MAX_TRIED = 8
 
 # How a row the file did not create came to be, by its origin, for the sync's notes.
 _ADDED_BY = {
@@ -59,6 +75,8 @@ class SyncReport:
     # Channels paused for a refused post whose entry now posts another way (a new webhook_url):
     # "channel NAME (KEY): ... (it was paused: why)".
     lifted_pauses: list[str] = field(default_factory=list)
+    # Channels whose changed entry replaced settings set in chat: "NAME (KEY): what (was → now)".
+    chat_replaced: list[str] = field(default_factory=list)
 
 
 def sync_notes(report: SyncReport, config_file: str) -> list[str]:
@@ -88,6 +106,11 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
         for what in report.handed_back
     )
     notes.extend(f"config: {what}" for what in report.lifted_pauses)
+    notes.extend(
+        f"config: channel {what}: its entry in {config_file} changed, so the file's values "
+        "replace these set in chat (set them again in chat to keep them)"
+        for what in report.chat_replaced
+    )
     return _cleaned(notes)
 
 
@@ -131,3 +154,50 @@ def _cleaned(notes: list[str]) -> list[str]:
     # A channel's name is the file's (or chat's) words, and a note goes to stderr, cron's mail
     # and the log: cleaned as feed text is for the terminal, so no ESC or BEL drives it.
     return [clean(note) for note in notes]
+
+
+def replaced_in_chat(
+    channel: ChannelConfig,
+    row: Mapping[str, Any],
+    topics: list[str],
+    stored_hash: str | None,
+    hash_of: Callable[[ChannelConfig], str],
+) -> list[str]:
+    """The settings of `row` (the channel as the database has it, following `topics`) that
+    applying `channel`, its changed entry, replaces, as "schedule '0 7 * * mon-fri' → '0 7 * * *'".
+    A setting the file's edit itself changed is not one chat set: the row still holds the file's
+    old value there, so the entry with those values put back hashes as `stored_hash` did. The
+    smallest such set of keys is the file's edit; without one (a key edited in both places), every
+    difference is named."""
+    now: dict[str, Any] = {key: getattr(channel, key) for key in CHAT_SETTINGS + _FILE_ONLY}
+    now["topics"] = sorted(channel.topics)
+    was: dict[str, Any] = {key: row.get(key) for key in CHAT_SETTINGS + _FILE_ONLY}
+    was["topics"] = sorted(topics)
+    differ = [key for key in now if now[key] != was[key]]
+    edited: tuple[str, ...] = ()
+    if stored_hash is not None and len(differ) <= _MAX_TRIED:
+        for size in range(len(differ) + 1):
+            found = next(
+                (
+                    keys
+                    for keys in itertools.combinations(differ, size)
+                    if hash_of(replace(channel, **{key: was[key] for key in keys})) == stored_hash
+                ),
+                None,
+            )
+            if found is not None:
+                edited = found
+                break
+    return [
+        f"{key} {_shown(key, was[key])} → {_shown(key, now[key])}"
+        for key in (*CHAT_SETTINGS, "topics")
+        if key in differ and key not in edited
+    ]
+
+
+def _shown(key: str, value: Any) -> str:
+    if key == "topics":
+        return ", ".join(value) if value else "(none)"
+    if value is None:
+        return "default" if key == "digest_size" else "none"
+    return repr(value) if isinstance(value, str) else str(value)
