@@ -153,3 +153,17 @@ async def test_follow_changing_a_query_when_the_admin_check_failed_says_so(
         "in a minute. Follow it as it is with /follow chips, or pick a new name."
     )
     assert _stored_query(core, "chips") == CHIPS
+
+
+async def test_a_name_with_punctuation_between_words_is_quoted_as_typed_with_a_usable_name(
+    core: NewsDigest,
+) -> None:
+    # Discord's topic option reaches the core in quotes when it has several words
+    # (bot.adapters.discord.slash); Slack's users quote it themselves.
+    reply = await Commands(core).dispatch(
+        "follow", '"Floods & Disasters" query: flood OR evacuated', SLACK
+    )
+    assert reply.text.splitlines()[0] == (
+        "Topic names use only a-z, 0-9 and '-', at most 63 characters: 'Floods & Disasters'. "
+        "To follow it under a name of those words: floods-disasters"
+    )

@@ -238,6 +238,18 @@ async def test_follow_query_option_of_plain_words_is_a_query(
     assert answer(api)["content"].startswith("There is no topic 'machine-learning'.")
 
 
+async def test_a_refused_topic_name_is_quoted_as_typed_in_the_option(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    # The option's words were joined by '-' before the core saw them: it quoted back
+    # 'Floods-&-Disasters', a name nobody typed.
+    await slash(bot, "follow", topic="Floods & Disasters", query="flood OR evacuated")
+    assert answer(api)["content"].startswith(
+        "Topic names use only a-z, 0-9 and '-', at most 63 characters: 'Floods & Disasters'. "
+        "To follow it under a name of those words: floods-disasters"
+    )
+
+
 async def test_errors_and_settings_are_ephemeral(
     api: FakeDiscord, bot: DiscordBot, core: NewsDigest
 ) -> None:

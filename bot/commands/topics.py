@@ -226,7 +226,18 @@ def _bad_name(typed: str, slug: str) -> str:
     # and a combining dot) fold as "café" does.
     letters = all(c.isalnum() or c == "-" or unicodedata.combining(c) for c in slug)
     if folded != slug and SLUG_RE.match(folded) and letters:
-        text += f". Did you mean {folded}?"
+        return text + f". Did you mean {folded}?"
+    # Punctuation between words ("Floods & Disasters"): the words alone make a name. Not for a
+    # name whose only difference is a '+' or '_' ("c++", "my_topic"): dropping it names another
+    # topic, so the rule alone is the answer there.
+    usable = "-".join(re.findall(r"[a-z0-9]+", folded))
+    if (
+        usable
+        and SLUG_RE.match(usable)
+        and len(usable.split("-")) > 1
+        and not set("+_") & set(slug)
+    ):
+        text += f". To follow it under a name of those words: {usable}"
     return text
 
 

@@ -83,6 +83,10 @@ def build_tree(client: discord.Client) -> NewsTree:
         # One option is one topic name: spaces typed into it become '-', never a query. The
         # query option is marked as one, so plain words in it are never read as a topic name.
         slug = "-".join(topic.split())
+        if len(topic.split()) > 1 and not set(topic) & set("\"'"):
+            # In quotes, the name reaches the core as typed, which a refusal then quotes back
+            # ("Floods & Disasters", not "Floods-&-Disasters"); it joins the words as above.
+            slug = f'"{topic.strip()}"'
         query = (query or "").strip()
         await _run(interaction, "follow", f"{slug} query: {query}" if query else slug)
 
