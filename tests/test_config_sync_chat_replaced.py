@@ -55,6 +55,15 @@ def test_a_renamed_entry_says_which_chat_settings_it_replaces(
     config.write_text(
         TOPIC + ENTRY.format(name="#news-newyork", schedule="0 7,18 * * *"), encoding="utf-8"
     )
+    # `config check` says it first, writing nothing.
+    checked = CliRunner().invoke(cli, ["config", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert (
+        "Warning: channel #news-newyork (discord:234567890123456702): schedule "
+        "'0 7,18 * * mon-fri' → '0 7,18 * * *'; digest_size 15 → default; topics (none) → "
+        f"labour: its entry in {config} changed, so the file's values will replace these set "
+        "in chat (set them again in chat to keep them)\n"
+    ) in checked.output
     said = _poll()
     assert (
         "config: channel #news-newyork (discord:234567890123456702): schedule "

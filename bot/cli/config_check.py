@@ -33,7 +33,8 @@ def check_command(cli: CliContext) -> None:
     """Load the config file and print its warnings (values kept as written that chat refuses,
     a topic query that may not match what was meant, as `topics list` notes it: `chip or
     semiconductor`, `title:chip`, `chip*`, `port NEAR strike`; a Discord id too short to be
-    one, a retention kept at the minimum, a feed listed in two spellings), every time, then the
+    one, a retention kept at the minimum, a feed listed in two spellings, the chat settings of a
+    channel whose entry changed that the next sync replaces), every time, then the
     database it names (the path, made absolute, that `run` and the other commands use).
 
     Exit status: 0 when the file loads, warnings or not; 1 when it does not (the error names
@@ -52,7 +53,7 @@ def check_command(cli: CliContext) -> None:
     if (error := _unknown_channel_topic(config)) is not None:
         # `run` refuses it at start: the check must not pass it.
         raise click.ClickException(f"invalid configuration: {error}")
-    warnings = [*config.warnings, *_environment_warnings(config)]
+    warnings = [*config.warnings, *_environment_warnings(config), *_chat_replaced(config)]
     for warning in warnings:
         click.echo(f"Warning: {warning}")
     count = len(warnings)
@@ -94,6 +95,28 @@ def _unknown_channel_topic(config: Config) -> ConfigError | None:
         return unknown_channel_topic(config, stored)
     finally:
         conn.close()
+
+
+def _chat_replaced(config: Config) -> list[str]:
+    """The chat settings the next `run` or `poll` will replace with the file's, for each channel
+    whose entry changed since it was synced (`bot.store.sync_report`), read without writing."""
+    from bot.store.database import connect_read_only
+    from bot.store.sync_report import chat_replaced_note, pending_chat_replaced
+
+    path = config.database_path()
+    if path == ":memory:" or not Path(path).exists():
+        return []
+    try:
+        conn = connect_read_only(path, timeout=1.0)
+    except sqlite3.Error:
+        return []
+    try:
+        found = pending_chat_replaced(conn, config)
+    except sqlite3.Error:  # an older schema, or busy: the sync says it when it runs
+        return []
+    finally:
+        conn.close()
+    return [chat_replaced_note(what, str(config.path), pending=True) for what in found]
 
 
 def _environment_warnings(config: Config) -> list[str]:

@@ -41,11 +41,8 @@ synced.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any
 
 import sqlite_utils
@@ -58,6 +55,7 @@ from bot.store.channels import refused
 from bot.store.database import iso, transaction, utcnow
 from bot.store.queued_posts import return_to_digest_pool
 from bot.store.sync_report import SyncReport, added_by, replaced_in_chat
+from bot.store.sync_report import entry_hash as _hash
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +71,6 @@ STANDING_IN = (
     "a chat platform is configured: this terminal channel stood in for one while none was, so "
     "`newsdigest run` pauses it (`newsdigest channels remove console:terminal` deletes it)"
 )
-
-
-# Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
-# does not read every unchanged entry as edited (and write the file's values over chat's).
-_ADDED_LATER = ("digest_size",)
-
-
-def _hash(entry: Any) -> str:
-    fields = asdict(entry)
-    for key in _ADDED_LATER:
-        if fields.get(key, 0) is None:
-            del fields[key]
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 
 def sync_config(db: sqlite_utils.Database, config: Config, *, retry: str = "restart") -> SyncReport:
@@ -387,7 +372,7 @@ def _say_replaced(
     """Record the chat settings the channel's changed entry is about to replace."""
     current = db.execute_returning_dicts("SELECT * FROM channels WHERE id = ?", [pk])[0]
     topics = [t.slug for t in channel_store.channel_topics(db, pk)]
-    if replaced := replaced_in_chat(channel, current, topics, stored, _hash):
+    if replaced := replaced_in_chat(channel, current, topics, stored):
         report.chat_replaced.append(f"{_named(channel)}: {'; '.join(replaced)}")
 
 

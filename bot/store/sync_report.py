@@ -14,12 +14,15 @@ undid a weekday-only schedule, a digest size and an unfollow with no line anywhe
 
 from __future__ import annotations
 
+import hashlib
 import itertools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from bot.config import ChannelConfig
+from bot.config import ChannelConfig, Config
 from bot.render.text import clean
 
 # The settings chat can change of a channel the file declares (/watchlist, /follow, /unfollow).
@@ -28,6 +31,19 @@ CHAT_SETTINGS = ("schedule", "timezone", "mode", "min_sources", "digest_size", "
 _FILE_ONLY = ("name", "webhook_url")
 # Keys tried together when telling the file's edits from chat's: 2**8 hashes at most.
 _MAX_TRIED = 8
+# Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
+# does not read every unchanged entry as edited (and write the file's values over chat's).
+_ADDED_LATER = ("digest_size",)
+
+
+def entry_hash(entry: Any) -> str:
+    """The hash a synced row keeps of the config entry it came from (`bot.store.sync`)."""
+    fields = asdict(entry)
+    for key in _ADDED_LATER:
+        if fields.get(key, 0) is None:
+            del fields[key]
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
 
 # How a row the file did not create came to be, by its origin, for the sync's notes.
 _ADDED_BY = {
@@ -107,9 +123,7 @@ def sync_notes(report: SyncReport, config_file: str) -> list[str]:
     )
     notes.extend(f"config: {what}" for what in report.lifted_pauses)
     notes.extend(
-        f"config: channel {what}: its entry in {config_file} changed, so the file's values "
-        "replace these set in chat (set them again in chat to keep them)"
-        for what in report.chat_replaced
+        f"config: {chat_replaced_note(what, config_file)}" for what in report.chat_replaced
     )
     return _cleaned(notes)
 
@@ -161,7 +175,6 @@ def replaced_in_chat(
     row: Mapping[str, Any],
     topics: list[str],
     stored_hash: str | None,
-    hash_of: Callable[[ChannelConfig], str],
 ) -> list[str]:
     """The settings of `row` (the channel as the database has it, following `topics`) that
     applying `channel`, its changed entry, replaces, as "schedule '0 7 * * mon-fri' → '0 7 * * *'".
@@ -181,7 +194,8 @@ def replaced_in_chat(
                 (
                     keys
                     for keys in itertools.combinations(differ, size)
-                    if hash_of(replace(channel, **{key: was[key] for key in keys})) == stored_hash
+                    if entry_hash(replace(channel, **{key: was[key] for key in keys}))
+                    == stored_hash
                 ),
                 None,
             )
@@ -201,3 +215,40 @@ def _shown(key: str, value: Any) -> str:
     if value is None:
         return "default" if key == "digest_size" else "none"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def pending_chat_replaced(conn: sqlite3.Connection, config: Config) -> list[str]:
+    """What the next sync will say it replaced of chat's settings (`SyncReport.chat_replaced`),
+    read from `conn` without writing: `config check` says it before `run` or `poll` acts."""
+    found = []
+    for channel in config.channels:
+        cursor = conn.execute(
+            "SELECT * FROM channels WHERE platform = ? AND channel_id = ? AND origin = 'config'",
+            [channel.platform, channel.id],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            continue
+        current = dict(zip([c[0] for c in cursor.description], row, strict=True))
+        if current["config_hash"] == entry_hash(channel):
+            continue
+        topics = [
+            slug
+            for (slug,) in conn.execute(
+                "SELECT topic_slug FROM subscriptions WHERE channel_pk = ?", [current["id"]]
+            )
+        ]
+        if replaced := replaced_in_chat(channel, current, topics, current["config_hash"]):
+            key = f"{channel.platform}:{channel.id}"
+            named = f"{channel.name} ({key})" if channel.name else key
+            found.append(f"{named}: {'; '.join(replaced)}")
+    return found
+
+
+def chat_replaced_note(what: str, config_file: str, *, pending: bool = False) -> str:
+    """The warning for one channel of `chat_replaced` (`pending`: said before the sync)."""
+    verb = "will replace" if pending else "replace"
+    return clean(
+        f"channel {what}: its entry in {config_file} changed, so the file's values "
+        f"{verb} these set in chat (set them again in chat to keep them)"
+    )
