@@ -125,3 +125,32 @@ def test_an_unexpected_parse_failure_is_said_without_its_control_characters(
     assert "could not be read here (ValueError: bad byte ]0;pwned near <channel>)" in words(
         result.stderr
     )
+
+
+def test_an_address_that_moved_to_a_watched_feed_is_not_added(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # It said "Fetched it: a feed with 1 entry" and added it; the first poll then disabled it as
+    # the double of the feed it moved to.
+    assert _add(server.url("/rss.xml"), "--name", "Harbour").exit_code == 0
+    server.redirect("/old.xml", server.url("/rss.xml"))
+    result = _add(server.url("/old.xml"))
+    assert result.exit_code == 1
+    assert words(result.stderr) == words(
+        f"Error: not added: {server.url('/old.xml')} moved permanently to "
+        f"{server.url('/rss.xml')}, which is feed 1 (Harbour): the same feed, already watched"
+    )
+    assert "Added feed" not in result.stdout
+    assert _urls(tmp_path) == [server.url("/rss.xml")]
+
+
+def test_an_address_that_moved_elsewhere_is_added_saying_where_it_moved(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.redirect("/old.xml", server.url("/rss.xml"))
+    result = _add(server.url("/old.xml"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        f"Fetched it: a feed with 1 entry (“Harbour Desk”); it moved permanently to "
+        f"{server.url('/rss.xml')}, where polls will read it from now on"
+    )

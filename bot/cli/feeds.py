@@ -96,8 +96,19 @@ def feeds_add(
             f"{added}; not fetched (--no-check): `newsdigest poll` says whether it is a feed"
         )
         return
+    found, what, moved = check_new_feed(cli.config.polling, feed.url)
+    other = feed_store.get_feed(cli.core.db, moved) if moved else None
+    if other is not None and other.id != feed.id and not other.disabled_reason:
+        # The first poll would only disable it as that feed's double: not added at all.
+        feed_store.remove_feed(cli.core.db, feed.id)
+        raise click.ClickException(
+            f"not added: {feed.url} moved permanently to {moved}, which is feed {other.id} "
+            f"({clean(other.display_name)}): the same feed, already watched"
+        )
     click.echo(added)
-    found, what = check_new_feed(cli.config.polling, feed.url)
+    if moved:
+        # Polls move the feed there at the first poll (`feed_state`): said now, not silently.
+        what += f"; it moved permanently to {moved}, where polls will read it from now on"
     if found:
         click.echo(f"Fetched it: {what}")
     else:
@@ -114,11 +125,12 @@ def feeds_add(
 ADD_CHECK_TIMEOUT = 10.0
 
 
-def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str]:
+def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str, str | None]:
     """Fetch `url` once as a poll does (the network guard on every hop and address, the size
     cap) and read it: (True, "a feed with 12 entries (“Alpha Post”)") or (False, why not, in
     the words `feeds list` would show after a poll: "HTTP 404 Not Found", "a web page, not a
-    feed …", "connection refused …")."""
+    feed …", "connection refused …"); third, the address it moved to permanently (a 301 or
+    308 all the way), else None."""
     import asyncio
     from dataclasses import replace
 
@@ -132,8 +144,9 @@ def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str]:
             return await fetcher.fetch(url)
 
     result = asyncio.run(fetch())
+    moved = result.permanent_url if result.permanent_url not in (None, url) else None
     if result.error is not None or result.body is None:
-        return False, clean(result.error or f"HTTP {result.status}, with nothing to read")
+        return False, clean(result.error or f"HTTP {result.status}, with nothing to read"), moved
     try:
         parsed = parse_feed(
             result.body,
@@ -142,14 +155,14 @@ def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str]:
             polled_url=url,
         )
     except (NotAFeedError, UnreadableCharsetError) as exc:
-        return False, clean(str(exc))
+        return False, clean(str(exc)), moved
     except FeedParseError as exc:
-        return False, clean(f"malformed feed: {exc}")
+        return False, clean(f"malformed feed: {exc}"), moved
     except Exception as exc:  # a bug of ours: the poll says it as the feed's state too
-        return False, clean(f"could not be read here ({type(exc).__name__}: {exc})")
+        return False, clean(f"could not be read here ({type(exc).__name__}: {exc})"), moved
     title = " ".join(clean(parsed.title or "").split())
     named = f" (“{title[:80]}”)" if title else ""
-    return True, f"a feed with {plural(len(parsed.entries), 'entry', 'entries')}{named}"
+    return True, f"a feed with {plural(len(parsed.entries), 'entry', 'entries')}{named}", moved
 
 
 @feeds_group.command("remove")
