@@ -51,7 +51,8 @@ async def test_feeds_add_refuses_a_private_address(guarded_core: NewsDigest) -> 
     assert list_feeds(guarded_core.db) == []
     public = await commands.dispatch("feeds", "add https://news.example/rss", admin)
     assert public.text == (
-        "Added feed `https://news.example/rss`. It will be polled within a few minutes."
+        "Added feed `https://news.example/rss`. Not fetched yet: its first poll, within a few "
+        "minutes, says whether it is a feed (/feeds list shows what it found)."
     )
     assert [f.url for f in list_feeds(guarded_core.db)] == ["https://news.example/rss"]
 
@@ -60,7 +61,8 @@ async def test_feeds_add_of_a_private_address_allowed_by_the_config(core: NewsDi
     admin = dataclasses.replace(SLACK, is_admin=True)
     reply = await Commands(core).dispatch("feeds", "add http://10.0.0.5/rss.xml", admin)
     assert reply.text == (
-        "Added feed `http://10.0.0.5/rss.xml`. It will be polled within a few minutes."
+        "Added feed `http://10.0.0.5/rss.xml`. Not fetched yet: its first poll, within a few "
+        "minutes, says whether it is a feed (/feeds list shows what it found)."
     )
 
 

@@ -58,7 +58,8 @@ async def test_slack_names_a_long_feed_url_by_its_id_to_remove(
     start = LONG_URL[:99]
     assert ack_text(body) == (
         f"Added feed #{feed.id} `{start}…` ({len(LONG_URL):,} characters: /feeds remove "
-        f"#{feed.id} removes it). It will be polled within a few minutes."
+        f"#{feed.id} removes it). Not fetched yet: its first poll, within a few minutes, "
+        "says whether it is a feed (/feeds list shows what it found)."
     ).replace("&", "&amp;")
     _, again = await h.slash("/feeds", f"add {LONG_URL}", user="UADMIN")
     assert f"/feeds remove #{feed.id} removes it" in ack_text(again)

@@ -25,6 +25,10 @@ from bot.store.database import open_database
 MANAGE_GUILD = 1 << 5
 EPHEMERAL = 1 << 6
 SUPPRESS_EMBEDS = 1 << 2
+NOT_FETCHED = (
+    "Not fetched yet: its first poll, within a few minutes, says whether it is a feed "
+    "(/feeds list shows what it found)."
+)
 ZWSP = "\u200b"
 
 
@@ -51,7 +55,7 @@ async def test_slack_shows_the_url_as_stored_and_it_copies_back(
     url = f"https://example.com/@{who}/feed"
     status, added = await h.slash("/feeds", f"add {url}", user="UADMIN")
     assert status == 200
-    assert added == slack_ack(f"Added feed `{url}`. It will be polled within a few minutes.")
+    assert added == slack_ack(f"Added feed `{url}`. {NOT_FETCHED}")
     # Copied from the span, it names the feed.
     _, removed = await h.slash("/feeds", f"remove {url}", user="UADMIN")
     assert removed == slack_ack(f"Removed feed `{url}`.")
@@ -72,7 +76,7 @@ async def test_discord_shows_the_url_as_stored_and_it_copies_back(
     added = answer(discord_api)  # asserts allowed_mentions {"parse": []}: nothing pings
     assert added == {
         "tts": False,
-        "content": f"Added feed `{url}`. It will be polled within a few minutes.",
+        "content": f"Added feed `{url}`. {NOT_FETCHED}",
         "flags": EPHEMERAL | SUPPRESS_EMBEDS,
         "allowed_mentions": {"parse": []},
     }

@@ -136,7 +136,10 @@ def feeds_command(core: NewsDigest, args: str, ctx: CommandContext) -> Reply:
             # paragraph is no URL to copy back.
             return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
         return Reply(
-            f"Added feed {feed_shown(feed, ctx.platform)}. It will be polled within a few minutes."
+            # Not fetched here, unlike `newsdigest feeds add`: the reply is due within seconds,
+            # and a slow server takes ten. Said plainly, so a wrong URL is looked for.
+            f"Added feed {feed_shown(feed, ctx.platform)}. Not fetched yet: its first poll, "
+            "within a few minutes, says whether it is a feed (/feeds list shows what it found)."
         )
     found = _find_feed(db, rest[0])
     if found is None:
