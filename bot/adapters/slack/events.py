@@ -45,7 +45,11 @@ async def greet_channel(
     if event.get("user") != context.get("bot_user_id"):
         return
     db = commands.core.db
-    channel = channel_store.ensure_channel(db, "slack", str(event.get("channel", "")))
+    # Its first digest run with its row, as a chat sign-up's: left to the runner's job sync, a
+    # restart within that minute took the restart as the first and lost the slots missed.
+    channel = channel_store.ensure_channel(
+        db, "slack", str(event.get("channel", "")), first_run=commands.clock()
+    )
     text = (
         "Hello! I will post news digests here. "
         + commands.describe_channel(channel)
