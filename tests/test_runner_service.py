@@ -181,7 +181,7 @@ async def test_a_second_digest_in_quiet_hours_says_the_first_is_still_queued(
         "so they will be posted at 07:00 UTC when those end."
     )
     assert second.text == (
-        "Nothing new since the last digest: 2 stories are already queued for this channel and "
-        "will be posted at 07:00 UTC when its quiet hours (22:00-07:00) end."
+        "2 stories are already queued for this channel and will be posted at 07:00 UTC when "
+        "its quiet hours (22:00-07:00) end. Anything newer goes in the digest after them."
     )
     assert chat.messages == []

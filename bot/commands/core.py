@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import NewsDigest
-from bot.commands import overview, story, topics, watchlist
+from bot.commands import digest_replies, overview, story, topics, watchlist
 from bot.commands.base import (
     CannotSignUpError,
     ChannelChange,
@@ -31,7 +31,6 @@ from bot.config_entries import (
     DEFAULT_TIMEZONE,
     RESERVED_TOPIC_NAMES,
 )
-from bot.pipeline.digest import queued_story_count
 from bot.render.literal import quoted
 from bot.runner.schedule import quiet_until
 from bot.store import channels as channel_store
@@ -315,6 +314,8 @@ class Commands:
         channel = self.signed_up(channel, ctx)
         if self.post_digest is not None:
             started = self.clock()
+            if held := digest_replies.held(self.core.db, channel, started):
+                return Reply(held)
             try:
                 posted = await self.post_digest(channel)
             except DigestNotQueued as exc:
@@ -334,7 +335,7 @@ class Commands:
                         lines += f" will be listed at {when}, when its quiet hours end"
                         return Reply(f"No new card for this channel; {lines}.")
                     return Reply(f"No new card for this channel; listing {lines}.")
-                return Reply(self._nothing_new(channel, when, first=first))
+                return Reply(digest_replies.nothing_new(self.core.db, channel, when, first=first))
             stories = plural(posted, "story", "stories")
             if when:
                 return Reply(
@@ -344,44 +345,8 @@ class Commands:
             return Reply(f"Posting {stories} to this channel.")
         digest = self.core.digest(channel)
         if not digest.cards:
-            return Reply(self._nothing_new(channel, "", first=first))
+            return Reply(digest_replies.nothing_new(self.core.db, channel, "", first=first))
         return Reply(text=digest.title, ephemeral=False, digest=digest)
-
-    def _nothing_new(self, channel: ChannelRow, when: str, *, first: bool) -> str:
-        """/digest found nothing new: say so, unless an earlier one's stories still wait to go
-        out (held for quiet hours, or still being posted), which "nothing new" would hide.
-        `first`: the channel was never sent a story, so there is no "last digest" to speak of."""
-        since = "" if first else " since the last digest"
-        waiting = queued_story_count(self.core.db, channel.id)
-        if not waiting:
-            if first:
-                sources = plural(channel.min_sources, "independent source")
-                topics_part = (
-                    " matches its topics and"
-                    if channel.id and channel_store.channel_topics(self.core.db, channel.id)
-                    else ""
-                )
-                # The command as this platform takes it: Discord's /watchlist needs `show`.
-                show = "/watchlist show" if channel.platform == "discord" else "/watchlist"
-                return (
-                    f"Nothing to post to this channel yet: no recent story{topics_part} has at "
-                    f"least {sources}. {show} shows its settings."
-                )
-            # Not "since its last digest": what it was sent may all have been instant posts
-            # (the channel switched to digest mode since), and the rows do not tell them apart.
-            return "Nothing new for this channel since the stories it was last sent."
-        stories = plural(waiting, "story", "stories")
-        verb = "is" if waiting == 1 else "are"
-        if when:
-            return (
-                f"Nothing new{since}: {stories} {verb} already queued for this "
-                f"channel and will be posted at {when} when its quiet hours "
-                f"({channel.quiet_hours}) end."
-            )
-        return (
-            f"Nothing new{since}: {stories} {verb} already queued for this "
-            "channel and being posted."
-        )
 
     async def _cmd_feeds(self, args: str, ctx: CommandContext, channel: ChannelRow) -> Reply:
         return feeds_command(self.core, args, ctx)

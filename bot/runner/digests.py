@@ -22,6 +22,7 @@ from bot.pipeline.digest import (
     MAX_LOOKBACK,
     Selection,
     digest_since,
+    queued_story_count,
     remember_matches,
     select,
 )
@@ -72,6 +73,15 @@ def enqueue_digest(
         if removed_meanwhile(db, channel, "digest"):
             return 0
         channel, selection = still_wanted(db, channel, selection, default_size=default_size)
+        if held := held_stories(db, channel, now=now):
+            # Sent with them at the quiet hours' end, under their heading, a second digest made
+            # the channel's one twice its size. Its stories wait for the digest after that one.
+            log.info(
+                "digest for %s: %s already held for its quiet hours; no second digest",
+                channel.key,
+                plural(held, "story", "stories"),
+            )
+            return 0
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
         queued = len(cards)
         # Read before the rows of the stories it drops go: it counts them, rather than drop
@@ -94,6 +104,15 @@ def enqueue_digest(
         extra={"event": "digest", "channel": channel.key, "stories": queued},
     )
     return queued
+
+
+def held_stories(db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime) -> int:
+    """The story posts held for the channel's quiet hours at `now` (an earlier digest's, a
+    `/digest`'s or a scheduled one's): none outside its quiet hours, where queued posts are being
+    sent and a new digest goes out after them."""
+    if quiet_until(now, channel.quiet_hours, channel.timezone) is None:
+        return 0
+    return queued_story_count(db, channel.id)
 
 
 def _queue_cards(
@@ -201,7 +220,7 @@ def digest_selection(
     # A channel never sent a digest has seen none of the window; nor has one whose last digest
     # is older than the window's start.
     seen_since = since if last is None or last < since else last
-    return select(
+    picked = select(
         db,
         channel,
         since=since,
@@ -211,6 +230,14 @@ def digest_selection(
         limit=digest_size(channel, default_size),
         include_delivered=include_delivered,
         seen_since=seen_since,
+    )
+    # A story an earlier digest's notice, not sent yet, gives a line gets no card until it is
+    # sent: held with that notice, the card went out above a list saying it had none.
+    lines = listed_stories.pending_lines(db, channel.id)
+    if not lines.intersection(c.story.id for c in picked.chosen):
+        return picked
+    return replace(picked, line_only=picked.line_only | lines).resized(
+        digest_size(channel, default_size)
     )
 
 

@@ -85,6 +85,21 @@ def listed_sources(
     return {story_id: sources for story_id, sources in rows}
 
 
+def pending_lines(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
+    """The stories a digest's notice (its list or its backlog's message) gives a line to the
+    channel in a notice not sent yet: held for quiet hours with the digest's cards, or waiting out
+    a rate limit or an outage. A later digest gives them no card meanwhile: held with it and sent
+    together, the notice would list "without a card in this digest" the stories carded above it.
+    Sent, the listing is an ordinary one, and a later digest may card the story. An instant
+    pass's notice only counts its stories, with no line: not these."""
+    rows = db.execute(
+        "SELECT l.story_id FROM listed_stories l JOIN alerts a ON a.id = l.alert_id"
+        f" WHERE l.channel_pk = ? AND a.state IN ('pending', 'sending') AND NOT {_INSTANT_COUNT}",
+        [channel_pk],
+    ).fetchall()
+    return {story_id for (story_id,) in rows}
+
+
 def not_grown(db: sqlite_utils.Database, channel_pk: int, sources: Mapping[str, int]) -> set[str]:
     """Of the stories `sources` gives with their sources now, those listed to the channel (by a
     digest's list) or counted by an instant pass's notice, unless it failed, with at least as
