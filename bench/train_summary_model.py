@@ -1,7 +1,7 @@
 """Fit the summariser's word model and TL;DR reranker on the NeuS training split.
 
     .venv/bin/python bench/train_summary_model.py [clusters-train.jsonl] [--folds 5]
-        [--stage words|rerank|all] [--l2 3] [--limit N] [--dry-run]
+        [--stage words|rerank|all] [--l2 3] [--limit N] [--every-story] [--dry-run]
 
 Word model (`_weights.py`, `_lexicon.py`): each content stem of a story is one example, its
 features (`bot.summarize.wordmodel.FEATURES`) and whether the story's reference summary uses it.
@@ -174,14 +174,24 @@ class CandidateRows:
     y: np.ndarray
 
 
-def rerank_dataset(stories: Sequence[Story]) -> list[CandidateRows]:
-    """Per story, the features and ROUGE-1 of the candidates the shipped word model leads to."""
+def rerank_dataset(stories: Sequence[Story], every_story: bool = False) -> list[CandidateRows]:
+    """Per story, the features and ROUGE-1 of the candidates the shipped word model leads to.
+
+    Only stories with a choice train the model. `every_story` keeps the others in the tally, as
+    the dev bench counts them (one candidate: it; none: an empty TL;DR, ROUGE 0), so two pools of
+    candidates are compared on the same stories: a pool that gives a story its first or second
+    candidate would otherwise change which stories the mean is over.
+    """
     rouge = Rouge1()
     params = TldrParams()
     out: list[CandidateRows] = []
     for story in stories:
         candidates, ctx = candidate_tldrs(story.articles, outlet_names(story.articles), params)
         if len(candidates) < 2:
+            if every_story:
+                ref = rouge.tokens(story.reference)
+                y = rouge.f1(ref, [o.text for o in candidates[0].options]) if candidates else 0.0
+                out.append(CandidateRows(np.zeros((1, len(RERANK_FEATURES))), np.array([y])))
             continue
         ref = rouge.tokens(story.reference)
         rows = [candidate_features(c, ctx, params) for c in candidates]
@@ -258,7 +268,7 @@ def train_words(stories: list[Story], args: argparse.Namespace) -> None:
 
 
 def train_rerank(stories: list[Story], args: argparse.Namespace) -> None:
-    rows = rerank_dataset(stories)
+    rows = rerank_dataset(stories, args.every_story)
     cross_validate_rerank(rows, args.folds, args.l2)
     w = fit_rerank(rows, args.l2)
     for name, v in zip(RERANK_FEATURES, w, strict=True):
@@ -276,6 +286,11 @@ def main() -> int:
     parser.add_argument("--drop", nargs="*", default=[], help="features to leave out (weight 0)")
     parser.add_argument("--stage", choices=("words", "rerank", "all"), default="all")
     parser.add_argument("--l2", type=float, default=3.0, help="reranker ridge penalty")
+    parser.add_argument(
+        "--every-story",
+        action="store_true",
+        help="count stories with fewer than 2 candidates in the CV mean too",
+    )
     parser.add_argument("--limit", type=int, default=0, help="first N stories only")
     parser.add_argument("--dry-run", action="store_true", help="report CV, do not write weights")
     args = parser.parse_args()
