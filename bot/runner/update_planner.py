@@ -153,7 +153,7 @@ def edit_recounted_cards(
     """After a recount changed these stories' stored counts (`recounted`: each one's source
     count before it), an edit of each posted card that now shows another count or other
     outlets, once (one waiting is not doubled), in a paused channel too (it waits there with the
-    channel's posts); no reply. A channel told the story's old count in its last post or reply,
+    channel's posts) and one that muted the story (its unmute sends it); no reply. A channel told the story's old count in its last post or reply,
     with no reply waiting, is recorded as told the new one (`card_refreshes.retell`): the edit
     tells it, and its next reply is then owed growth since, not the recount. One told another
     count (growth it is owed a reply for) keeps its record, and that reply tells the lot. A

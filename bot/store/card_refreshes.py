@@ -35,7 +35,6 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.models import Article
-from bot.store.channels import MUTED
 from bot.store.database import iso, transaction
 from bot.store.deliveries import UNFINISHED, UNFINISHED_SQL
 from bot.store.durable import durable
@@ -138,12 +137,15 @@ def withdraw_recounted(db: sqlite_utils.Database, story_id: str, channel_pk: int
 
 
 def posted_cards(db: sqlite_utils.Database, story_ids: Iterable[str]) -> list[tuple[str, int]]:
-    """(story, channel) for each sent post of these stories whose channel has not muted it."""
+    """(story, channel) for each sent post of these stories, in a channel that muted it too: its
+    record of what it was told must follow the recount (`retell`), or its unmute compares the
+    story with the old count and replies that outlets "joined" which the card had all along;
+    and the edit, settled unsent while the mute lasts (`bot.delivery.prepare`), is the one the
+    unmute queues again (`bot.runner.unmutes`)."""
     # One JSON array: an upgrade's recount may pass more stories than SQLite takes parameters.
     rows = db.execute(
         "SELECT d.story_id, d.channel_pk FROM deliveries d WHERE d.kind = 'story'"
-        " AND +d.state = 'sent' AND d.story_id IN (SELECT value FROM json_each(?))"
-        f" AND NOT {MUTED} ORDER BY d.id",
+        " AND +d.state = 'sent' AND d.story_id IN (SELECT value FROM json_each(?)) ORDER BY d.id",
         [json.dumps(sorted(story_ids))],
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
