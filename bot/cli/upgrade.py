@@ -82,9 +82,9 @@ class MigrationGuard:
         if self.recounts:
             stories = plural(self.recounts, "open story", "open stories")
             click.echo(
-                f"The sources of {stories} are counted again by the next poll"
-                " (`newsdigest poll`, or `run`'s first pass), in case a feed's site link changed"
-                " before the upgrade",
+                f"The sources of {stories} are counted again by the next polls"
+                " (`newsdigest poll`, or `run`'s passes), a batch at each feed's poll, in case a"
+                " feed's site link changed before the upgrade",
                 err=True,
             )
             self.recounts = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -120,10 +121,12 @@ def recount_feed_stories(
     Only stories updated within a digest's longest look back (`MAX_LOOKBACK`): a story costs
     about 3 ms, under the poll's write lock, and a feed's whole retention may hold thousands.
     An older one's card still counts its outlets as they are; its stored count follows when it
-    next grows."""
-    with _aside(db):
-        return _recount_listed(db, now=now) | _recount_feeds(db, feed_ids, now=now)
-    return set()
+    next grows.
+
+    Each story is counted within a savepoint of its own (`_aside`): one that fails (a bug, in
+    its articles or in the card edits it queues) is undone alone and logged, and the others,
+    the poll's entries and the feed's own recount stand."""
+    return _recount_feeds(db, feed_ids, now=now) | _recount_listed(db, now=now)
 
 
 def _recount_feeds(
@@ -137,7 +140,9 @@ def _recount_feeds(
         f" WHERE a.feed_id IN ({marks}) AND s.merged_into IS NULL AND s.last_updated >= ?",
         [*sorted(feed_ids), iso(now - MAX_LOOKBACK)],
     ).fetchall()
-    moved = recount_stories(db, [story_id for (story_id,) in rows], now=now)
+    moved: set[str] = set()
+    for (story_id,) in rows:
+        moved |= _recount_aside(db, story_id, now=now)
     if moved:
         log.info(
             "%d stories counted again: the outlet of feed(s) %s changed",
@@ -146,41 +151,74 @@ def _recount_feeds(
     return moved
 
 
+def _recount_aside(db: sqlite_utils.Database, story_id: str, *, now: datetime) -> set[str]:
+    """`recount_stories` of the one story, undone alone if it fails; the changed (or none)."""
+    with _aside(db, story_id):
+        return recount_stories(db, [story_id], now=now)
+    return set()
+
+
 @contextmanager
-def _aside(db: sqlite_utils.Database) -> Iterator[None]:
+def _aside(db: sqlite_utils.Database, story_id: str) -> Iterator[None]:
     """The block's writes undone, and the failure logged, when it raises: a recount is an aside
     of the poll whose transaction it runs in, and a bug in it (or in the card edits it queues)
     must not roll back the feed's new entries, again at each of its polls. A database error is
-    the poll's own (a full disk, a read-only file), raised on."""
+    the poll's own (a full disk, a read-only file), raised on as itself: one that undid the
+    whole transaction (SQLITE_IOERR, SQLITE_NOMEM) took the savepoint with it, and a `ROLLBACK
+    TO` would raise "no such savepoint" in its place, hiding what `write_refusal` looks for."""
     db.execute("SAVEPOINT recount")
     try:
         yield
     except Exception as exc:
-        db.execute("ROLLBACK TO recount")
-        db.execute("RELEASE recount")
-        if isinstance(exc, sqlite3.OperationalError):
+        if db.conn.in_transaction:
+            try:
+                db.execute("ROLLBACK TO recount")
+                db.execute("RELEASE recount")
+            except sqlite3.Error:
+                log.warning("undoing story %s's recount failed too", story_id, exc_info=True)
+                raise exc from None
+        if isinstance(exc, sqlite3.OperationalError) or not db.conn.in_transaction:
             raise
-        log.exception("counting stories' sources again failed; the poll goes on")
+        log.exception(
+            "counting story %s's sources again failed: left as it was; the poll goes on", story_id
+        )
     else:
         db.execute("RELEASE recount")
 
 
 # Stories an upgrade listed that one feed's poll counts again (`bot.store.stale_counts`), under
-# its write lock: 16 ms of CPU for 50 stories of 3 articles, 124 ms for 50 of 30 (the dev
-# stream's gold stories, alone and ten to a story), so the first poll pass after an upgrade
-# puts them right without a stall, a few hundred feeds' polls taking ten thousand stories.
+# its write lock and on the event loop: at most `LISTED_BATCH`, and no more once `LISTED_WORK`
+# has gone on them. The recount alone is 16 ms of CPU for 50 stories of 3 articles, 124 ms for
+# 50 of 30 (the dev stream's gold stories, alone and ten to a story); planning the edits of
+# their posted cards made it 200-316 ms with 3 channels (review1's bench), so the work, not the
+# stories, bounds the batch. A pass of K due feeds so puts right some 50K stories at most:
+# after a big upgrade, it takes the next passes too.
 LISTED_BATCH = 50
+LISTED_WORK = 0.05  # seconds
 PROGRESS_EVERY = 500
+# The batch's clock (a test's to set).
+_clock = time.perf_counter
 
 
 def _recount_listed(db: sqlite_utils.Database, *, now: datetime) -> set[str]:
-    """A batch of the stories migration 51 listed, counted again; the changed ones."""
-    story_ids, left = stale_counts.take(db, LISTED_BATCH)
-    if not story_ids:
+    """A batch of the stories migration 51 listed, counted again, each taken off the list in
+    the poll's transaction whether its recount worked or failed (logged once, set aside: it
+    would fail at every poll, and hold the list up behind it); the changed ones."""
+    listed = stale_counts.listed(db, LISTED_BATCH)
+    if not listed:
         return set()
-    changed = recount_stories(db, story_ids, now=now)
+    changed: set[str] = set()
+    taken: list[str] = []
+    started = _clock()
+    for story_id, live in listed:
+        if taken and _clock() - started >= LISTED_WORK:
+            break  # the rest wait for the next feed's poll
+        taken.append(story_id)
+        if live:  # a merged one's survivor was counted when the merge was
+            changed |= _recount_aside(db, story_id, now=now)
+    left = stale_counts.take_off(db, taken)
     # Said every `PROGRESS_EVERY` stories and at the end, not every batch: hundreds of lines.
-    if left == 0 or left // PROGRESS_EVERY != (left + len(story_ids)) // PROGRESS_EVERY:
+    if left == 0 or left // PROGRESS_EVERY != (left + len(taken)) // PROGRESS_EVERY:
         log.info(
             "after the upgrade, open stories' sources counted again: %d to go", left,
             extra={"event": "upgrade_recount", "left": left},

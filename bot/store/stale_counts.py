@@ -9,16 +9,19 @@ then: a story filed so kept its filing-time count until it grew, and its posted 
 it was posted with.
 
 Migration 51 lists here the open stories (updated within a digest's longest look back); each
-feed's poll after the upgrade counts a batch of them again (`take`, newest first) within its own
+feed's poll after the upgrade counts a batch of them again (`listed`, newest first) within its own
 write transaction, and a card whose count that changes is edited, as after any recount. So
-neither the migration nor a start-up waits for thousands of recounts (about 3 ms each), the
-first poll pass puts the counts right, and a story listed is counted once: taken off the list
-in the transaction that counts it. One pruned meanwhile leaves the list with its row (foreign
+neither the migration nor a start-up waits for thousands of recounts (about 3 ms each): the
+poll passes after it put the counts right, a batch bounded by its work at each feed's poll
+(`bot.pipeline.story_upkeep.LISTED_WORK`), and a story listed is counted once: taken off the
+list (`take_off`) in the transaction that counts it, also when its recount failed (logged, set
+aside, rather than tried again at every poll ahead of the rest). One pruned meanwhile leaves the list with its row (foreign
 key); one merged away is taken off and passed over (its survivor's count was refreshed then).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 import sqlite_utils
@@ -54,19 +57,21 @@ def m051_stories_to_recount(db: sqlite_utils.Database, *, now: datetime | None =
     )
 
 
-def take(db: sqlite_utils.Database, limit: int) -> tuple[list[str], int]:
-    """Up to `limit` listed stories, newest first, taken off the list (within the caller's
-    transaction, which counts them), and how many stay listed after them. Only the live ones are
-    returned: a merged one's survivor was counted when the merge was."""
+def listed(db: sqlite_utils.Database, limit: int) -> list[tuple[str, bool]]:
+    """Up to `limit` listed stories, newest first, each with whether it is live (a merged one's
+    survivor was counted when the merge was). Left listed: `take_off` takes off those counted,
+    within the caller's transaction that counts them."""
     rows = db.execute(
         "SELECT r.story_id, s.merged_into FROM stories_to_recount r"
         " JOIN stories s ON s.id = r.story_id ORDER BY s.last_updated DESC, r.story_id LIMIT ?",
         [limit],
     ).fetchall()
-    if not rows:
-        return [], 0
+    return [(story_id, merged is None) for story_id, merged in rows]
+
+
+def take_off(db: sqlite_utils.Database, story_ids: Collection[str]) -> int:
+    """These stories taken off the list; returns how many stay listed."""
     db.conn.executemany(
-        "DELETE FROM stories_to_recount WHERE story_id = ?", [(row[0],) for row in rows]
+        "DELETE FROM stories_to_recount WHERE story_id = ?", [(story_id,) for story_id in story_ids]
     )
-    left = int(db.execute("SELECT COUNT(*) FROM stories_to_recount").fetchone()[0])
-    return [story_id for story_id, merged in rows if not merged], left
+    return int(db.execute("SELECT COUNT(*) FROM stories_to_recount").fetchone()[0])
