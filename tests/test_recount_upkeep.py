@@ -11,25 +11,34 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlite_utils
+from fakes.chat import FakeChatAdapter
 from fakes.slack_api import FakeSlackAPI
 from fakes.stories import add_story
 from test_item_site_outlets import REPORTS, _feed
 from test_recount_card_edits import HOUR, Team, count_line
 
+from bot.app import NewsDigest, PassReport
+from bot.config import ChannelConfig, Config
 from bot.feedserver import FeedServer
 from bot.models import Article
 from bot.pipeline import story_upkeep
+from bot.pipeline.poll import PollReport
 from bot.runner import unmutes
+from bot.runner.service import Service
+from bot.runner.settings import RunnerSettings
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
 from bot.store import stale_counts
 from bot.store import stories as story_store
 from bot.store.database import open_database, transaction, utcnow
+
+T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -187,3 +196,47 @@ def test_the_upgrade_batch_stops_once_it_has_done_its_share_of_work(
     # However slow, a poll counts one story: the list always drains.
     monkeypatch.setattr(story_upkeep, "LISTED_WORK", 0.0)
     assert _poll_recounts(db, []) == {"s06"}
+
+
+async def test_a_poll_reports_the_stories_its_recount_changed(team: Team) -> None:
+    team.now = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)  # the feeds' reports within 6 h
+    await team.poll()
+    assert team.stored_sources() == 1
+    team.give_own_links()
+    team.now += HOUR / 2
+    report = await team.core.poll(feeds=feed_store.list_feeds(team.db), now=team.now)
+    assert team.stored_sources() == 3
+    # No article joined: nothing touched, but the pass knows what its recount changed.
+    assert report.touched_stories == set()
+    assert report.poll.recounted == {team.story_id()}
+
+
+async def test_a_recount_that_lifts_a_story_over_min_sources_posts_it_in_instant_mode(
+    tmp_path: Path,
+) -> None:
+    config = Config(
+        database=str(tmp_path / "nd.db"),
+        channels=[ChannelConfig(platform="slack", id="C3", mode="instant", min_sources=2)],
+    )
+    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    service = Service(
+        config,
+        core=core,
+        settings=RunnerSettings(health_port=None, post_pace=0),
+        clock=lambda: T0,
+        env={},
+    )
+    chat = FakeChatAdapter("slack")
+    service.register_adapter(chat)
+    await service.start()
+    try:
+        add_story(service.db, "s1", ["Alpha Post", "Beta Herald"], now=T0)
+        # A pass whose polls' recount took s1 from one source to two; no article joined it.
+        await service.on_poll_pass(
+            PassReport(poll=PollReport(recounted={"s1"}), touched_stories=set())
+        )
+        await service.outbox.drain()
+    finally:
+        await service.stop()
+        core.close()
+    assert [m.story_id for m in chat.cards()] == ["s1"]

@@ -48,6 +48,9 @@ class FeedResult:
     # The next poll's time, when the database refused to store it (a full disk): the running
     # poller keeps it in memory, so the feed still waits its interval (`write_refused`).
     hold_until: datetime | None = None
+    # Stories whose counts the poll's recount changed (`feed_state.record_outcome`), for the
+    # pass's instant planning: a recount is recorded as no story change.
+    recounted: set[str] = field(default_factory=set, repr=False)
 
 
 def write_refused(feed: FeedRow, refusal: str, next_poll_at: datetime, entries: int) -> FeedResult:

@@ -54,8 +54,12 @@ def record_outcome(
     outcome: PollOutcome,
     parsed: ParsedFeed | None,
     now: datetime,
+    recounted: set[str] | None = None,
 ) -> PollOutcome:
-    """Store `outcome` on the feed; returns it as stored (a move may have disabled the feed)."""
+    """Store `outcome` on the feed; returns it as stored (a move may have disabled the feed).
+    The stories whose counts the poll's recount changed are added to `recounted`, if given:
+    no story change is recorded for a recount (it is no growth), so the pass's instant
+    planning learns of one lifted over a channel's `min_sources` only from there."""
     outcome = _settle_move(db, feed, outcome)
     fields: dict[str, object] = {
         "etag": outcome.etag,
@@ -118,7 +122,9 @@ def record_outcome(
     # shares its link (`bot.store.item_sites`): their stories' stored counts follow.
     item_site = items_site(e.url for e in parsed.entries) if parsed else feed.item_site
     was = (feed.url, feed.site_url, feed.item_site, feed.outlet_site)
-    recount_feed_stories(db, item_sites.settle(db, feed.id, item_site, was=was), now=now)
+    changed = recount_feed_stories(db, item_sites.settle(db, feed.id, item_site, was=was), now=now)
+    if recounted is not None:
+        recounted |= changed
     return outcome
 
 

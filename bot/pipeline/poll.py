@@ -70,6 +70,9 @@ FULL_FETCH_AFTER = timedelta(hours=24)
 class PollReport:
     feeds: list[FeedResult] = field(default_factory=list)
     new_articles: list[Article] = field(default_factory=list)
+    # Stories whose counts the feeds' polls counted again (`FeedResult.recounted`): none is
+    # among a pass's touched stories, yet one may now qualify for an instant channel.
+    recounted: set[str] = field(default_factory=set)
     seconds: float = 0.0
 
     @property
@@ -150,6 +153,7 @@ async def poll_feeds(
             await fetcher.__aexit__(None, None, None)
     for result in report.feeds:
         report.new_articles.extend(result.articles)
+        report.recounted |= result.recounted
     report.seconds = time.perf_counter() - started
     return report
 
@@ -245,13 +249,15 @@ async def _poll_one(
     if parsed is not None:
         rows, too_old = await poll_rows(db, feed, parsed, result.url, now, oldest)
     fetched = outcome
+    recounted: set[str] = set()
 
     def store() -> tuple[list[Article], int, PollOutcome]:
+        recounted.clear()  # a try the lock refused, made again: its recount was undone
         with transaction(db):
             new, left = insert_newest(db, rows, polling.max_new_entries)
             # The next poll downloads the feed again (no 304) and takes the next of them.
             kept = old_validators(feed, fetched) if left else fetched
-            kept = record_outcome(db, feed, kept, parsed, now)
+            kept = record_outcome(db, feed, kept, parsed, now, recounted)
             if result.status == 304 and kept.last_error is None and feed.last_full_at:
                 # Unchanged, so still serving the entries its last full answer did: only their
                 # tombstones, not those of entries it stopped serving long ago.
@@ -277,6 +283,7 @@ async def _poll_one(
         return note_old(stored, too_old, len(rows), retention_days)
     summary = note_capped(summarise(feed, outcome, result, parsed, new), parsed, left)
     summary = note_old(summary, too_old, len(rows), retention_days)
+    summary.recounted = recounted
     if parsed is not None and parsed.missing_end and not summary.error:
         # Kept, since what came before the cut is as good as ever; said, since the rest of the
         # feed (and an ok with 0 items) would otherwise pass for all there is.

@@ -38,15 +38,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def plan_changed(service: Service, story_ids: set[str], *, now: datetime) -> None:
+async def plan_changed(
+    service: Service,
+    story_ids: set[str],
+    *,
+    now: datetime,
+    recounted: set[str] | frozenset[str] = frozenset(),
+) -> None:
     """What a pass's changed stories bring each channel: instant posts where they now qualify
     (chosen off the loop: a start's first pass has the downtime's stories to choose from),
-    thread updates and card edits where a posted story grew. Queued only: the caller kicks the
-    outbox."""
-    if not story_ids:
+    thread updates and card edits where a posted story grew. The stories a poll `recounted`
+    (`bot.pipeline.story_upkeep.recount_feed_stories`) are offered to instant channels too,
+    where a higher count may lift one over `min_sources`; never planned as growth (their cards
+    were edited as the recount was). Queued only: the caller kicks the outbox."""
+    if not story_ids and not recounted:
         return
     for channel in service.instant_channels():
-        await enqueue_instant_off_loop(service.db, channel, now=now, story_ids=story_ids)
+        await enqueue_instant_off_loop(
+            service.db, channel, now=now, story_ids=set(story_ids) | set(recounted)
+        )
+    if not story_ids:
+        return
     update_planner.enqueue_updates(
         service.db, story_ids, now=now, interval=service.settings.update_interval
     )

@@ -371,7 +371,9 @@ class Service:
         now = self.clock()
 
         async def plan() -> None:
-            await plan_changed(self, report.touched_stories, now=now)
+            await plan_changed(
+                self, report.touched_stories, now=now, recounted=report.poll.recounted
+            )
             if report.poll.failed:
                 feed_alerts.alert_disabled_feeds(self.db, now=now)
 
