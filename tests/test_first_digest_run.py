@@ -15,6 +15,7 @@ from fakes.stories import add_channel, add_story
 from bot.app import NewsDigest
 from bot.commands import Commands
 from bot.commands.base import CommandContext
+from bot.runner.digests import digest_start
 from bot.store import channels as channel_store
 from bot.store import digest_runs
 from bot.store.database import open_database
@@ -99,3 +100,32 @@ async def test_a_switch_to_digest_mode_outside_the_runner_is_caught_up_after_a_r
         assert [m.story_id for m in chat.cards("C2")] == ["chip"]
     finally:
         await stop(again)
+
+
+async def test_a_channel_signed_up_into_instant_mode_gets_its_first_digest_run_at_the_switch(
+    tmp_path: Path,
+) -> None:
+    """`/watchlist mode instant` as a channel's first command makes its row in digest mode and
+    switches it: no first run is kept from that sign-up, so a switch to digest mode weeks later
+    dates the channel's first digest from the switch (the usual 48 h at most), not from the
+    sign-up (8 days, the longest look back)."""
+    clock = Clock(T0)
+    service, _chat = slack_service(tmp_path, clock)
+    await service.start()
+    try:
+        reply = await service.commands.dispatch("watchlist", "mode instant", NEW)
+        assert reply.text.startswith("Saved."), reply.text
+        row = channel_store.get_channel(service.db, "slack", "C2")
+        assert row is not None and row.mode == "instant"
+        assert digest_runs.last_digest_run(service.db, row.id) is None
+        switch = T0 + timedelta(days=30)
+        clock.now = switch
+        reply = await service.commands.dispatch("watchlist", "mode digest", NEW)
+        assert reply.text.startswith("Saved."), reply.text
+        row = channel_store.get_channel(service.db, "slack", "C2")
+        assert row is not None
+        assert digest_runs.last_digest_run(service.db, row.id) == switch
+        slot = SLOT + timedelta(days=31)
+        assert slot - digest_start(service.db, row, now=slot, slot=slot) <= timedelta(hours=48)
+    finally:
+        await stop(service)

@@ -74,9 +74,16 @@ async def watchlist(
         return changes
     understood = changes.pop(_UNDERSTOOD, "")
     # Only now, with the input valid, does the channel get a row (see Commands._channel).
+    signing_up = not channel.id
     before = commands.signed_up(channel, ctx)
     with transaction(db):
         channel = channel_store.update_channel(db, before.id, **changes)
+        if signing_up and channel.mode == "instant":
+            # Its row was made in digest mode, with a first digest run: an instant channel has
+            # no digest due, and kept, that run would date a switch to digest mode weeks later
+            # back to the sign-up, its first digest reaching back 8 days, not the usual 48 h.
+            # The switch records the first run (below) instead.
+            digest_runs.forget_first_run(db, channel.id)
         if channel.schedule_signature != before.schedule_signature:
             # With the setting, not after it: no restart nor write lock can part the two, and
             # a restart's catch-up takes no slot of the new schedule that passed before it.

@@ -5,7 +5,9 @@ A channel signed up in chat has its first run (a baseline: no slot before it is 
 with its row (`record_first_run`), not at the runner's next job sync: a restart within that minute
 found no run, took the restart itself as the first, and the slots missed while the bot was down
 were never caught up. The job sync and the start's catch-up still record one for a channel that
-has none (made at a start by the config file, or an upgrade's older rows)."""
+has none (made at a start by the config file, or an upgrade's older rows). A sign-up straight into
+instant mode (`/watchlist mode instant` as a channel's first command) has none: its switch to
+digest mode records the first run then."""
 
 from __future__ import annotations
 
@@ -47,6 +49,16 @@ def record_first_run(db: sqlite_utils.Database, channel_pk: int, *, at: datetime
         "INSERT INTO digest_runs (channel_pk, scheduled_for, ran_at, stories) VALUES (?, ?, ?, 0)"
         " ON CONFLICT(channel_pk) DO NOTHING",
         [channel_pk, iso(at), iso(at)],
+    )
+
+
+def forget_first_run(db: sqlite_utils.Database, channel_pk: int) -> None:
+    """The channel's first run taken back while it is still that (no digest has run since): a
+    sign-up straight into instant mode, which has no digest slots owed. Within the caller's
+    transaction."""
+    db.execute(
+        "DELETE FROM digest_runs WHERE channel_pk = ? AND stories = 0 AND ran_at = scheduled_for",
+        [channel_pk],
     )
 
 
