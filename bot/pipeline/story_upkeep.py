@@ -170,14 +170,15 @@ def _aside(db: sqlite_utils.Database, story_id: str) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        if db.conn.in_transaction:
-            try:
-                db.execute("ROLLBACK TO recount")
-                db.execute("RELEASE recount")
-            except sqlite3.Error:
-                log.warning("undoing story %s's recount failed too", story_id, exc_info=True)
-                raise exc from None
-        if isinstance(exc, sqlite3.OperationalError) or not db.conn.in_transaction:
+        if not db.conn.in_transaction:
+            raise  # SQLite undid the whole transaction, the savepoint with it: the poll's error
+        try:
+            db.execute("ROLLBACK TO recount")
+            db.execute("RELEASE recount")
+        except sqlite3.Error:
+            log.warning("undoing story %s's recount failed too", story_id, exc_info=True)
+            raise exc from None
+        if isinstance(exc, sqlite3.OperationalError):
             raise
         log.exception(
             "counting story %s's sources again failed: left as it was; the poll goes on", story_id
