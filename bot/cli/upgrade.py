@@ -8,7 +8,7 @@ happen silently, whatever else was going on:
   `bot.store.lock`): a newer schema under it could break it, so the command refuses and names
   its pid. Commands that need no migration work beside a running service as always;
 - a command that migrated says so on stderr, from which schema to which, and, migrating to
-  schema 51, how many open stories the next poll counts again (`bot.store.stale_counts`): until
+  schema 51, how many open stories the next polls count again (`bot.store.stale_counts`): until
   then `stories` may still show a count a site link changed under the older version left stale.
 """
 
