@@ -12,10 +12,10 @@ SHARED = "Islanders on the Tallow Sound route have paid a crossing levy since Ma
 COUNCIL = "Their council said the levy raised money for a new pier."
 # The line shows this sentence up to "380,000 crowns": the surveys are in the part cut off.
 QUAY = (
-    "The harbour master warned the council on Monday that she would shut the north quay to all "
-    "ferries and fishing boats this week unless the rotten piles under the old fish market were "
-    "replaced at a cost of 380,000 crowns, saying the council had ignored three surveys since the "
-    "storm of the winter before last and that crews now risked their lives on every tide."
+    "The harbour master warned on Monday that she would shut the north quay unless the rotten "
+    "piles under the fish market were replaced for 380,000 crowns, saying the council had "
+    "ignored three surveys since the storm of the winter before last and that crews now risked "
+    "their lives on every tide."
 )
 
 

@@ -14,7 +14,7 @@ act told on other days or from the other side (`occasions`) or its opposite act,
 for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
 bullet); `steering` (a line planted to steer a model, or shouting: no bullet or angle). Angles:
-`angles` (`angle_picks`; `angle_lines` with `framed_names`), `angle_topic`, `angle_facts`, `angle_names` (`telling_names`), `quotes`;
+`angles` (`angle_picks`; `angle_lines` with `framed_names`, `line_alone`), `angle_topic`, `angle_facts`, `angle_names` (`telling_names`), `quotes`;
 `developments` (a later report's decisive act: its outlet's line, with two outlets the headline). The LLM writer:
 `llm` (`llm_prompt`, `llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`
 (`ordinal_words`: "a third", "two-thirds" read as figures), `calendar_words` (the weekdays and

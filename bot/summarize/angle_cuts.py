@@ -173,3 +173,27 @@ def _unfinished(form: str) -> bool:
 
 
 _POSSESSIVE_S_RE = re.compile(r"(?<=\w)['’]s\b")
+
+
+_DASHES = ("—", "–", "--")
+
+
+def cut_inside(shape: str, form: str) -> bool:
+    """Whether `form` is `shape` cut before a dash aside that the clause goes on past ("requires
+    the nation's entire work force | — public and private — to have ...") or at a comma between
+    two parts of a name ("Washington, | D.C.'s"). Asked of a line given only for want of any
+    other (`angle_lines._rescue_form`), whose cuts stop short of where they would elsewhere."""
+    head = form.removesuffix(".").rstrip()
+    if head == shape.removesuffix(".").rstrip() or not shape.startswith(head):
+        return False
+    tail = shape[len(head) :].lstrip()
+    if tail.startswith(_DASHES):
+        return any(d in tail[2:] for d in _DASHES)
+    after = tail[1:].split(maxsplit=1)
+    return (
+        tail.startswith(",")
+        and bool(after)
+        and head[-1:].isalpha()
+        and after[0][:1].isupper()
+        and head.split()[-1][:1].isupper()
+    )

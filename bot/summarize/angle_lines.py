@@ -10,7 +10,13 @@ someone's quotation, "the 'radical Democrat Socialist agenda'", nor a place or b
 place, "in the Middle East"), "Adds a voice:". Every other line is the detail alone: "Adds a
 detail the others lack:" opened 902 of those 1,360 lines and said nothing the section's title
 did not. A line also stands alone: one opening "That list ...", speaking as an unnamed "I", or an
-exclamation no one is said to have made is refused, like a pronoun's.
+exclamation no one is said to have made is refused, like a pronoun's (`line_alone`).
+
+An outlet whose one detail has no form of a line's length and no cut gets, last of all, one
+clause of it keeping its own figure or name, at most WHOLE_LINE_MAX_WORDS framed
+(`_rescue_form`). Session 24 first allowed such clauses 45 words: 158 more angles on the dev
+stories, but lines over 32 words rose from 157 to 263 and some retold a bullet in other words;
+cut to one line, and dropped when mostly the card again (`angles.mostly_told`), 37 remain.
 """
 
 from __future__ import annotations
@@ -27,15 +33,16 @@ from bot.summarize.angle_cuts import (
     _phrase_cut,
     _quote_broken,
     _unfinished,
+    cut_inside,
 )
 from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.clause_ends import in_comma_list, lacks_main_clause, list_comma
-from bot.summarize.clauses import clause_prefixes, cut_to_words, leans_on_context
+from bot.summarize.clauses import clause_prefixes, cut_to_words
 from bot.summarize.compress import compress, variants
 from bot.summarize.finite_verbs import PUNCT, has_verb
 from bot.summarize.framed_names import in_passing, quoted_name, whole_names
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.quote_marks import quotation_bounds
+from bot.summarize.line_alone import SPEECH_RE, leans, quotes_words
 from bot.summarize.sentences import content_stems, token_stems
 from bot.summarize.telling_names import is_telling_name
 
@@ -78,6 +85,8 @@ def _detail(
     keep_focus: bool = False,
     long_whole: bool = False,
     last_resort: bool = False,
+    rescue_words: int = 0,
+    facts: Sequence[str] = (),
 ) -> str:
     """A short complete form of `sentence` keeping `key` and most of the outlet's novel words.
 
@@ -92,11 +101,14 @@ def _detail(
     to LONG_LINE_MAX_WORDS instead of any cut. With `last_resort` instead (when nothing else
     gave the outlet a line), the phrase cut may stop before an "of" or "to" phrase ("... gave
     the executive branch the power…"): that still carries the detail, where no line left the
-    outlet with none.
+    outlet with none. With `rescue_words` (when nothing else gave the outlet a line either),
+    only `_rescue_form`'s clause of at most that many words keeping one of `facts`.
     """
     focus_set = {stem_of(f) for f in focus} - {""}
     # The compressor ends a sentence the source cut off with a stop: without it, it reads cut.
     full = compress(sentence).removesuffix(".") if _cut_off(sentence) else compress(sentence)
+    if rescue_words:
+        return _rescue_form(full, facts, focus_set, rescue_words, keep_focus)
     forms = [full, *variants(full), *clause_prefixes(full, LINE_MAX_WORDS, 5)]
     scored: list[tuple[int, int, str]] = []
     for form in dict.fromkeys(forms):
@@ -147,29 +159,56 @@ def _detail(
     # ("... on Monday night, angered…"): the outlet's next detail, a whole one, or the outlet
     # listed under "Also reporting" instead. `_phrase_cut`'s whole sentence still serves.
     cut = _phrase_cut(full, key, focus_set, complements=last_resort)
-    if cut and not cut.endswith(ELLIPSIS):
+    if not cut.endswith(ELLIPSIS):
         return cut
-    # The outlet's last chance of a line, whether a phrase cut was found or none was: with no
-    # line the outlet went to "Also reporting", as if it added nothing.
-    return _last_form(full, key, focus_set) if last_resort else ""
+    # Where the cut was the outlet's last chance of a line: its sentence whole, or cut where a
+    # clause ends, as long as an outlet's one long detail may be, in place of the cut. (With no
+    # phrase cut at all, only `_rescue_form`'s shorter clause, in a pass of its own.)
+    if last_resort:
+        for form in (full, cut_to_words(full, LONG_LINE_MAX_WORDS, 5) or ""):
+            fits = 0 < len(form.split()) <= LONG_LINE_MAX_WORDS and key in form
+            if fits and not _broken(full, form):
+                return _drop_stop(form)
+    return ""
 
 
-def _last_form(full: str, key: str, focus: set[str]) -> str:
-    """The outlet's last chance of a line from the sentence `full`: whole, or cut where a
-    clause ends, as long as an outlet's one long detail may be, keeping `key`, the longest
-    first; else the longest such clause without the key that keeps most of the `focus` stems
-    the sentence has (the key past the 45th word, "... with Jordan's king" at the end of a long
-    list), which is still the outlet's own detail; "" when no clause reads whole."""
-    forms = [full, *clause_prefixes(full, LONG_LINE_MAX_WORDS, 5)]
-    whole = [f for f in forms if 0 < len(f.split()) <= LONG_LINE_MAX_WORDS and not _broken(full, f)]
-    for form in whole:
-        if key in form:
-            return _drop_stop(form)
+def _rescue_form(
+    full: str, facts: Sequence[str], focus: set[str], max_words: int, keep_focus: bool
+) -> str:
+    """The outlet's line when every other way gave it none (`angle_line`'s `rescue`): the
+    longest form of the sentence `full` of at most `max_words` (whole, the compressor's forms
+    without an aside, or either cut where a clause ends) that keeps one of its `facts` (its own
+    figures and names) or, with none, most of the `focus` stems the sentence has; "" when none
+    does. A line is one line: rescues of up to 45 words retold a bullet in other words and made
+    the card's angles a wall of text; and cut short of a clause that an aside interrupts, or
+    inside a name ("in front of Washington, | D.C.'s Library"), it says something else."""
+    shapes = [full, *variants(full)]
+    forms = [*shapes, *(cut for shape in shapes for cut in clause_prefixes(shape, max_words, 5))]
     need = PHRASE_MIN_FOCUS * len(focus & set(content_stems(full)))
-    for form in whole:
-        if need and len(focus & set(content_stems(form))) >= need:
+    if keep_focus and not need:
+        return ""  # what it adds past the bullet it restates, the compressor dropped (`_detail`)
+    fits = (f for f in dict.fromkeys(forms) if 0 < len(f.split()) <= max_words)
+    for form in sorted(fits, key=lambda f: -len(f.split())):
+        if _broken(full, form) or any(cut_inside(shape, form) for shape in shapes):
+            continue
+        # "After all, he faced ...": an opening phrase, then a pronoun the card never named;
+        # refused here, the next form may still stand alone, where `angle_line` gives up.
+        opening, _, rest = form.partition(", ")
+        if leans(form) or (rest and len(opening.split()) <= _OPENING_MAX_WORDS and leans(rest)):
+            continue
+        # "..., but according to the CEO of the group.": the clause it opened never came.
+        last = form.rsplit(", ", 1)[-1].split(maxsplit=1)
+        if last and last[0] in _CLAUSE_OPENERS and not has_verb([" ".join(last[1:])]):
+            continue
+        kept = len(focus & set(content_stems(form))) >= need
+        if (any(f in form for f in facts) if facts else need and kept) and (kept or not keep_focus):
             return _drop_stop(form)
     return ""
+
+
+_CLAUSE_OPENERS = frozenset("but and or while whereas although though because".split())
+# An opening phrase before a line's subject is this short ("After all,", "On Monday night,").
+_OPENING_MAX_WORDS = 4
 
 
 def _broken(full: str, form: str) -> bool:
@@ -241,17 +280,60 @@ def angle_line(
     long_whole: bool = False,
     subjects: Container[str] = frozenset(),
     last_resort: bool = False,
+    rescue: bool = False,
 ) -> str:
     """A short framing of what the outlet adds (`names` and `numbers` are the sentence's own,
     `novel_words` the words no other outlet uses), then the detail in the outlet's own words;
     `phrase_cut`, `keep_focus`, `long_whole` and `last_resort` as for `_detail`. `subjects` holds the names
     the story is about (its headline's, most of its articles'): naming one again is no
-    addition, so no "Names ..." framing promises it."""
+    addition, so no "Names ..." framing promises it. With `rescue` (when no other way gave the
+    outlet a line), a clause of the detail keeping its figure or name, the line framed at most
+    WHOLE_LINE_MAX_WORDS long (`_rescue_form`), else ""."""
+    args = (sentence, article, names, numbers, novel_words, phrase_cut, keep_focus, long_whole)
+    if not rescue:
+        return _line(*args, subjects, last_resort)
+    line = _line(*args, subjects, last_resort, RESCUE_MAX_WORDS)
+    # The framing takes words of the line's length too: once more with the detail shorter.
+    over = len(line.split()) - WHOLE_LINE_MAX_WORDS
+    if over > 0:
+        line = _line(*args, subjects, last_resort, RESCUE_MAX_WORDS - over)
+    return line if len(line.split()) <= WHOLE_LINE_MAX_WORDS else ""
+
+
+# The longest a rescued line may be, framing and all (`_rescue_form`): one line on the card,
+# as long as a whole sentence shown instead of a cut one.
+RESCUE_MAX_WORDS = WHOLE_LINE_MAX_WORDS
+
+
+def _line(
+    sentence: str,
+    article: Article,
+    names: Sequence[str],
+    numbers: Sequence[str],
+    novel_words: Sequence[str],
+    phrase_cut: bool,
+    keep_focus: bool,
+    long_whole: bool,
+    subjects: Container[str],
+    last_resort: bool,
+    rescue_words: int = 0,
+) -> str:
     key = numbers[0] if numbers else names[0] if names else ""
-    detail = _detail(sentence, novel_words, key, phrase_cut, keep_focus, long_whole, last_resort)
+    facts = [f for f in dict.fromkeys([key, *numbers, *names]) if f and f in sentence]
+    detail = _detail(
+        sentence,
+        novel_words,
+        key,
+        phrase_cut,
+        keep_focus,
+        long_whole,
+        last_resort,
+        rescue_words,
+        facts,
+    )
     # The form shown, not the sentence, must stand alone: the compressor drops an opening
     # "Still," or "However, " and leaves "he" first, pointing at someone the card never names.
-    if not detail or _leans(detail):
+    if not detail or leans(detail):
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
     end = "" if detail.rstrip("\"'”“’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
@@ -280,76 +362,12 @@ def angle_line(
     # Someone's own words: a telling speaker the others do not name, or a quotation of a few
     # words ("“We did the best we could,” Bass said"), whoever says it. Any name with "said"
     # was no voice: "the news agency said rockets struck ..." near "Kabul" is a report.
-    if _SPEECH_RE.search(detail) and (named or _quotes_words(detail)):
+    if SPEECH_RE.search(detail) and (named or quotes_words(detail)):
         return f"{VOICE_FRAMING}{detail}{end}"
     # Nothing the framing could say that the section's title ("What others are reporting") does
     # not: "Adds a detail the others lack:" opened seven lines in ten, so it told the reader
     # nothing, and the detail reads better alone.
     return f"{detail}{end}"
-
-
-_SPEECH_VERBS = (
-    r"said|says|saying|told|tells|telling|argued|argues|arguing|warned|warns|warning|wrote"
-    r"|writes|added|adds|cautioned|cautions|defended|defends|insisted|insists|declared|stated"
-    r"|explained|acknowledged|admitted|conceded|stressed|vowed|replied|recalled|tweeted"
-    r"|urged|predicted"
-)
-_SPEECH_RE = re.compile(rf"\b(?:{_SPEECH_VERBS})\b")
-# A quotation this long is someone's words, not a scare-quoted phrase ("“a good number”").
-VOICE_MIN_QUOTED_WORDS = 4
-
-
-def _quotes_words(detail: str) -> bool:
-    return any(
-        len(detail[start:end].split()) >= VOICE_MIN_QUOTED_WORDS
-        for start, end in quotation_bounds(detail)
-    )
-
-
-# A pronoun glued to its verb ("He's", "They're", "That's"): `leans_on_context` reads the word
-# whole. "It's" stays: as often "It's not clear whether ...", which says what it means alone.
-_CONTRACTED_ANAPHOR_RE = re.compile(r"^(?:he|she|they|that|this|these|those)['’]\w+\b", re.I)
-
-
-# A line opening on one of these speaks as someone ("I'll ...", "We did ...") whom only a
-# speaker named in the line makes anyone.
-_FIRST_PERSONS = frozenset("i i'm i'll i've i'd we we're we'll we've my our us you your".split())
-_BARE_CUE_RE = re.compile(
-    rf"(?:^|[,:] )(?:he|she|they|it|we|i)\s+(?:\w+\s+)?(?:{_SPEECH_VERBS})[.:]?$",
-    re.IGNORECASE,
-)
-# "This week", "That morning": a demonstrative before a time says when, and needs nothing before.
-_TIME_NOUNS = frozenset(
-    "year week month morning afternoon evening night weekend summer spring fall autumn winter "
-    "time season quarter day decade century".split()
-)
-
-
-def _leans(detail: str) -> bool:
-    """Whether the shown detail needs something said before it: it opens on a word standing for
-    it (a pronoun, "That list ..." where the card never said which list: the clause test lets
-    "That plan was ..." stand, but a line has no sentence before it at all), or speaks as an
-    "I" or "we" with no speaker named, or is an exclamation no one is said to have made ("I'll
-    Tase you!")."""
-    if leans_on_context(detail) or _CONTRACTED_ANAPHOR_RE.match(detail) is not None:
-        return True
-    words = [w.casefold().strip(PUNCT).replace("’", "'") for w in detail.split()[:2]]
-    if not words:
-        return False
-    # Inside a quotation ("“That is not me,” Jackson said") the speaker's words point at what
-    # the speaker had in mind: the line names the speaker, as the checks below ask.
-    quoted = detail[:1] in "\"'“‘«"
-    if words[0] in ("that", "this", "these", "those") and len(words) > 1 and not quoted:
-        return words[1] not in _TIME_NOUNS
-    # "On another occasion, she writes.": a speaker's cue whose words the line leaves out.
-    if _BARE_CUE_RE.search(detail):
-        return True
-    spoken = _SPEECH_RE.search(detail) is not None
-    # An exclamation with no one named in it ("I'll Tase you!"): whose, the line cannot say.
-    exclaims = detail.rstrip("\"'”’)").endswith("!") and not any(
-        w[:1].isupper() for w in detail.split()[1:]
-    )
-    return not spoken and (words[0] in _FIRST_PERSONS or exclaims)
 
 
 # Names of a detail weighed for its framing, at most (see `angle_line`).

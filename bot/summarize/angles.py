@@ -17,6 +17,7 @@ from collections.abc import Container, Sequence
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import KnownFigures
 from bot.summarize.angle_lines import TITLE_FRAMING, angle_line, line_detail, repeats_bullet
+from bot.summarize.angle_names import name_runs
 from bot.summarize.angle_picks import (
     MIN_NOVELTY,
     OtherStems,
@@ -102,7 +103,7 @@ def build_angles(
             outlet, arts, other, bullets, known, core, told.headline, texts, developed
         )
         if pick is not None:
-            titles[outlet] = _title_line(pick.article, other, told)
+            titles[outlet] = _title_line(pick, other, told)
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
@@ -166,15 +167,26 @@ def _angle(
     quotation left open), `title_line`, the outlet's own title framed (`_title_line`), is its
     line, and the quote may then be its detail's sentence, windowed: listed under "Also
     reporting", the outlet read as adding nothing. A detail whose every line tells the card
-    again is no detail of its own, and the outlet is listed."""
+    again is no detail of its own, and the outlet is listed. A detail too long for any line
+    before the last pass (`angle_line`'s `rescue`) gets one clause of it as long as a line may
+    be, only after every detail was tried every other way: a line the outlet had before such
+    rescues is never displaced by a longer rescue of its first detail."""
     formed = False
     # A whole form of any of its details first; then one cut where a phrase ends; then a long
-    # sentence whole; last, rather than no line, one cut before an "of" or "to" phrase.
-    passes = ((False, False, False), (True, False, False), (True, True, False), (True, False, True))
+    # sentence whole; then, rather than no line, one cut before an "of" or "to" phrase; last, a
+    # clause keeping its figure or name (`angle_line`'s `rescue`), if it does not mostly tell
+    # the card again.
+    passes = (
+        (False, False, False, False),
+        (True, False, False, False),
+        (True, True, False, False),
+        (True, False, True, False),
+        (True, False, True, True),
+    )
     # A development is tried every way before any other detail: the story changed.
     tries = [[pick], pick.alternates] if pick.develops else [[pick, *pick.alternates]]
     for details in tries:
-        for phrase_cut, long_whole, last_resort in passes:
+        for phrase_cut, long_whole, last_resort, rescue in passes:
             for candidate in details:
                 # A long sentence is worth its length for facts of its own, not the story.
                 facts = len(candidate.names) + len(candidate.numbers)
@@ -191,10 +203,12 @@ def _angle(
                     long_whole=long_whole,
                     subjects=subjects,
                     last_resort=last_resort,
+                    rescue=rescue,
                 )
                 formed = formed or bool(line)
                 # A detail going on past a bullet keeps the bullet's fact as its setting.
                 retold = _retells_card(line, told, not (candidate.restates or candidate.develops))
+                retold = retold or (rescue and mostly_told(line, told))
                 if line and not repeats_bullet(line, told.texts) and not retold:
                     # The quote backs the line the reader sees, not the words cut from it.
                     pool = quote_pool(
@@ -212,21 +226,62 @@ def _angle(
     return Angle(pick.outlet, "", "", pick.article.url)
 
 
-def _title_line(article: Article, other: Container[str], told: Told) -> str:
-    """The line of an outlet none of whose details reads whole as one: its `article`'s title
-    after `TITLE_FRAMING`, when the title has a word of its own (one no other outlet uses, and
-    news at large seldom does: "Sensationalist", "Trashes") and tells neither the card's
-    headline nor a bullet again; "" when it does not. The title is the outlet's own words on
-    what it reports, where "Also reporting" would say it adds nothing."""
-    title = clean_title(article.title)
+def _title_line(pick: Pick, other: Container[str], told: Told) -> str:
+    """The line of an outlet none of whose details reads whole as one: its pick's article's
+    title after `TITLE_FRAMING`, when the title has a word of its own (one no other outlet
+    uses, and news at large seldom does: "Sensationalist", "Trashes"), a figure the card does
+    not give or a name of its own (its details', or one the title names that neither the card
+    nor another outlet gives), and tells neither the card's headline nor a bullet again, not
+    even mostly (`mostly_told`); "" when it does not. The title is the
+    outlet's own words on what it reports, where "Also reporting" would say it adds nothing;
+    a title with nothing checkable of its own ("Allegations fly as recall vote looms") adds
+    little that the card's headline did not."""
+    title = clean_title(pick.article.title)
     if not title or title == told.headline_text:
         return ""
     if not any(s not in other and not common_stem(s) for s in content_stems(title)):
         return ""
+    card = told.headline.union(*(b for b, _ in told.bullets))
+    names = [n for p in (pick, *pick.alternates) for n in p.names if n in title]
+    # A name of its own: one of its details', or the title's, that neither the card nor another
+    # outlet gives ("Mayor Ilse Brandt", not the story's "California").
+    # In a title in Title Case every run of words reads as a name: only its details' count.
+    runs = [] if _title_case(title) else name_runs(title)
+    own = [n for n in runs if any(s not in card and s not in other for s in content_stems(n))]
+    if not (figures(title) - told.figures or names or own):
+        return ""
     line = f"{TITLE_FRAMING}{title}"
-    if repeats_bullet(line, told.texts) or _retells_card(line, told):
+    if repeats_bullet(line, told.texts) or _retells_card(line, told) or mostly_told(line, told):
         return ""
     return line
+
+
+def _title_case(title: str) -> bool:
+    """Whether most of `title`'s longer words are capitalised ("Biden Pushes Carbon Plan")."""
+    words = [w for w in title.split() if len(w) > 3 and w[:1].isalpha()]
+    return sum(w[:1].isupper() for w in words) > TITLE_CASE_SHARE * len(words)
+
+
+# Share of a title's words of over three letters capitalised that makes it Title Case.
+TITLE_CASE_SHARE = 0.6
+
+
+# Share of a rescued line's telling words the card's headline and bullets give, past which the
+# line tells the card again in other words (`mostly_told`).
+TOLD_STEMS_SHARE = 0.5
+
+
+def mostly_told(line: str, told: Told) -> bool:
+    """Whether most of the words of an angle `line`'s detail that news at large seldom uses are
+    the card's headline's or a bullet's: the line tells the card again in other words, with a
+    word or two of its own (a spokesperson's statement quoting the claims a bullet already
+    gives, "in a statement to The Hill" its only news). Asked of the
+    lines given only for want of any other (`angle_line`'s `rescue`, `_title_line`): the
+    usual ones carry a detail the others lack by how they were picked."""
+    stems = set(content_stems(line_detail(line)))
+    telling = {s for s in stems if not common_stem(s)} or stems
+    card = told.headline.union(*(b for b, _ in told.bullets))
+    return len(telling & card) > TOLD_STEMS_SHARE * len(telling)
 
 
 # Share of a line's counts a headline or bullet giving its main count must give too, and at
