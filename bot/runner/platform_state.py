@@ -21,6 +21,7 @@ from bot.runner.platforms import TOKEN_VARIABLES, started_without_token
 from bot.store import channels as channel_store
 from bot.store import service_state
 from bot.store.channels import ChannelRow
+from bot.store.loop_waits import when_free
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -74,15 +75,30 @@ class PlatformState:
 
     def record(self) -> None:
         """Store the platforms for the command line, if they changed. A write that fails (a full
-        disk) costs only the command line's view: logged, and tried again at the next change."""
+        disk, another process's write lock held past the busy timeout) costs only the command
+        line's view: logged, and tried again at the next change."""
+        try:
+            self._store()
+        except Exception:
+            log.warning("could not record the chat platforms' state", exc_info=True)
+
+    async def record_when_free(self) -> None:
+        """`record()` waiting for another process's write lock with the loop free (`when_free`):
+        at start and when a platform starts late, the platforms' heartbeats and the health
+        endpoint run on the loop. Not as one transaction of its own (`whole`): its failure
+        would then come at the COMMIT, past the catch that keeps a full disk from stopping the
+        start. Its one statement meets the lock before it changes anything, so it is simply
+        tried again; the last try's lock error, like a full disk, is logged."""
+        try:
+            await when_free(self.service.db, self._store)
+        except Exception:
+            log.warning("could not record the chat platforms' state", exc_info=True)
+
+    def _store(self) -> None:
         value = {"pid": os.getpid(), "platforms": self.platforms()}
         if value == self.recorded:
             return
-        try:
-            service_state.save(
-                self.service.db, service_state.PLATFORMS, value, now=self.service.clock()
-            )
-        except Exception:
-            log.warning("could not record the chat platforms' state", exc_info=True)
-            return
-        self.recorded = value
+        service_state.save(
+            self.service.db, service_state.PLATFORMS, value, now=self.service.clock()
+        )
+        self.recorded = value  # only once stored: a failed write is tried at the next change

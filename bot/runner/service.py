@@ -223,8 +223,10 @@ class Service:
         self.state = "starting"
         self.started_at = self.clock()
         self.schedule_changes.snapshot(self.db)
-        # Start's writes wait out another process's write lock with the loop free (the health
-        # endpoint answers, the platforms' heartbeats go on), each all or nothing.
+        # Start's writes wait out another process's write lock with the loop free, each all or
+        # nothing: during this sync, `run`'s health endpoint (bound before loading,
+        # `bot.runner.launch`) answers "starting"; the writes after the platforms' start keep
+        # their heartbeats going, and /healthz answers for the service by then.
         synced = await when_free(self.db, partial(self.core.sync_config, retry="restart"))
         config_file = str(self.core.config.path or "the config file")
         for news in sync_news(synced, config_file):
@@ -250,7 +252,7 @@ class Service:
             self.health_server = await start_health(self.settings, self.health)
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
-        await when_free(self.db, self.platform_state.record, whole=True)
+        await self.platform_state.record_when_free()
         chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
         await when_free(self.db, partial(ensure_console_channel, self.db, chat=chat), whole=True)
         await self.poller.open(spread=self.settings.start_spread)
@@ -310,7 +312,7 @@ class Service:
 
     async def _platform_started_late(self, platform: Platform) -> None:
         """A platform came up after a retry: its channels get their jobs and a missed digest."""
-        self.platform_state.record()
+        await self.platform_state.record_when_free()  # the running platforms' loop kept free
         if self.state != "running":
             return
         self.sync_jobs()
