@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +25,16 @@ import pytest
 import sqlite_utils
 from _held_lock import FAILSAFE_SECONDS, HeldLock
 from _loop_ticks import LoopTicks
+from fakes.clock import Clock
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
+from fakes.runner import slack_service, stop
 
 from bot.store.database import open_database
 from bot.summarize import LLMSettings, Summarizer
 from bot.summarize.llm_budget import TokenBudget
 from tests.test_summarize_fixtures import harbor_bridge_story
 
+T0 = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
 COST = 777  # what the endpoint says the call used
 TICKS = 25
 
@@ -111,3 +118,56 @@ async def test_a_cards_correction_beside_a_lock_is_written_once_it_is_free(
     await budget_of(summarizer).settled()
     # Written once the lock was free, once: before, a lock past the wait left the estimate.
     assert budget_of(summarizer).used() == COST
+
+
+def used_on_disk(path: Path, day: str) -> int:
+    """The day's count as another process reads it, after the service closed its database."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute("SELECT tokens FROM llm_usage WHERE day = ?", [day]).fetchone()
+    finally:
+        conn.close()
+    return int(row[0]) if row else 0
+
+
+async def test_a_correction_waiting_for_a_lock_at_a_stop_is_written_before_the_close(
+    tmp_path: Path,
+) -> None:
+    """The stop waits for it (within its grace): the loop's end cancelled it, the day's count
+    left at the estimate, and nothing said."""
+    service, _chat = slack_service(tmp_path, Clock(T0))
+    await service.start()
+    budget = TokenBudget(10_000, service.db)
+    day = budget.reserve(100)
+    assert day is not None
+    async with LoopTicks() as ticks:
+        target = ticks.count + TICKS
+        lock = HeldLock(tmp_path / "nd.db", lambda: ticks.count >= target)
+        budget.settle(day, 100, 40)  # the call's answer came: it cost 40, not the 100 booked
+        await stop(service)  # SIGTERM now, the lock still held
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    assert used_on_disk(tmp_path / "nd.db", day) == 40
+
+
+async def test_a_correction_still_waiting_when_the_stops_grace_ends_says_it_stays_booked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    service, _chat = slack_service(tmp_path, Clock(T0))
+    service.settings = replace(service.settings, shutdown_grace=0.4)
+    await service.start()
+    budget = TokenBudget(10_000, service.db)
+    day = budget.reserve(100)
+    assert day is not None
+    stopped = False
+    lock = HeldLock(tmp_path / "nd.db", lambda: stopped)
+    try:
+        budget.settle(day, 100, 40)
+        with caplog.at_level(logging.WARNING, logger="bot.summarize.llm_budget"):
+            await stop(service)
+    finally:
+        stopped = True
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    assert "estimate of 100 tokens stays booked" in caplog.text
+    assert used_on_disk(tmp_path / "nd.db", day) == 100

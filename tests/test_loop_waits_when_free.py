@@ -16,7 +16,8 @@ import sqlite_utils
 from _held_lock import FAILSAFE_SECONDS, HeldLock
 from _loop_ticks import LoopTicks
 
-from bot.store.database import is_busy, open_database, transaction
+from bot.store import database as db_module
+from bot.store.database import is_busy, notice_waits, open_database, transaction
 from bot.store.loop_waits import when_free
 
 
@@ -96,3 +97,28 @@ async def test_past_the_busy_timeout_the_locks_error_is_raised_nothing_written(
         await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
     assert said(database) == []
     assert database.execute("PRAGMA busy_timeout").fetchone()[0] == 300
+
+
+async def test_on_the_command_line_a_write_waits_the_busy_timeout_once_and_says_so_once(
+    database: sqlite_utils.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`newsdigest poll` beside a lock held past its busy timeout: its transactions wait in
+    SQLite and say once that they wait (`notice_waits`); tried again by `when_free`, each
+    waited the whole timeout twice and said so twice."""
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(db_module, "WAIT_NOTICE_SECONDS", 0.3)
+    database.execute("PRAGMA busy_timeout = 1000")
+    notices: list[str] = []
+    notice_waits(lambda: notices.append("waiting for another process's write"))
+    done = False
+    lock = HeldLock(path_of(database), lambda: done)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            await when_free(database, lambda: say(database, 1))
+    finally:
+        notice_waits(None)
+        done = True
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert is_busy(raised.value)
+    assert len(notices) == 1
+    assert said(database) == []

@@ -11,6 +11,8 @@ import os
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.summarize.llm_budget import all_settled
+
 if TYPE_CHECKING:
     from bot.runner.platforms import Platform
     from bot.runner.service import Service
@@ -53,6 +55,10 @@ async def stop(service: Service) -> None:
         except Exception:
             log.exception("stopping platform %s failed", platform.name)
     await _finish_adapters(service, loop.time() + grace / 2)
+    # Cards' LLM budget corrections that met another process's write lock wait in tasks of
+    # their own: written before the database is closed, or logged as left booked, not cancelled
+    # unsaid when the loop ends.
+    await all_settled(grace / 2)
     if service.health_server is not None:
         await service.health_server.stop()
     service.state = "stopped"

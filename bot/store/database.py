@@ -262,6 +262,12 @@ def notice_waits(notice: Callable[[], None] | None) -> None:
     _wait_notice = notice
 
 
+def waits_noticed() -> bool:
+    """Whether write transactions say they wait (`notice_waits`): the command line, whose
+    writes wait in SQLite, said once (`bot.store.loop_waits.when_free` then only calls them)."""
+    return _wait_notice is not None
+
+
 def _begin_immediate(conn: sqlite3.Connection) -> None:
     notice = _wait_notice
     first = WAIT_NOTICE_SECONDS

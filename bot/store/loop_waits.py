@@ -62,7 +62,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
-from bot.store.database import is_busy, transaction
+from bot.store.database import is_busy, transaction, waits_noticed
 
 T = TypeVar("T")
 
@@ -244,12 +244,14 @@ async def when_free(
     `repeatable` (several transactions, each finding undone only what is still to do) at any
     point. `whole`: `write` is run in one transaction of its own, its writes joining it, so it
     is all or nothing and meets the lock before anything it does (even a write whose failure
-    it would log and swallow). Within a command's `with_retries` it is only called: that one
-    bounds the step and runs it again."""
+    it would log and swallow: its failure would come at the COMMIT, past that catch). Within a
+    command's `with_retries` it is only called: that one bounds the step and runs it again. On
+    the command line (`notice_waits`) too: its transactions wait the busy timeout in SQLite,
+    saying once that they wait, and a second try waited it all again, said twice."""
     if whole:
         return await when_free(db, partial(_whole, db, write))
     conn = db.conn
-    if _current() is not None:
+    if _current() is not None or waits_noticed():
         return write()
     loop = asyncio.get_running_loop()
     patience = int(conn.execute("PRAGMA busy_timeout").fetchone()[0]) / 1000

@@ -8,11 +8,12 @@ import logging
 import re
 import sqlite3
 import threading
+import weakref
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
-from bot.store.database import is_busy
+from bot.store.database import is_busy, waits_noticed
 from bot.store.loop_waits import brief_lock_wait, uncounted, when_free
 
 if TYPE_CHECKING:
@@ -110,9 +111,12 @@ class TokenBudget:
         Settled on the day reserved, so a call straddling midnight does not refund tomorrow.
         On an event loop (the service's cards) the correction waits only briefly for another
         connection's write lock; one that met it is written by a task of its own once the lock
-        is free, the loop free meanwhile (it waited up to 30 s on the loop). The lock outlasting
-        the connection's busy timeout leaves the estimate booked: the answer is paid for either way, and losing it, or the command, over a
-        correction of the day's count was the worse deal.
+        is free, the loop free meanwhile (it waited up to 30 s on the loop), and the service's
+        stop waits for it (`settled`). The lock outlasting the connection's busy timeout, or the
+        stop's grace, leaves the estimate booked, logged: the answer is paid for either way, and
+        losing it, or the command, over a correction of the day's count was the worse deal. The
+        command line (`notice_waits`: no loop of its to keep free, and it ends with its command)
+        waits in SQLite as it did.
         """
         if actual == reserved:
             return
@@ -121,7 +125,7 @@ class TokenBudget:
         except RuntimeError:  # a thread's or the command line's call: SQLite's own wait
             loop = None
         try:
-            if loop is None or self.db is None:
+            if loop is None or self.db is None or waits_noticed():
                 self._add_locked(day, actual - reserved)
                 return
             with brief_lock_wait(self.db.conn):
@@ -129,30 +133,45 @@ class TokenBudget:
         except sqlite3.OperationalError as exc:
             if not is_busy(exc):
                 raise
-            if loop is None or self.db is None or loop.is_closed():
+            if loop is None or self.db is None or loop.is_closed() or waits_noticed():
                 self._unsettled(day, reserved, actual)
                 return
             task = loop.create_task(self._settle_later(day, reserved, actual))
             self._later.add(task)  # held: the loop keeps only a weak reference to its tasks
             task.add_done_callback(self._later.discard)
+            _deferring.add(self)
 
-    async def settled(self) -> None:
-        """Once the corrections `settle` left to tasks of their own are written (or given up)."""
-        await asyncio.gather(*self._later, return_exceptions=True)
+    async def settled(self, timeout: float | None = None) -> None:
+        """Once the corrections `settle` left to tasks of their own are written or given up:
+        within `timeout` seconds, those still waiting then cancelled, each logging that its
+        estimate stays booked. A correction's own failure is logged by its task, not raised."""
+        loop = asyncio.get_running_loop()
+        tasks = {task for task in self._later if task.get_loop() is loop}
+        if not tasks:
+            return
+        _done, pending = await asyncio.wait(tasks, timeout=timeout)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _settle_later(self, day: str, reserved: int, actual: int) -> None:
         assert self.db is not None
         try:
             await when_free(self.db, partial(self._add_locked, day, actual - reserved))
-        except sqlite3.OperationalError as exc:
-            if not is_busy(exc):
-                raise
+        except asyncio.CancelledError:  # the service stopped while the lock lasted
             self._unsettled(day, reserved, actual)
+            raise
+        except Exception as exc:  # the lock past the busy timeout, or a full disk
+            busy = isinstance(exc, sqlite3.Error) and is_busy(exc)
+            self._unsettled(day, reserved, actual, error=None if busy else exc)
 
-    def _unsettled(self, day: str, reserved: int, actual: int) -> None:
+    def _unsettled(
+        self, day: str, reserved: int, actual: int, *, error: Exception | None = None
+    ) -> None:
         log.warning(
-            "LLM token budget: the database was busy, so the call's estimate of %d tokens "
+            "LLM token budget: the database %s, so the call's estimate of %d tokens "
             "stays booked for %s instead of the %d it cost",
+            "was busy" if error is None else f"refused the correction ({error})",
             reserved,
             day,
             actual,
@@ -173,6 +192,18 @@ class TokenBudget:
                 [day, tokens],
             )
             self.db.conn.commit()
+
+
+# The budgets whose corrections waited for a lock in tasks of their own (`settle`), for the
+# service's stop to wait for (`all_settled`): the summariser holding the core's budget is made
+# on first use, and a stop should not make one to ask.
+_deferring: weakref.WeakSet[TokenBudget] = weakref.WeakSet()
+
+
+async def all_settled(timeout: float) -> None:
+    """Every budget's corrections left to tasks (`TokenBudget.settled`), within `timeout`
+    seconds: the service's stop, before the database is closed under them."""
+    await asyncio.gather(*(budget.settled(timeout) for budget in list(_deferring)))
 
 
 def small_budget_warning(
