@@ -23,7 +23,8 @@ from _loop_ticks import LoopTicks
 from bot.app import NewsDigest, PassReport
 from bot.config import Config, FeedConfig, PollingConfig
 from bot.feedserver import FeedServer
-from bot.pipeline import clustering, poll
+from bot.pipeline import clustering, feed_state, poll
+from bot.runner import polling
 from bot.runner.polling import Poller
 from bot.store import articles as article_store
 from bot.store import feeds as feed_store
@@ -254,10 +255,71 @@ async def test_a_pass_cancelled_while_its_commit_waits_for_a_lock_loses_and_doub
     # pass takes up the database's view again, without them.
     assert not core.clusterer.warmed
     assert await core.cluster_backlog(set()) == 12
+    # What the clusterer holds is what was stored: each article once (kept, the cancelled
+    # batch's decisions were held again beside the next pass's for the same articles).
+    held = [a for _story, members in core.clusterer.clusterer.open_stories() for a in members]
+    assert len(held) == len(set(held)) == 12
     rows = core.db.execute(
         "SELECT s.article_count, (SELECT COUNT(*) FROM articles a WHERE a.story_id = s.id)"
         " FROM stories s"
     ).fetchall()
     assert all(stored == actual for stored, actual in rows)
     assert sum(actual for _stored, actual in rows) == 12
+    core.close()
+
+
+@pytest.mark.parametrize(
+    ("owner", "name"),
+    [
+        (polling, "retry_internal_errors"),
+        (feed_state, "spread_missed_retries"),
+        (polling, "spread_overdue"),
+    ],
+)
+async def test_each_of_the_pollers_start_up_writes_beside_a_lock_leaves_the_loop_free(
+    tmp_path: Path,
+    feeds_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    owner: Any,
+    name: str,
+) -> None:
+    """The lock taken just as the write `owner.name` comes, after the start-up writes before
+    it: it too waits with the loop free, and is written once the lock is let go."""
+    core = core_over(tmp_path, feeds_server)
+    now = utcnow()
+    # A feed disabled for its failures whose daily try was missed days ago: one to move.
+    dead, *_ = feed_store.list_feeds(core.db)
+    feed_store.update_feed(
+        core.db,
+        dead.id,
+        disabled_reason="failing since 2027-01-04 08:00 UTC (connection refused)",
+        next_poll_at=now - timedelta(days=3),
+    )
+
+    async def on_pass(_report: PassReport) -> None:
+        return None
+
+    poller = Poller(core, on_pass, clock=lambda: now)
+    locks: list[HeldLock] = []
+    real = getattr(owner, name)
+    async with LoopTicks() as ticks:
+
+        def locked_then(*args: Any, **kwargs: Any) -> Any:
+            if not locks:  # outside any transaction: the write itself meets the lock
+                target = ticks.count + TICKS
+                locks.append(HeldLock(core.config.database, lambda: ticks.count >= target))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, locked_then)
+        await poller.open(spread=300)
+        [lock] = locks
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    for feed in feed_store.list_feeds(core.db):
+        assert feed.next_poll_at is not None
+        if feed.id == dead.id:  # its missed try spread over the next hour
+            assert now <= feed.next_poll_at < now + feed_state.MISSED_RETRY_SPREAD
+        else:  # the never-polled feeds given their spread start
+            assert now <= feed.next_poll_at < now + timedelta(seconds=300)
+    await poller.close(0)
     core.close()
