@@ -11,6 +11,7 @@ the lock never ticks, and only the failsafe lets it go then."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ from _loop_ticks import LoopTicks
 from bot.app import NewsDigest, PassReport
 from bot.config import Config, FeedConfig, PollingConfig
 from bot.feedserver import FeedServer
-from bot.pipeline import clustering, feed_state, poll
+from bot.pipeline import clustering, feed_result, feed_state, poll
 from bot.runner import polling
 from bot.runner.polling import Poller
 from bot.store import articles as article_store
@@ -322,4 +323,72 @@ async def test_each_of_the_pollers_start_up_writes_beside_a_lock_leaves_the_loop
         else:  # the never-polled feeds given their spread start
             assert now <= feed.next_poll_at < now + timedelta(seconds=300)
     await poller.close(0)
+    core.close()
+
+
+async def test_a_lock_past_the_busy_timeout_leaves_each_feed_to_its_next_poll_no_crash(
+    tmp_path: Path, feeds_server: FeedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A long prune or VACUUM: each feed's store gives up after the connection's busy timeout
+    with the loop free, says why without a traceback, and writes nothing; the feed stays due,
+    and its next poll stores every entry once. Before, the store was logged as a crash of ours
+    and then tried one entry at a time, each waiting the busy timeout on the loop."""
+    core = core_over(tmp_path, feeds_server)
+    core.db.execute("PRAGMA busy_timeout = 300")
+    now = utcnow()
+    make_due(core, now)
+    polling = core.config.polling
+    done = False
+    lock = HeldLock(core.config.database, lambda: done)
+    try:
+        with caplog.at_level(logging.WARNING):
+            report = await poll.poll_feeds(core.db, polling, now=now)
+    finally:
+        done = True
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    assert [(r.status, r.busy) for r in report.feeds] == [("failed", True)] * len(FEEDS)
+    assert {r.error for r in report.feeds} == {feed_result.BUSY}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert core.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+    for feed in feed_store.list_feeds(core.db):  # nothing against the feed, still due
+        assert feed.last_error is None and feed.consecutive_failures == 0
+        assert feed.next_poll_at is not None and feed.next_poll_at <= now
+    # The lock gone, the next poll stores what this one could not, each entry once.
+    again = await poll.poll_feeds(core.db, polling, now=now)
+    assert [r.status for r in again.feeds] == ["new"] * len(FEEDS)
+    assert core.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2 * len(FEEDS)
+    core.close()
+
+
+async def test_storing_one_by_one_after_a_crash_waits_for_a_lock_with_the_loop_free(
+    tmp_path: Path, feeds_server: FeedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug of ours fails a feed's store, and another process takes the lock as its entries
+    are then stored one at a time: each waits with the loop free, and all are kept."""
+    core = core_over(tmp_path, feeds_server)
+    now = utcnow()
+    first, *_ = feed_store.list_feeds(core.db)
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(poll, "insert_newest", broken)
+    locks: list[HeldLock] = []
+    real = poll.store_one_by_one
+    async with LoopTicks() as ticks:
+
+        def locked_then(*args: Any, **kwargs: Any) -> Any:
+            target = ticks.count + TICKS
+            locks.append(HeldLock(core.config.database, lambda: ticks.count >= target))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(poll, "store_one_by_one", locked_then)
+        report = await poll.poll_feeds(core.db, core.config.polling, feeds=[first], now=now)
+        [lock] = locks
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
+    assert lock.released_when_told
+    [result] = report.feeds
+    assert (result.status, result.new_articles) == ("new", 2)
+    assert core.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
     core.close()

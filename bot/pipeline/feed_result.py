@@ -4,16 +4,25 @@ What a poll came to (`summarise`) and the notes it carries (`note_old`, `note_ca
 out as older than the retention or past the new-entry cap), the validators kept while entries wait
 for a later poll (`old_validators`), and the paths for a bug of ours: storing each entry on its own
 after the poll's transaction crashed (`store_one_by_one`), and recording an internal error on the
-feed without counting it against the feed (`record_crash`); and a poll the database refused to
-store, a full disk say (`write_refused`). The pass itself is `poll.py`.
+feed without counting it against the feed (`record_crash`); a poll the database refused to
+store, a full disk say (`write_refused`); and one whose store met another process's write lock
+past the busy timeout (`lock_outlasted`, `left_to_next_poll`). The pass itself is `poll.py`.
+
+A lock held that long (a long prune, a VACUUM) was taken for a crash of ours: a traceback, then
+the entries stored one by one, each waiting the busy timeout again with the event loop
+standing still. Nothing of such a poll is written, and the feed stays due: its next poll
+fetches it again (its validators not stored, so whole, no 304) and stores what this one could
+not. The fallback's own writes wait with the loop free (`when_free`), as the poll's store does.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 import sqlite_utils
 
@@ -27,8 +36,9 @@ from bot.models import Article
 from bot.pipeline.entries import newest_first, old_entries_note, unstored
 from bot.pipeline.feed_state import poll_state, record_outcome
 from bot.store import articles as article_store
-from bot.store.database import transaction
+from bot.store.database import is_busy, transaction
 from bot.store.feeds import FeedRow
+from bot.store.loop_waits import when_free
 from bot.store.storage_problems import write_refusal
 from bot.textutil import plural
 
@@ -51,6 +61,9 @@ class FeedResult:
     # Stories whose counts the poll's recount changed (`feed_state.record_outcome`), for the
     # pass's instant planning: a recount is recorded as no story change.
     recounted: set[str] = field(default_factory=set, repr=False)
+    # Its store met another process's write lock past the busy timeout: nothing of it written,
+    # the feed left due for its next poll (`left_to_next_poll`).
+    busy: bool = False
 
 
 def write_refused(feed: FeedRow, refusal: str, next_poll_at: datetime, entries: int) -> FeedResult:
@@ -60,6 +73,26 @@ def write_refused(feed: FeedRow, refusal: str, next_poll_at: datetime, entries: 
     return FeedResult(
         feed=feed, status="failed", entries=entries, error=refusal, hold_until=next_poll_at
     )
+
+
+# What a poll whose store met a lock past the busy timeout says (`feeds list`, `newsdigest poll`).
+BUSY = (
+    "the database was busy (another process held its write lock past the busy timeout):"
+    " nothing of this poll was stored, the feed's next poll stores it"
+)
+
+
+def lock_outlasted(exc: BaseException) -> bool:
+    """Whether `exc` is another connection's write lock outlasting the busy timeout."""
+    return isinstance(exc, sqlite3.Error) and is_busy(exc)
+
+
+def left_to_next_poll(feed: FeedRow, entries: int) -> FeedResult:
+    """A poll whose store met another process's write lock past the busy timeout: failed, but
+    no bug of ours and nothing against the feed; nothing written, the feed still due. Logged
+    without a traceback."""
+    log.warning("feed %s: %s", feed.url, BUSY)
+    return FeedResult(feed=feed, status="failed", entries=entries, error=BUSY, busy=True)
 
 
 def note_old(summary: FeedResult, too_old: int, kept: int, retention_days: int) -> FeedResult:
@@ -102,7 +135,7 @@ def note_capped(summary: FeedResult, parsed: ParsedFeed | None, left: int) -> Fe
     return dataclasses.replace(summary, error=note)
 
 
-def store_one_by_one(
+async def store_one_by_one(
     db: sqlite_utils.Database,
     polling: PollingConfig,
     feed: FeedRow,
@@ -117,23 +150,26 @@ def store_one_by_one(
     on its own. The feed itself is fine, so the poll is not its failure: counting it as one would
     back off, and in the end disable, a healthy feed for as long as one bad entry stays in it.
     But the old validators are kept while any entry is skipped, so the next poll downloads the
-    feed again (no 304) and retries them: a passing cause, a locked database say, loses nothing."""
-    new, skipped, left = _insert_each(db, feed, rows, polling.max_new_entries)
+    feed again (no 304) and retries them. Each write waits for another process's write lock with
+    the loop free (`when_free`); one that outlasts the busy timeout, like the database refusing
+    writes, is raised: no entry's fault, and the next poll stores what was not."""
+    new, skipped, left = await _insert_each(db, feed, rows, polling.max_new_entries)
     if rows and skipped == len(rows):
         # Nothing could be stored: whatever broke is not one entry's fault.
         error = internal_error(exc, "storing entries")
-        return dataclasses.replace(record_crash(db, polling, feed, now, error), entries=len(rows))
+        crashed = await when_free(db, partial(record_crash, db, polling, feed, now, error))
+        return dataclasses.replace(crashed, entries=len(rows))
     if skipped or left:
         outcome = old_validators(feed, outcome)
     try:
-        with transaction(db):
-            outcome = record_outcome(db, feed, outcome, parsed, now)
+        record = partial(record_outcome, db, feed, outcome, parsed, now)
+        outcome = await when_free(db, record, whole=True)
     except Exception as again:
-        if write_refusal(again):
+        if write_refusal(again) or lock_outlasted(again):
             raise
         log.exception("recording the poll of %s crashed", feed.url)
         error = internal_error(again, "recording the poll")
-        crashed = record_crash(db, polling, feed, now, error, new)
+        crashed = await when_free(db, partial(record_crash, db, polling, feed, now, error, new))
         return dataclasses.replace(crashed, entries=len(rows))
     summary = summarise(feed, outcome, result, parsed, new)
     if skipped:
@@ -146,7 +182,7 @@ def _brief(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
-def _insert_each(
+async def _insert_each(
     db: sqlite_utils.Database, feed: FeedRow, rows: list[dict[str, object]], cap: int
 ) -> tuple[list[Article], int, int]:
     """The entries stored one transaction each, at most `cap` new ones (the newest first, as
@@ -156,10 +192,11 @@ def _insert_each(
     ordered = newest_first(rows) if len(rows) > cap else rows
     for done, row in enumerate(ordered, start=1):
         try:
-            with transaction(db):
-                new.extend(article_store.insert_new(db, [row]))
+            new.extend(
+                await when_free(db, partial(article_store.insert_new, db, [row]), whole=True)
+            )
         except Exception as exc:
-            if write_refusal(exc):
+            if write_refusal(exc) or lock_outlasted(exc):
                 raise  # no entry's fault, and the next would fail alike
             skipped += 1
             log.exception("feed %s: skipped entry %r", feed.url, row.get("guid"))

@@ -41,6 +41,8 @@ from bot.models import Article
 from bot.pipeline.entries import insert_newest, poll_rows
 from bot.pipeline.feed_result import (
     FeedResult,
+    left_to_next_poll,
+    lock_outlasted,
     note_capped,
     note_old,
     old_validators,
@@ -136,7 +138,9 @@ async def poll_feeds(
                 result = await _poll_one(db, polling, fetcher, feed, now, started, retention_days)
             except Exception as exc:
                 result = await _crashed(db, polling, feed, now, exc)
-            if result.hold_until is None:  # else the database takes no writes
+            # Not when the database takes no writes, nor past a lock that outlasted the busy
+            # timeout: the outcome would wait it out again, for a note.
+            if result.hold_until is None and not result.busy:
                 notes = (result.error, result.notice)
                 await remember_poll(db, feed.id, result.status, result.new_articles, notes)
             report.feeds.append(result)
@@ -172,6 +176,8 @@ async def _crashed(
         try:
             return await when_free(db, partial(record_crash, db, polling, feed, now, error))
         except Exception as again:
+            if lock_outlasted(again):  # the crash is said above; the next poll tries again
+                return left_to_next_poll(feed, 0)
             if (refusal := write_refusal(again)) is None:
                 raise
     wait = record_internal_error(poll_state(feed), refusal, now)
@@ -273,10 +279,16 @@ async def _poll_one(
         if (refusal := write_refusal(exc)) is not None:
             # Storing them one by one would fail alike, each with a traceback.
             return write_refused(feed, refusal, outcome.next_poll_at, entries)
+        if lock_outlasted(exc):  # no crash of ours: left to the feed's next poll
+            return left_to_next_poll(feed, entries)
         log.exception("storing %s crashed", feed.url)
         try:
-            stored = store_one_by_one(db, polling, feed, outcome, result, parsed, rows, now, exc)
+            stored = await store_one_by_one(
+                db, polling, feed, outcome, result, parsed, rows, now, exc
+            )
         except Exception as again:
+            if lock_outlasted(again):
+                return left_to_next_poll(feed, entries)
             if (refusal := write_refusal(again)) is None:
                 raise
             return write_refused(feed, refusal, outcome.next_poll_at, entries)
