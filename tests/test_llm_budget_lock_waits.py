@@ -29,7 +29,7 @@ from fakes.clock import Clock
 from fakes.llm_api import FakeCompletions, chat_body, serve_completions
 from fakes.runner import slack_service, stop
 
-from bot.store.database import open_database
+from bot.store.database import notice_waits, open_database
 from bot.summarize import LLMSettings, Summarizer
 from bot.summarize.llm_budget import TokenBudget
 from tests.test_summarize_fixtures import harbor_bridge_story
@@ -171,3 +171,21 @@ async def test_a_correction_still_waiting_when_the_stops_grace_ends_says_it_stay
     assert lock.released_when_told
     assert "estimate of 100 tokens stays booked" in caplog.text
     assert used_on_disk(tmp_path / "nd.db", day) == 100
+
+
+async def test_on_the_command_line_a_correction_waits_for_the_lock_in_place(
+    database: sqlite_utils.Database,
+) -> None:
+    """`newsdigest chat`'s /story (`notice_waits` set): no service to keep the loop free for,
+    and the command's loop ends with it, which cancelled a correction left to a task."""
+    budget = TokenBudget(10_000, database)
+    day = budget.reserve(100)
+    assert day is not None
+    notice_waits(lambda: None)
+    lock = HeldLock(database_path(database), lambda: False, failsafe=0.3)
+    try:
+        budget.settle(day, 100, 40)
+        assert budget.used(day) == 40  # written before settle returned
+    finally:
+        notice_waits(None)
+        await asyncio.to_thread(lock.released.wait, FAILSAFE_SECONDS * 2)
