@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from bot.runner import digests
 from bot.store import channels as channel_store
 from bot.store import database, digest_runs, service_state
 from bot.store import feeds as feed_store
@@ -266,7 +267,7 @@ def test_last_digest_is_the_last_run_even_of_one_card_not_a_baseline(db_path: Pa
     db = open_database(str(db_path))
     channel = channel_store.list_channels(db)[0]
     # A baseline (sign-up, first start) is no digest: still "never".
-    digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+    digest_runs.record_baseline(db, channel.id, at=now)
     db.conn.commit()
     assert _json()["channels"][0]["last_digest"] is None
     ran = now + timedelta(seconds=40)
@@ -276,6 +277,24 @@ def test_last_digest_is_the_last_run_even_of_one_card_not_a_baseline(db_path: Pa
     assert _json()["channels"][0]["last_digest"] == database.iso(ran)
     _, output = _status()
     assert f"            last digest {ran:%Y-%m-%d %H:%M} UTC; 0 pending" in output
+
+
+def test_a_digest_that_found_nothing_new_is_still_the_last_digest(db_path: Path) -> None:
+    # One row per channel: a `/digest` of no card overwrote the 1-card digest's row with the
+    # shape baselines had (0 stories, slot == ran), and status went back to "never".
+    now = utcnow().replace(microsecond=0)
+    db = open_database(str(db_path))
+    channel = channel_store.update_channel(db, channel_store.list_channels(db)[0].id, digest_size=1)
+    slot = now - timedelta(minutes=5)
+    assert digests.enqueue_digest(db, channel, now=slot + timedelta(seconds=40), scheduled_for=slot)
+    db.conn.commit()
+    assert _json()["channels"][0]["last_digest"] == database.iso(slot + timedelta(seconds=40))
+    channel = channel_store.get_channel_by_pk(db, channel.id)
+    assert channel is not None
+    assert digests.enqueue_digest(db, channel, now=now) == 0
+    db.conn.commit()
+    db.conn.close()
+    assert _json()["channels"][0]["last_digest"] == database.iso(now)
 
 
 def test_the_newest_story_is_the_one_with_the_newest_report_not_the_last_stored(

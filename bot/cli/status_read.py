@@ -21,7 +21,7 @@ import sqlite_utils
 from bot.feed_status import feed_status
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
-from bot.store import delivery_counts, digest_headings, service_state
+from bot.store import delivery_counts, digest_headings, digest_runs, service_state
 from bot.store import feeds as feed_store
 from bot.store import stories as story_store
 from bot.store.database import applied_migrations, iso, parse_iso
@@ -179,15 +179,15 @@ def _newest_story(db: sqlite_utils.Database) -> StoryRow | None:
 
 def _last_digest(db: sqlite_utils.Database, channel_pk: int) -> datetime | None:
     """When the channel's last digest ran, whatever it held. A heading is posted only for 2 or
-    more cards, so headings alone said "never" for a channel whose digests had 0 or 1. A run of
-    no story recorded at the very time it was scheduled is a baseline (sign-up, first start, a
-    switch to digest mode: `bot.store.digest_runs`), not a digest; a heading still counts."""
+    more cards, so headings alone said "never" for a channel whose digests had 0 or 1. A
+    baseline (sign-up, first start, a switch to digest mode) is no digest: its `stories` say so
+    (`digest_runs.BASELINE`): guessed from a run of no card recorded at its slot, it took a
+    `/digest` that found nothing new for one. A heading still counts."""
     heading = digest_headings.last(db, channel_pk)
     ran: datetime | None = None
     row = db.execute(
-        "SELECT ran_at FROM digest_runs WHERE channel_pk = ?"
-        " AND (stories > 0 OR scheduled_for != ran_at)",
-        [channel_pk],
+        "SELECT ran_at FROM digest_runs WHERE channel_pk = ? AND stories != ?",
+        [channel_pk, digest_runs.BASELINE],
     ).fetchone()
     if row:
         ran = parse_iso(row[0])

@@ -294,7 +294,7 @@ def record_baseline(db: sqlite_utils.Database, channel: ChannelRow, *, now: date
     """A digest run as the channel's baseline (`Service.sync_jobs`), so downtime from here on
     can be told apart from "never ran"; skipped when the database is busy, for the next sync."""
     with _left_to_job_sync(channel, "recording its first digest run"):
-        digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+        digest_runs.record_baseline(db, channel.id, at=now)
 
 
 def _resumed(before: ChannelRow, after: ChannelRow) -> bool:

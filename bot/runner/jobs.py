@@ -243,7 +243,7 @@ def missed_digests(
     for channel in channels:
         last = digest_runs.last_digest_run(db, channel.id)
         if last is None:
-            digest_runs.record_digest_run(db, channel.id, scheduled_for=now, now=now, stories=0)
+            digest_runs.record_baseline(db, channel.id, at=now)
             continue
         try:
             trigger = cron_trigger(channel.schedule, channel.timezone)
