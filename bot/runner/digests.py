@@ -76,6 +76,10 @@ def enqueue_digest(
         if held := held_stories(db, channel, now=now):
             # Sent with them at the quiet hours' end, under their heading, a second digest made
             # the channel's one twice its size. Its stories wait for the digest after that one.
+            if scheduled_for is not None:
+                # The held digest stands for this slot: a restart after the quiet hours caught
+                # it up as missed, a second digest carding what the held one only listed.
+                digest_runs.mark_slot_covered(db, channel.id, slot=scheduled_for)
             log.info(
                 "digest for %s: %s already held for its quiet hours; no second digest",
                 channel.key,
@@ -252,7 +256,7 @@ def digest_start(
     scheduled digest and the preview (`NewsDigest.digest`, `/digest`, the CLI) both use this one
     rule: had each its own, the preview could show other stories than the schedule then posts."""
     slot = slot or now
-    previous = digest_runs.last_digest_run(db, channel.id)
+    previous = digest_runs.digest_window_start(db, channel.id)
     if previous is None or previous >= slot:
         previous = _previous_slot(channel, slot)
     return digest_since(now, previous)
