@@ -97,3 +97,51 @@ def test_a_setting_the_file_edited_is_not_said_to_be_chats(
         "topics (none) → labour: its entry"
     ) in said
     assert "schedule" not in said
+
+
+TWO_TOPICS = TOPIC + '[[topics]]\nslug = "floods"\nquery = "flood"\n'
+LISTED = (
+    '[[channels]]\nplatform = "discord"\nid = "234567890123456702"\nname = "#n"\n'
+    'topics = {topics}\nschedule = "0 7 * * *"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ('["labour", "floods"]', '["labour"]'),  # unsorted: the hash took the file's order
+        ('["floods", "labour"]', '["labour"]'),
+        ('["labour", "floods"]', '["floods"]'),
+    ],
+)
+def test_the_files_own_topics_edit_is_not_named_as_chat_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: str, after: str
+) -> None:
+    config = cli_env(tmp_path, monkeypatch, TWO_TOPICS + LISTED.format(topics=before))
+    _poll()
+    config.write_text(TWO_TOPICS + LISTED.format(topics=after), encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["config", "check"])
+    assert checked.exit_code == 0, checked.output
+    assert "chat" not in checked.output + checked.stderr
+    assert "chat" not in _poll()
+
+
+def test_an_unsorted_topics_edit_still_names_a_chat_setting_it_replaces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = cli_env(
+        tmp_path, monkeypatch, TWO_TOPICS + LISTED.format(topics='["labour", "floods"]')
+    )
+    _poll()
+    db = open_database(tmp_path / "nd.db")
+    try:
+        channel = channel_store.get_channel(db, "discord", "234567890123456702")
+        assert channel is not None
+        channel_store.update_channel(db, channel.id, digest_size=15)
+        db.conn.commit()
+    finally:
+        db.close()
+    config.write_text(TWO_TOPICS + LISTED.format(topics='["labour"]'), encoding="utf-8")
+    said = _poll()
+    assert "digest_size 15 → " in said, said
+    assert "topics floods" not in said, said

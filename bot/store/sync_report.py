@@ -18,7 +18,7 @@ import hashlib
 import itertools
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -31,6 +31,9 @@ CHAT_SETTINGS = ("schedule", "timezone", "mode", "min_sources", "digest_size", "
 _FILE_ONLY = ("name", "webhook_url")
 # Keys tried together when telling the file's edits from chat's: 2**8 hashes at most.
 _MAX_TRIED = 8
+# A channel's topics put back in every order up to this many (720 orders): the hash was taken of
+# the file's list in its order, which the database does not keep.
+_TOPIC_ORDERS_TRIED = 6
 # Keys added to an entry after its hash was first stored: left out while unset, so an upgrade
 # does not read every unchanged entry as edited (and write the file's values over chat's).
 _ADDED_LATER = ("digest_size",)
@@ -194,8 +197,7 @@ def replaced_in_chat(
                 (
                     keys
                     for keys in itertools.combinations(differ, size)
-                    if entry_hash(replace(channel, **{key: was[key] for key in keys}))
-                    == stored_hash
+                    if _hashes_as(channel, {key: was[key] for key in keys}, stored_hash)
                 ),
                 None,
             )
@@ -243,6 +245,30 @@ def pending_chat_replaced(conn: sqlite3.Connection, config: Config) -> list[str]
             named = f"{channel.name} ({key})" if channel.name else key
             found.append(f"{named}: {'; '.join(replaced)}")
     return found
+
+
+def _hashes_as(channel: ChannelConfig, put_back: dict[str, Any], stored_hash: str) -> bool:
+    """Whether the entry with `put_back`'s values hashes as `stored_hash`. Topics are put back in
+    the orders the file may have listed them in: `entry_hash` took the file's order, so sorted
+    alone missed an unsorted list, and the file's own edit of it was named as chat's."""
+    if "topics" not in put_back:
+        return entry_hash(replace(channel, **put_back)) == stored_hash
+    return any(
+        entry_hash(replace(channel, **{**put_back, "topics": order})) == stored_hash
+        for order in _topic_orders(put_back["topics"], channel.topics)
+    )
+
+
+def _topic_orders(topics: list[str], listed_now: list[str]) -> Iterator[list[str]]:
+    """The orders of `topics` (the row's) the file's earlier list may have had, likeliest first:
+    those still listed in the file's order now, then the others; sorted; then every order, for a
+    few."""
+    kept = [t for t in listed_now if t in topics]
+    yield kept + sorted(t for t in topics if t not in kept)
+    yield sorted(topics)
+    if len(topics) <= _TOPIC_ORDERS_TRIED:
+        for order in itertools.permutations(sorted(topics)):
+            yield list(order)
 
 
 def chat_replaced_note(what: str, config_file: str, *, pending: bool = False) -> str:
