@@ -238,6 +238,17 @@ async def test_follow_query_option_of_plain_words_is_a_query(
     assert answer(api)["content"].startswith("There is no topic 'machine-learning'.")
 
 
+async def test_a_curly_quoted_topic_of_words_is_followed_as_a_straight_quoted_one(
+    api: FakeDiscord, bot: DiscordBot, core: NewsDigest
+) -> None:
+    # Only straight quotes counted as quoted: “machine learning” was wrapped in quotes again
+    # and refused as a name of '“' and '”'.
+    await slash(bot, "follow", topic="\u201cmachine learning\u201d", query="learning")
+    assert answer(api)["content"] == (
+        "This channel now follows machine-learning (matching learning)." + SIGNED_UP_DISCORD
+    )
+
+
 async def test_a_refused_topic_name_is_quoted_as_typed_in_the_option(
     api: FakeDiscord, bot: DiscordBot, core: NewsDigest
 ) -> None:

@@ -18,6 +18,7 @@ from discord import app_commands
 
 from bot.adapters.discord.interactions import CommandRunner
 from bot.adapters.discord.webhook import follow_up_session
+from bot.commands.base import straight_quotes
 
 log = logging.getLogger(__name__)
 Choices = list[app_commands.Choice[str]]
@@ -83,7 +84,8 @@ def build_tree(client: discord.Client) -> NewsTree:
         # One option is one topic name: spaces typed into it become '-', never a query. The
         # query option is marked as one, so plain words in it are never read as a topic name.
         slug = "-".join(topic.split())
-        if len(topic.split()) > 1 and not set(topic) & set("\"'"):
+        # Quoted already, curly quotes too (macOS and iOS type “machine learning”): as typed.
+        if len(topic.split()) > 1 and not set(straight_quotes(topic)) & set("\"'"):
             # In quotes, the name reaches the core as typed, which a refusal then quotes back
             # ("Floods & Disasters", not "Floods-&-Disasters"); it joins the words as above.
             slug = f'"{topic.strip()}"'
