@@ -23,6 +23,7 @@ from bot.delivery.adapter import TransientDeliveryError
 from bot.pipeline.digest import queued_story_count
 from bot.runner.service import Service
 from bot.store import channels as channel_store
+from bot.store.database import transaction
 
 NIGHT = datetime(2027, 3, 8, 23, 0, tzinfo=UTC)  # a Monday, in 22:00-07:00
 MORNING = datetime(2027, 3, 9, 8, 30, tzinfo=UTC)  # in 08:00-10:00, before the 09:00 digest
@@ -134,5 +135,37 @@ async def test_a_notice_not_sent_yet_keeps_its_stories_from_the_next_digests_car
         # The list went out at last, and none of its stories has a card.
         assert listed(chat) == set(NAMES) - carded(chat)
         assert len(carded(chat)) == 3
+    finally:
+        await stop(service)
+
+
+async def test_a_listed_story_merged_since_keeps_its_survivor_from_the_next_digests_cards(
+    tmp_path: Path,
+) -> None:
+    clock = Clock(NIGHT)
+    service, chat = slack_service(tmp_path, clock)
+    await service.start()
+    try:
+        await setup_channel(service, "off")
+        add_six(service, NIGHT)
+        chat.failures = [None, None, None, TransientDeliveryError("timed out")]
+        await service.commands.dispatch("digest", "", CTX)
+        await service.outbox.drain()
+        assert len(carded(chat)) == 3 and listed(chat) == set()
+        absorbed = sorted(set(NAMES) - carded(chat))[0]
+        # The clusterer merges a listed story into a new one, of more outlets.
+        clock.now = NIGHT + timedelta(minutes=1)
+        add_story(service.db, "grove", ["Herald", "Tribune", "Post"], now=clock.now)
+        with transaction(service.db):
+            service.db.execute(
+                "UPDATE articles SET story_id = 'grove' WHERE story_id = ?", [absorbed]
+            )
+            service.db.execute("UPDATE stories SET merged_into = 'grove' WHERE id = ?", [absorbed])
+        await service.commands.dispatch("digest", "", CTX)
+        clock.now = NIGHT + timedelta(hours=1)
+        await service.outbox.drain()
+        # The list naming the absorbed story went out, and its news had no card above it.
+        assert absorbed in listed(chat)
+        assert "grove" not in carded(chat)
     finally:
         await stop(service)

@@ -91,13 +91,16 @@ def pending_lines(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
     a rate limit or an outage. A later digest gives them no card meanwhile: held with it and sent
     together, the notice would list "without a card in this digest" the stories carded above it.
     Sent, the listing is an ordinary one, and a later digest may card the story. An instant
-    pass's notice only counts its stories, with no line: not these."""
+    pass's notice only counts its stories, with no line: not these. A listed story merged since
+    into another brings that one (as `listed_sources` does): carded, the survivor told the
+    listed story's news above the line saying it had no card."""
     rows = db.execute(
-        "SELECT l.story_id FROM listed_stories l JOIN alerts a ON a.id = l.alert_id"
+        "SELECT l.story_id, s.merged_into FROM listed_stories l"
+        " JOIN alerts a ON a.id = l.alert_id LEFT JOIN stories s ON s.id = l.story_id"
         f" WHERE l.channel_pk = ? AND a.state IN ('pending', 'sending') AND NOT {_INSTANT_COUNT}",
         [channel_pk],
     ).fetchall()
-    return {story_id for (story_id,) in rows}
+    return {story_id for row in rows for story_id in row if story_id is not None}
 
 
 def not_grown(db: sqlite_utils.Database, channel_pk: int, sources: Mapping[str, int]) -> set[str]:
