@@ -11,25 +11,35 @@ from zoneinfo import ZoneInfo
 import sqlite_utils
 
 from bot.pipeline.digest import queued_story_count
-from bot.runner.schedule import quiet_until
+from bot.runner.schedule import quiet_period
 from bot.store import channels as channel_store
+from bot.store import quiet_holds
 from bot.store.channels import ChannelRow
 from bot.textutil import plural
 
 
 def held(db: sqlite_utils.Database, channel: ChannelRow, now: datetime) -> str | None:
-    """What /digest says in the channel's quiet hours while a digest is held for their end
-    (`bot.runner.digests.held_stories`, which queues no second one): a second digest, sent with
-    the first under one heading, gave the channel twice its digest size. None when none is held."""
-    until = quiet_until(now, channel.quiet_hours, channel.timezone)
-    if until is None or not channel.id or not (waiting := queued_story_count(db, channel.id)):
+    """What /digest says in the channel's quiet hours while a digest queued in them is held for
+    their end (`bot.runner.digests.held_stories`, which queues no second one): a second digest,
+    sent with the first under one heading, gave the channel twice its digest size; one of a list
+    alone, a second list. None when none is held."""
+    period = quiet_period(now, channel.quiet_hours, channel.timezone)
+    if period is None or not channel.id:
         return None
-    local = until.astimezone(ZoneInfo(channel.timezone))
+    waiting, notices = quiet_holds.held_digest(db, channel.id, since=period[0])
+    if not waiting and not notices:
+        return None
+    local = period[1].astimezone(ZoneInfo(channel.timezone))
+    at = f"at {local:%H:%M} {channel.timezone} when its quiet hours ({channel.quiet_hours}) end"
+    if not waiting:
+        return (
+            f"A list of the stories still waiting for a line is already queued for this channel "
+            f"and will be posted {at}. Anything newer goes in the digest after it."
+        )
     verb = "is" if waiting == 1 else "are"
     return (
         f"{plural(waiting, 'story', 'stories')} {verb} already queued for this channel and "
-        f"will be posted at {local:%H:%M} {channel.timezone} when its quiet hours "
-        f"({channel.quiet_hours}) end. Anything newer goes in the digest after them."
+        f"will be posted {at}. Anything newer goes in the digest after them."
     )
 
 

@@ -22,15 +22,14 @@ from bot.pipeline.digest import (
     MAX_LOOKBACK,
     Selection,
     digest_since,
-    queued_story_count,
     remember_matches,
     select,
 )
 from bot.runner.backlog import dropped_stories
 from bot.runner.meanwhile import removed_meanwhile, still_wanted
 from bot.runner.overflow import OverflowNotice, overflow_notice
-from bot.runner.schedule import missed_digest, next_fire, quiet_until
-from bot.store import alerts, counted_stories, digest_runs, listed_stories
+from bot.runner.schedule import missed_digest, next_fire, quiet_period, quiet_until
+from bot.store import alerts, counted_stories, digest_runs, listed_stories, quiet_holds
 from bot.store import deliveries as delivery_store
 from bot.store.channels import ChannelRow
 from bot.store.database import iso
@@ -83,7 +82,7 @@ def enqueue_digest(
             log.info(
                 "digest for %s: %s already held for its quiet hours; no second digest",
                 channel.key,
-                plural(held, "story", "stories"),
+                plural(held, "post", "posts"),
             )
             return 0
         cards = _queue_cards(db, channel, selection, now=now, not_before=not_before)
@@ -111,12 +110,12 @@ def enqueue_digest(
 
 
 def held_stories(db: sqlite_utils.Database, channel: ChannelRow, *, now: datetime) -> int:
-    """The story posts held for the channel's quiet hours at `now` (an earlier digest's, a
-    `/digest`'s or a scheduled one's): none outside its quiet hours, where queued posts are being
-    sent and a new digest goes out after them."""
-    if quiet_until(now, channel.quiet_hours, channel.timezone) is None:
+    """The digest posts held for the channel's quiet hours at `now` (a `/digest`'s or a scheduled
+    one's, queued in them: its cards, or its list alone; `quiet_holds.held_digest`): none outside
+    its quiet hours, where queued posts are being sent and a new digest goes out after them."""
+    if (period := quiet_period(now, channel.quiet_hours, channel.timezone)) is None:
         return 0
-    return queued_story_count(db, channel.id)
+    return sum(quiet_holds.held_digest(db, channel.id, since=period[0]))
 
 
 def _queue_cards(

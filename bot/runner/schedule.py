@@ -115,6 +115,14 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
 
 def quiet_until(when: datetime, spec: str | None, timezone: str) -> datetime | None:
     """If `when` falls in the channel's quiet hours, the UTC instant they end; otherwise None."""
+    period = quiet_period(when, spec, timezone)
+    return period[1] if period else None
+
+
+def quiet_period(
+    when: datetime, spec: str | None, timezone: str
+) -> tuple[datetime, datetime] | None:
+    """If `when` falls in the channel's quiet hours, the UTC instants they began and end."""
     bounds = parse_quiet_hours(spec)
     if bounds is None:
         return None
@@ -128,7 +136,7 @@ def quiet_until(when: datetime, spec: str | None, timezone: str) -> datetime | N
         end_day = day if end > start else day + timedelta(days=1)
         ends = _local(end_day, end, zone)
         if begins <= when < ends:
-            return ends
+            return begins, ends
     return None
 
 

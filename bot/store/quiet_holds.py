@@ -1,5 +1,10 @@
 """Posts and notices the outbox is holding for a channel's quiet hours, and letting them go when
-the channel's quiet hours change (`/watchlist quiet off`, a new range or time zone, a resume)."""
+the channel's quiet hours change (`/watchlist quiet off`, a new range or time zone, a resume).
+
+A digest queued in the quiet hours is the channel's one until they end (`held_digest`): its cards,
+or its list alone (a digest of no new card for a channel behind, which held no card, so a second
+`/digest` queued a second list). A post queued before they began (a card still retrying) is no
+digest held for them: it blocked the scheduled digest, said to be "held for its quiet hours"."""
 
 from __future__ import annotations
 
@@ -9,6 +14,26 @@ from datetime import datetime
 import sqlite_utils
 
 from bot.store.database import iso, parse_iso, transaction
+
+# The keys of a digest's notices (`bot.runner.digests`): its list, and its backlog's message.
+_DIGEST_NOTICES = "(key LIKE 'digest-more:%' OR key LIKE 'digest-backlog:%')"
+
+
+def held_digest(db: sqlite_utils.Database, channel_pk: int, *, since: datetime) -> tuple[int, int]:
+    """The channel's digest posts queued at or after `since` (its quiet hours' start) and not
+    sent yet: (story cards, digest notices)."""
+    stamp = iso(since)
+    cards = db.execute(
+        "SELECT COUNT(*) FROM deliveries WHERE channel_pk = ? AND kind = 'story'"
+        " AND state IN ('pending', 'sending') AND created_at >= ?",
+        [channel_pk, stamp],
+    ).fetchone()[0]
+    notices = db.execute(
+        "SELECT COUNT(*) FROM alerts WHERE channel_pk = ? AND state IN ('pending', 'sending')"
+        f" AND {_DIGEST_NOTICES} AND created_at >= ?",
+        [channel_pk, stamp],
+    ).fetchone()[0]
+    return int(cards), int(notices)
 
 
 def release_held(
