@@ -154,3 +154,55 @@ def test_an_address_that_moved_elsewhere_is_added_saying_where_it_moved(
         f"Fetched it: a feed with 1 entry (“Harbour Desk”); it moved permanently to "
         f"{server.url('/rss.xml')}, where polls will read it from now on"
     )
+
+
+def test_a_move_to_a_watched_feed_spelt_otherwise_is_not_added(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # A move to the watched feed's address spelt otherwise (`%72` for `r`) is the same feed:
+    # the fetcher gives the move in the stored spelling, and the lookup matches that too.
+    assert _add(server.url("/rss.xml"), "--name", "Harbour").exit_code == 0
+    server.route("/%72ss.xml", Reply(body=RSS))
+    server.redirect("/old.xml", server.url("/%72ss.xml"))
+    result = _add(server.url("/old.xml"))
+    assert result.exit_code == 1, result.output
+    assert "which is feed 1 (Harbour): the same feed, already watched" in words(result.stderr)
+    assert _urls(tmp_path) == [server.url("/rss.xml")]
+
+
+def test_a_move_to_a_disabled_feed_is_not_added_and_says_it_is_disabled(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    assert _add(server.url("/rss.xml"), "--name", "Harbour").exit_code == 0
+    assert CliRunner().invoke(cli, ["feeds", "disable", "1"]).exit_code == 0
+    server.redirect("/old.xml", server.url("/rss.xml"))
+    result = _add(server.url("/old.xml"))
+    assert result.exit_code == 1, result.output
+    said = words(result.stderr)
+    assert (
+        f"moved permanently to {server.url('/rss.xml')}, which is feed 1 (Harbour), disabled:"
+        in said
+    )
+    assert "`newsdigest feeds enable 1` polls it again" in said
+    assert _urls(tmp_path) == [server.url("/rss.xml")]
+
+
+def test_the_feed_is_not_stored_while_it_is_fetched(
+    server: FeedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Added and committed before the fetch, a running service could poll it meanwhile, though
+    # the fetch then took it back (a move to a watched feed).
+    from bot.cli import feeds as feeds_cli
+
+    during: list[list[str]] = []
+    fetch = feeds_cli.check_new_feed
+
+    def watched(polling: object, url: str) -> tuple[bool, str, str | None]:
+        during.append(_urls(tmp_path))
+        return fetch(polling, url)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds_cli, "check_new_feed", watched)
+    result = _add(server.url("/rss.xml"))
+    assert result.exit_code == 0, result.output
+    assert during == [[]]
+    assert _urls(tmp_path) == [server.url("/rss.xml")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -17,7 +17,7 @@ from bot.cli.progress import progress_bar
 from bot.config import ConfigError, PollingConfig
 from bot.config_values import parse_duration
 from bot.feedaddress import refusal
-from bot.feedurls import FeedUrlError, check_feed_url
+from bot.feedurls import FeedUrlError, check_feed_url, normalize_feed_url
 from bot.render.text import clean
 from bot.store import feeds as feed_store
 from bot.store.feeds import FeedExistsError
@@ -75,11 +75,12 @@ def _interval(_ctx: click.Context, _param: click.Parameter, value: str | None) -
 def feeds_add(
     cli: CliContext, url: str, name: str | None, interval: int | None, no_check: bool
 ) -> None:
-    """Add a feed by its http(s) URL, then fetch it once, as a poll does (the same address
+    """Add a feed by its http(s) URL, fetching it once first, as a poll does (the same address
     checks, redirects followed; at most 10 seconds), and say what is there: "a feed with 12
-    entries", or a warning (HTTP 404, a web page, connection refused). It is added either way:
-    a feed that is down for now is polled, with backoff, until it answers; `feeds remove ID`
-    takes back a wrong URL. Nothing fetched is stored: the first poll reads it.
+    entries", or a warning (HTTP 404, a web page, connection refused). It is added either way
+    (not if it moved permanently to a feed already added): a feed that is down for now is
+    polled, with backoff, until it answers; `feeds remove ID` takes back a wrong URL. Nothing
+    fetched is stored: the first poll reads it.
     """
     try:
         url = check_feed_url(url)
@@ -87,24 +88,27 @@ def feeds_add(
         if refused:
             raise click.ClickException(f"{url}: {refused}")
         seconds = interval or cli.config.polling.default_interval
+        if no_check:
+            feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
+            click.echo(
+                f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)}); not "
+                "fetched (--no-check): `newsdigest poll` says whether it is a feed"
+            )
+            return
+        if (there := feed_store.get_feed_by_url(cli.core.db, url)) is not None:
+            # Said before the fetch, as `add_feed` would after it.
+            raise FeedExistsError(f"feed already added, as feed {there.id}: {there.url}", there.id)
+        # Fetched before it is added: added first, a running service could poll it in the
+        # seconds before a move to a watched feed took it back.
+        stored = normalize_feed_url(url)
+        found, what, moved = check_new_feed(cli.config.polling, stored)
+        if moved and (other := feed_store.get_feed_by_url(cli.core.db, moved)) is not None:
+            # The first poll would only disable it as that feed's double: not added at all.
+            _moved_to_a_feed(stored, moved, other)
         feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     added = f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})"
-    if no_check:
-        click.echo(
-            f"{added}; not fetched (--no-check): `newsdigest poll` says whether it is a feed"
-        )
-        return
-    found, what, moved = check_new_feed(cli.config.polling, feed.url)
-    other = feed_store.get_feed(cli.core.db, moved) if moved else None
-    if other is not None and other.id != feed.id and not other.disabled_reason:
-        # The first poll would only disable it as that feed's double: not added at all.
-        feed_store.remove_feed(cli.core.db, feed.id)
-        raise click.ClickException(
-            f"not added: {feed.url} moved permanently to {moved}, which is feed {other.id} "
-            f"({clean(other.display_name)}): the same feed, already watched"
-        )
     click.echo(added)
     if moved:
         # Polls move the feed there at the first poll (`feed_state`): said now, not silently.
@@ -118,6 +122,22 @@ def feeds_add(
             f"`newsdigest feeds remove {feed.id}`)",
             err=True,
         )
+
+
+def _moved_to_a_feed(url: str, moved: str, other: feed_store.FeedRow) -> NoReturn:
+    """Refuse an address that moved permanently to a feed stored already (matched in its stored
+    spelling: host case, `:443`), disabled or not: added, its first poll disabled it as that
+    feed's double."""
+    named = f"feed {other.id} ({clean(other.display_name)})"
+    if other.disabled_reason:
+        raise click.ClickException(
+            f"not added: {url} moved permanently to {moved}, which is {named}, disabled: "
+            f"{clean(other.disabled_reason)}. `newsdigest feeds enable {other.id}` polls it again"
+        )
+    raise click.ClickException(
+        f"not added: {url} moved permanently to {moved}, which is {named}: the same feed, "
+        "already watched"
+    )
 
 
 # At most this long for the fetch at `feeds add`: a poll's whole timeout (20 s by default) is a
