@@ -162,17 +162,21 @@ def wait_for_route(
     report: DrainReport,
     *,
     mark: int | None = None,
-) -> None:
+) -> datetime | None:
     """The platform did not take a claimed send: unreachable, failing, rate limiting us, or
     refusing every post (`PlatformDeliveryError`). The route is held back as a whole (every other
     channel would fail alike) and the row waits without using an attempt; but for a call that
-    failed alone (`_row_wait`, `mark` read before it). A send that may have landed all the same
-    (`maybe_sent`: a timeout after the request went out, a 5xx) stays `sending`, to be looked
-    for before it is resent."""
+    failed alone (`_row_wait`, `mark` read before it): it waits its own backoff, and, as a
+    deferred row does (`defer`), holds its place's later posts as long (`put_off_posts`), so a
+    digest's top card does not come out under the others. Returns when the row is tried again
+    in that case, for the drain to pass its place's later rows over; else None (the route is
+    down, and the channel's drain stops at its next row). A send that may have landed all the
+    same (`maybe_sent`: a timeout after the request went out, a 5xx) stays `sending`, to be
+    looked for before it is resent."""
     now = outbox.clock()
     # `mark` counts the channel's route: another route's trouble (`exc.route`) holds it back.
     own_route = exc.route in (None, route)
-    wait_until, own = _row_wait(
+    wait_until, own, alone = _row_wait(
         outbox, row, exc, exc.route or route, now, mark=mark if own_route else None
     )
     if exc.maybe_sent:
@@ -196,6 +200,11 @@ def wait_for_route(
             outbox.db, row.id, now=now, next_attempt_at=wait_until, error=str(exc), waited=own
         )
     report.retried += 1
+    if not alone:
+        return None
+    if call_of(row) == POST:
+        put_off_posts(outbox, row, wait_until)
+    return wait_until
 
 
 def _row_wait(
@@ -207,15 +216,16 @@ def _row_wait(
     *,
     retry_at: Callable[[datetime], datetime] | None = None,
     mark: int | None = None,
-) -> tuple[datetime, bool]:
-    """Marks the route down; returns when the row is tried again, and whether this failure is
-    the row's own wait (`DeliveryRow.waits`).
+) -> tuple[datetime, bool, bool]:
+    """Marks the route down; returns when the row is tried again, whether this failure is the
+    row's own wait (`DeliveryRow.waits`), and whether it failed alone (the route left up).
 
     But for a call that failed alone: unreachable or failing (a timeout, a 5xx, not a refusal
     of the route nor its rate limit) while another channel's send on the route got through
     (`Outages.through_since` the `mark` read before the call). One channel's call the platform
     never answered is that channel's trouble: its row waits its own backoff, and the route's
-    other channels go on, not held back after it for the route's backoff.
+    other channels go on, not held back after it for the route's backoff. The channel's later
+    posts wait behind it (the callers' `put_off_posts`): the order is the channel's own.
 
     A route already down when the row failed (its outage not ended by a send since) failed the
     row as it fails every row: the row is tried when the route is, and the wait is not the
@@ -231,15 +241,15 @@ def _row_wait(
         and outbox.outages.through_since(route, mark)
     ):
         delay = exc.retry_after or outbox.backoff(row.waits + 1)
-        return now + timedelta(seconds=delay), True
+        return now + timedelta(seconds=delay), True, True
     own = route not in outbox.outages
     route_retry = outbox.outages.down(route, exc, now=now, backoff=outbox.backoff)
     if retry_at is not None:
         route_retry = retry_at(route_retry)
     waits = row.waits + 1
     if not own or waits < 2:
-        return route_retry, own
-    return max(route_retry, now + timedelta(seconds=outbox.backoff(waits))), own
+        return route_retry, own, False
+    return max(route_retry, now + timedelta(seconds=outbox.backoff(waits))), own, False
 
 
 def is_stale(outbox: Outbox, row: DeliveryRow, now: datetime) -> bool:
@@ -284,7 +294,7 @@ def lookup_failed(
     longer than `stale_after` is given up, not resent), and anything else is checked again with
     backoff, each check using up an attempt, so a lookup that never works ends in a visible
     failure, not a loop. `mark`, the channel's route's read before the lookup: one that failed
-    alone holds back no route (`_row_wait`)."""
+    alone holds back no route (`_row_wait`), only the channel's later posts."""
     now = outbox.clock()
     error = f"could not check whether it was posted: {type(exc).__name__}: {exc}"
     if isinstance(exc, PermanentDeliveryError):
@@ -329,10 +339,14 @@ def lookup_failed(
             return retry_at
 
         own_route = route == outbox.route_of(channel)
-        check_at, own = _row_wait(
+        check_at, own, alone = _row_wait(
             outbox, row, exc, route, now, retry_at=given_up, mark=mark if own_route else None
         )
         store.hold_sending(outbox.db, row.id, now=now, check_at=check_at, error=error, waited=own)
+        if alone:
+            # Its route left up, the channel's drain goes on: its later posts wait for it, or,
+            # resent after them, it would come out of order (as for `defer`).
+            put_off_posts(outbox, row, check_at)
         return
     attempts = row.attempts + 1
     if attempts >= outbox.settings.max_attempts:

@@ -69,8 +69,8 @@ async def send_one(
     report: DrainReport,
 ) -> datetime | None:
     """Claim the row and send it. Returns when it is tried again if only it was put off (a
-    `DeferredDeliveryError`), for the drain to hold the channel's later posts as long; else
-    None."""
+    `DeferredDeliveryError`, or a call that failed alone: `failures.wait_for_route`), for the
+    drain to hold the channel's later posts as long; else None."""
     # Everything that can fail for local reasons was built before the claim (`prepare`), so
     # a claimed row means "an API call may have started" and nothing else.
     card = prepared[0]
