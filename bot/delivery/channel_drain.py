@@ -22,6 +22,13 @@ meanwhile; notices left `sending` are requeued only while no channel's drain run
 (`reconcile.release_leftovers`), since one may be in flight. A crash mid-drain leaves rows
 `sending` as before, looked for by the channel's first drain after the restart; a stop lets the
 channels' drains finish their send in progress (`Outbox.halted`), and the loop waits for them.
+
+A channel's drain that met another process's write lock, or ended with an outcome kept for it
+(`send.settle`), has the loop drain again shortly (`Outbox.lock_met`): the loop's pass has
+already looked at `Outbox.unsettled` by the time the channels' drains run, and at its next idle
+wake the post would have stayed `sending` for up to 30 s. Any other error is logged once per run
+of failures and the channel waits for the loop's next wake: retried as the lock is, a broken
+schema would have been drained again, a traceback each time, four times a second.
 """
 
 from __future__ import annotations
@@ -64,6 +71,9 @@ class ChannelDrains:
         self.passed_over: set[int] = set()
         # Set as each ends: the loop's sleep is chosen again (`Outbox._sleep`).
         self.ended = asyncio.Event()
+        # Channels whose last drain failed for something other than the write lock: said once,
+        # with its traceback, until one of their drains ends well again.
+        self.failing: set[int] = set()
 
     def start(self, outbox: Outbox, pk: int, report: DrainReport) -> asyncio.Task[None] | None:
         """Start the channel's drain; None when its drain is still under way (it is drained
@@ -81,18 +91,34 @@ class ChannelDrains:
             await brief_steps(outbox.db.conn, drain_channel(outbox, pk, report))
         except sqlite3.OperationalError as exc:
             if not is_busy(exc):
-                log.exception("draining channel %d failed; its rows are retried by the next", pk)
+                self._failed(pk)
             else:
                 log.info("channel %d waits for another process's write lock", pk)
-            outbox.lock_met()  # drained again shortly; nothing was lost
+                outbox.lock_met()  # drained again shortly; nothing was lost
         except Exception:
-            log.exception("draining channel %d failed; its rows are retried by the next", pk)
+            # Not the lock: drained again at the loop's next wake (a kick, a row due, its idle
+            # timer), not shortly, or an error that lasts (a broken schema) would spin the loop.
+            self._failed(pk)
+        else:
+            self.failing.discard(pk)
         finally:
             del self.tasks[pk]
             self.ended.set()
+            if outbox.unsettled:
+                # An outcome kept for another process's lock (`send.settle`): written shortly,
+                # not at the loop's next idle wake, its post `sending` meanwhile.
+                outbox.lock_met()
             if pk in self.passed_over:
                 self.passed_over.discard(pk)
                 outbox.kick()
+
+    def _failed(self, pk: int) -> None:
+        """Its traceback once per run of failures, not at every drain that meets it again."""
+        if pk in self.failing:
+            log.debug("draining channel %d failed again", pk, exc_info=True)
+            return
+        self.failing.add(pk)
+        log.exception("draining channel %d failed; its rows are retried by the next", pk)
 
     async def finish(self) -> None:
         """Wait for every channel's drain under way (at a stop: each ends after its send in
@@ -129,8 +155,9 @@ async def send_rows(outbox: Outbox, pk: int, rows: list[DeliveryRow], report: Dr
     ready: dict[int, Prepared | None] = {}
     headed: tuple[ChatAdapter, ChannelRow] | None = None
     # The places (`place_of`: the channel, a story's thread) one of whose posts was put off
-    # for a limit of its own (a Discord bucket's 429): their later posts were put off as
-    # long (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
+    # for a limit of its own (a Discord bucket's 429) or failed alone (a call the platform
+    # never answered, others' got through): their later posts were put off as long
+    # (`put_off_posts`) and wait, so each keeps its order; other places and edits go on.
     put_off: set[str] = set()
     # A notice put off for the channel's own limit goes before the cards queued after it.
     notice = await notice_first(outbox, pk, report)
