@@ -132,6 +132,8 @@ class Outbox:
         # Rows whose API call this process has started and not yet settled. Reconcile must never
         # take one of these for a crash leftover: resending it would post twice.
         self.in_flight: set[int] = set()
+        # One lost post's lookup at a time per lookup route (`reconcile`), by route.
+        self.lookups: dict[str, asyncio.Lock] = {}
         # Outcomes of sends made whose writing met another process's write lock, by row id:
         # written by the next drain first (`bot.delivery.send.settle`); their rows stay in flight.
         self.unsettled: dict[int | str, Outcome] = {}

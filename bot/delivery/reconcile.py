@@ -1,6 +1,9 @@
 """Reconciling deliveries a crash (or an ambiguous failure) left `sending`, before anything else
 is sent in their channel (each channel's drain looks for its own: `bot.delivery.channel_drain`,
-so a lookup that hangs holds up no other channel).
+so a lookup that hangs holds up no other channel's posts). The lookups themselves go one at a
+time per route (`Outbox.lookups`), as when channels were reconciled in turn: Slack limits
+conversations.history per workspace, to one a minute for most apps, and the channels' lookups
+all at once after a restart would send all but the first into the limit.
 
 The adapter's `find_posted` looks for the message (Slack: the bot's message metadata in recent
 history); if it landed, the row is marked sent, otherwise it goes back to pending and is resent
@@ -13,7 +16,9 @@ requeued (`release_leftovers`, with the edits, by the drain's pass over every ch
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.delivery.adapter import PostedMessage, lookup_route, refreshes_cards
@@ -65,44 +70,19 @@ async def reconcile(outbox: Outbox, report: DrainReport, channel_pk: int) -> Non
         channel = channel_store.get_channel_by_pk(outbox.db, row.channel_pk)
         if channel is None or channel.paused_reason:
             continue  # a paused channel's rows are checked once it is resumed
-        now = outbox.clock()
-        if (sender := outbox.sender(channel, now)) is None:
+        if (sender := outbox.sender(channel, outbox.clock())) is None:
             continue
-        adapter, route = sender
-        holds = [
-            outbox.rate_limits.until(r, LOOKUP, now)
-            for r in {route, lookup_route(adapter, channel)}
-        ]
-        if (until := max((u for u in holds if u is not None), default=None)) is not None:
-            # The platform rate limits the lookup, on the channel's route or the one its lookups
-            # take (a Discord webhook channel's, the bot's): asked now, it would only refuse again.
-            store.hold_sending(
-                outbox.db, row.id, now=now, check_at=until, error=row.last_error or "unchecked"
-            )
+        adapter = sender[0]
+        async with outbox.lookups.setdefault(lookup_route(adapter, channel), asyncio.Lock()):
+            # One lookup at a time per route, as when channels were reconciled in turn: Slack
+            # limits conversations.history per workspace (1 a minute for most apps), and all
+            # at once after a restart, every lookup but the first would meet the limit.
+            if outbox.halted:
+                return  # a stop: looked for after the restart, as after a crash
+            looked = await _look_for(outbox, channel, row, report)
+        if looked is None:
             continue
-        parent = None
-        if row.kind == "update":
-            first = store.story_post(outbox.db, row.story_id, row.channel_pk)
-            if first is not None and first.message_ref:
-                parent = PostedMessage(first.message_ref, first.thread_ref)
-        # A merge since the send may have moved the row onto another story; the card carries
-        # the id it was posted under, which adapters that cannot see the nonce (Discord's
-        # history) match on.
-        story_ids = [row.story_id]
-        if row.kind == "story":
-            story_ids = story_store.posted_as(outbox.db, row.story_id, row.channel_pk)
-        found = None
-        mark = outbox.outages.mark(route)
-        try:
-            for story_id in story_ids:
-                found = await adapter.find_posted(
-                    channel, story_id=story_id, nonce=row.nonce, kind=row.kind, parent=parent
-                )
-                if found is not None:
-                    break
-        except Exception as exc:  # the lookup failing must not lose the row, nor loop
-            lookup_failed(outbox, channel, row, exc, report, mark=mark)
-            continue
+        found, parent, now = looked
         if found is not None:
             # Record what the channel was shown: the card stored with the claim. The story may
             # have grown since, and recording today's count would swallow that update.
@@ -144,6 +124,51 @@ async def reconcile(outbox: Outbox, report: DrainReport, channel_pk: int) -> Non
             store.release(outbox.db, row.id, now=now, next_attempt_at=None, error="resend")
             log.info("delivery %d to %s will be resent (same nonce)", row.id, channel.key)
         report.reconciled += 1
+
+
+async def _look_for(
+    outbox: Outbox, channel: ChannelRow, row: DeliveryRow, report: DrainReport
+) -> tuple[PostedMessage | None, PostedMessage | None, datetime] | None:
+    """Ask the platform whether the row landed: (what was found, the card an update replied
+    to, when); None when it was not asked (its route down or its lookups held meanwhile) or the
+    lookup failed (`lookup_failed` settled the row)."""
+    now = outbox.clock()
+    if (sender := outbox.sender(channel, now)) is None:
+        return None  # the lookup before it, waited for, found the route down
+    adapter, route = sender
+    holds = [
+        outbox.rate_limits.until(r, LOOKUP, now) for r in {route, lookup_route(adapter, channel)}
+    ]
+    if (until := max((u for u in holds if u is not None), default=None)) is not None:
+        # The platform rate limits the lookup, on the channel's route or the one its lookups
+        # take (a Discord webhook channel's, the bot's): asked now, it would only refuse again.
+        store.hold_sending(
+            outbox.db, row.id, now=now, check_at=until, error=row.last_error or "unchecked"
+        )
+        return None
+    parent = None
+    if row.kind == "update":
+        first = store.story_post(outbox.db, row.story_id, row.channel_pk)
+        if first is not None and first.message_ref:
+            parent = PostedMessage(first.message_ref, first.thread_ref)
+    # A merge since the send may have moved the row onto another story; the card carries the id
+    # it was posted under, which adapters that cannot see the nonce (Discord's history) match on.
+    story_ids = [row.story_id]
+    if row.kind == "story":
+        story_ids = story_store.posted_as(outbox.db, row.story_id, row.channel_pk)
+    found = None
+    mark = outbox.outages.mark(route)
+    try:
+        for story_id in story_ids:
+            found = await adapter.find_posted(
+                channel, story_id=story_id, nonce=row.nonce, kind=row.kind, parent=parent
+            )
+            if found is not None:
+                break
+    except Exception as exc:  # the lookup failing must not lose the row, nor loop
+        lookup_failed(outbox, channel, row, exc, report, mark=mark)
+        return None
+    return found, parent, now
 
 
 async def _current(outbox: Outbox, row: DeliveryRow, channel: ChannelRow) -> tuple[int, list[str]]:
