@@ -263,3 +263,34 @@ def _names_a_key(name: str) -> bool:
     if compact in _KEY_NAMES:
         return True
     return len(words) <= 3 and compact.endswith(_KEY_NAME_ENDINGS)
+
+
+# A secret shorter than this is no key ("?key=1"), and would be found in every address.
+_SECRET_MIN = 6
+
+
+def secret_parts(url: str) -> frozenset[str]:
+    """What of a feed's own address is a key by the rules `hidden_url` follows, for telling
+    that another address carries it (`bot.ingest.entry_links.carries_secret`): a password in
+    its userinfo, the value of a query, path-parameter or fragment pair named like a key
+    (`?apikey=…`, `;jsessionid=…`, `#token=…`), and a path segment `hidden_url` hides. Not the
+    rest of its query: `?hl=en-US` is hidden too, but an article's address may well repeat it.
+    Parts shorter than `_SECRET_MIN` are left out."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return frozenset()
+    found: set[str] = set()
+    userinfo = parts.netloc.rpartition("@")[0]
+    if userinfo:
+        found.add(userinfo.partition(":")[2])
+    path, _, params = parts.path.partition(";")
+    for pair in re.split(r"[&;]", f"{parts.query}&{params}&{parts.fragment}"):
+        name, mark, value = pair.partition("=")
+        if mark and _names_a_key(name):
+            found.add(value)
+    shown = _SEPARATOR_RE.split(_hidden_path(path))
+    for segment, hidden in zip(_SEPARATOR_RE.split(path), shown, strict=True):
+        if hidden != segment and hidden.endswith(ELLIPSIS):
+            found.add(segment[len(hidden) - len(ELLIPSIS) :])
+    return frozenset(part for part in found if len(part) >= _SECRET_MIN)

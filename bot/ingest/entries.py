@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.ingest.entry_links import absolute_link, is_home_id, with_fragment
+from bot.ingest.entry_links import NO_ADDRESS, FeedAddress, absolute_link, is_home_id, with_fragment
 from bot.ingest.normalize import (
     cap_title,
     html_to_text,
@@ -86,9 +86,12 @@ def read_entry(
     raw_title: str,
     plain_title: bool,
     shared_ids: frozenset[str] = frozenset(),
+    feed: FeedAddress = NO_ADDRESS,
 ) -> ParsedEntry:
     """One entry. `raw_title` is its title as the document has it (`plain_title` when the feed
-    marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id."""
+    marks it as text: nothing in it is markup). An id in `shared_ids` is read as no id. `feed`
+    is the address the document came from: a link that is that address is no link, and one
+    that carries its key is not the entry's URL (`bot.ingest.entry_links` says why)."""
     raw_link = _entry_link(raw)
     raw_id = raw_str(raw.get("id")).strip()
     # fastfeedparser copies the first link into a missing id, whatever its rel.
@@ -105,6 +108,8 @@ def read_entry(
         # GUID stays the id as written.
         link = absolute_link(None, raw_id)
     else:
+        link = None
+    if feed.is_own(link):
         link = None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text, seed_text = _body_text(raw)
@@ -129,8 +134,10 @@ def read_entry(
         )
         guid = DIGEST_GUID + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = cap_title(html_to_text(raw_str(raw.get("author")))) or None
+    # The GUID keeps such a link: an entry keeps the identity it was stored under.
+    url = None if feed.carries_secret(link) else link
     return ParsedEntry(
-        guid=guid, url=link, title=title, text=text, published=published, author=author
+        guid=guid, url=url, title=title, text=text, published=published, author=author
     )
 
 

@@ -1,12 +1,54 @@
 """An entry's links: resolved against the feed and its xml:base, canonical, and told apart from
 a site's home page, which some feeds give as every entry's link or id. Feed text is untrusted:
-a malformed link is no link, never an exception."""
+a malformed link is no link, never an exception.
+
+A feed's own address may carry its key (`?token=…`), and an entry's link resolved against it can
+come out as that address: a CMS's placeholder `<link>#</link>`, an Atom `href="#i1"` in a feed
+with no site link, or the feed's address written out. Such a link names no entry and is no link
+(`FeedAddress.is_own`), as a guid permalink `#x` is. An article address that carries a part of the
+feed's key (`FeedAddress.carries_secret`, by `bot.redact.secret_parts`) would show the key on
+every card, where /feeds list and alerts hide it: it is kept for the entry's identity only.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from bot.ingest.normalize import canonical_url, is_homepage
+from bot.redact import secret_parts
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAddress:
+    """The address a feed was fetched from, as its entries' links are checked against it."""
+
+    # Its canonical form (no fragment, query sorted), as `absolute_link` gives links.
+    own: str | None = None
+    # The parts of it that are a key (`bot.redact.secret_parts`).
+    secrets: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, url: str | None) -> FeedAddress:
+        if not url:
+            return cls()
+        try:
+            own = canonical_url(url)
+        except ValueError:
+            own = None
+        return cls(own=own, secrets=secret_parts(url))
+
+    def is_own(self, link: str | None) -> bool:
+        """Whether `link` (canonical) is the feed's own address, whatever fragment it had."""
+        return link is not None and link == self.own
+
+    def carries_secret(self, link: str | None) -> bool:
+        """Whether `link` holds a part of the feed's key anywhere in it."""
+        return link is not None and any(secret in link for secret in self.secrets)
+
+
+# An entry read without the address its document came from (a file, a test).
+NO_ADDRESS = FeedAddress()
 
 
 def entry_base(base: str | None, xml_base: str | None) -> str | None:

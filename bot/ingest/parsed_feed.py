@@ -19,7 +19,7 @@ from typing import Any
 from bot.ingest.entries import ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_cap import Sharers
 from bot.ingest.entry_fields import fill_from_document
-from bot.ingest.entry_links import absolute_link, entry_base
+from bot.ingest.entry_links import FeedAddress, absolute_link, entry_base
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json
 from bot.ingest.normalize import canonical_url, cap_title, html_to_text, title_to_text
@@ -117,12 +117,18 @@ def build_feed(
             url or base, len(shared - shared_ids(raw_entries)),
         )  # fmt: skip
     entries = []
+    address = FeedAddress.of(url)
     for index in kept:
         try:
             resolve_against = entry_base(base, bases[index]) if bases else base
             entries.append(
                 read_entry(
-                    raw_entries[index], resolve_against, titles[index], plain_titles[index], shared
+                    raw_entries[index],
+                    resolve_against,
+                    titles[index],
+                    plain_titles[index],
+                    shared,
+                    address,
                 )
             )
         except Exception:
