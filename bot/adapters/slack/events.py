@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 async def answer_mention(adapter: SlackAdapter, event: dict[str, Any]) -> None:
     # Never echo the mention's text: it is whatever the user typed.
     help_text = mention_help("slack")
-    message = SlackMessage(text=help_text, blocks=text_blocks(help_text))
+    message = SlackMessage(text=escape_trusted(help_text), blocks=text_blocks(help_text))
     thread = event.get("thread_ts") or event.get("ts")
     channel_id = str(event.get("channel", ""))
     try:

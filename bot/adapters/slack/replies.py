@@ -36,7 +36,7 @@ def reply_messages(reply: Reply) -> list[SlackMessage]:
     limit = MAX_BLOCKS - (1 if reply.hint else 0)
     blocks = text_blocks(reply.marked, reply.lines, limit=limit, see_all=reply.see_all)
     if reply.hint:
-        blocks.append(context(reply.hint))
+        blocks.append(context(escape_trusted(reply.hint)))
     return [SlackMessage(text=truncate(escape_trusted(reply.marked), 3000), blocks=blocks)]
 
 
