@@ -11,7 +11,8 @@ XML refuses, repaired; both, in a document left in ISO-2022, in its ASCII text: 
 parsed, with `entry_when` and `entry_dates` dating them as the parser does), `entries` (each entry of it, `ParsedEntry`), with `entry_fields`,
 `entry_links`, `titles`, `intervals` and `jsonfeed` for what the parsers miss, `shape` (a web
 page where a feed belongs, and the feed it names; a feed cut off before its end), `normalize`
-(URLs, HTML -> text, dates, length caps), `opml` (import and export) and `errors`.
+(URLs, HTML -> text, dates, length caps), `chat_markup` (chat mentions and `**`/`||` markers
+a feed's text carries, taken out), `opml` (import and export) and `errors`.
 
 The poller (`bot.pipeline.poll`) drives it::
 

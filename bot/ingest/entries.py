@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.ingest.chat_markup import without_chat_markup
 from bot.ingest.entry_links import NO_ADDRESS, FeedAddress, absolute_link, is_home_id, with_fragment
 from bot.ingest.normalize import (
     cap_title,
@@ -113,8 +114,10 @@ def read_entry(
         link = None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text, seed_text = _body_text(raw)
-    text = strip_boilerplate(full_text)
-    title = cap_title(title_to_text(raw_title, plain=plain_title) or _first_words(text))
+    text = without_chat_markup(strip_boilerplate(full_text))
+    title = cap_title(
+        without_chat_markup(title_to_text(raw_title, plain=plain_title)) or _first_words(text)
+    )
     published = _date(raw, "published") or _date(raw, "updated") or _date(raw, "created")
     if named and raw_id != raw_link:
         guid = raw_id

@@ -16,9 +16,10 @@ from bot.summarize.restated import same_figure_restated
 from bot.summarize.sentences import stem
 from bot.summarize.told import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
 
-# Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure.
+# Digits glued to a word ("Kestrel-2", "G7") are part of a name, not a figure; after `&`, `@`,
+# `#` or `<`, chat syntax a feed left in (`<@123>`, `<@&123>`, `<#123>`) or an entity, an id.
 NUMBER_RE = re.compile(
-    r"(?<![\w-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
+    r"(?<![\w&@#<-])(?:[$€£¥]\s?)?\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion))?(?![\w-])"
 )
 
 
