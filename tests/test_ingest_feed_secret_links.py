@@ -145,3 +145,15 @@ def test_a_site_link_placeholder_is_still_the_site_not_the_feed() -> None:
 )
 def test_secret_parts_are_what_names_or_shapes_a_key(url: str, secrets: set[str]) -> None:
     assert secret_parts(url) == secrets
+
+
+def test_an_anchor_on_the_feeds_address_keeps_telling_entries_apart() -> None:
+    # No link shown, but each entry keeps the GUID its anchor gave it, so none is stored twice.
+    body = b"""<rss version="2.0"><channel><title>M</title><description>d</description>
+<item><title>One</title><link>#item-1</link><description>First.</description></item>
+<item><title>Two</title><link>#item-2</link><description>Second.</description></item>
+</channel></rss>"""
+    feed_url = f"https://members.example/feed.xml?apikey={KEY}"
+    entries = parse_feed(body, url=feed_url).entries
+    assert [e.url for e in entries] == [None, None]
+    assert [e.guid for e in entries] == [f"{feed_url}#item-1", f"{feed_url}#item-2"]

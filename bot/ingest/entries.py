@@ -110,7 +110,10 @@ def read_entry(
         link = absolute_link(None, raw_id)
     else:
         link = None
-    if feed.is_own(link):
+    # The feed's own address is no page of the entry's, but an anchor on it (`#item-3`) still
+    # tells entries apart, as it did before: only one without (`<link>#</link>`) is no link.
+    own = feed.is_own(link)
+    if own and not raw_link.partition("#")[2].strip():
         link = None
     # The GUID seed below reads the text as feeds gave it, so no stored entry changes its GUID.
     full_text, seed_text = _body_text(raw)
@@ -138,7 +141,7 @@ def read_entry(
         guid = DIGEST_GUID + hashlib.sha1(seed.encode("utf-8")).hexdigest()
     author = cap_title(html_to_text(raw_str(raw.get("author")))) or None
     # The GUID keeps such a link: an entry keeps the identity it was stored under.
-    url = None if feed.carries_secret(link) else link
+    url = None if own or feed.carries_secret(link) else link
     return ParsedEntry(
         guid=guid, url=url, title=title, text=text, published=published, author=author
     )
