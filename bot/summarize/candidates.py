@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.summarize.acts import two_facts
 from bot.summarize.asides import accusing
 from bot.summarize.balance import run_on, unbalanced
-from bot.summarize.clauses import SENTENCE_END_WEAK, WEAK_ENDINGS, clause_prefixes, leans_on_context
+from bot.summarize.clauses import clause_prefixes, leans_on_context, weak_endings
 from bot.summarize.compress import compress, variants
 from bot.summarize.finite_verbs import is_clause, subject_head
 from bot.summarize.grounding import entities, figures
@@ -39,7 +39,7 @@ from bot.summarize.restated import (
     stem_overlap,
     undated,
 )
-from bot.summarize.sentences import Sentence, content_stems, stem
+from bot.summarize.sentences import Sentence, content_stems, runs_on_past_stop, stem
 from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import STOPWORDS, words
 
@@ -154,10 +154,17 @@ def _variant_sources(sentence: str, max_words: int = MAX_VARIANT_WORDS) -> list[
     return list(sources)
 
 
-def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = None) -> list[str]:
+def _forms(
+    sentence: str,
+    params: TldrParams,
+    sources: Sequence[str] | None = None,
+    complete: bool = True,
+) -> list[str]:
     """Shorter grounded forms of a compressed sentence: asides dropped, clause-boundary cuts.
 
-    `sources`: the variants to cut (`_variant_sources` of the sentence by default).
+    `sources`: the variants to cut (`_variant_sources` of the sentence by default). `complete`:
+    whether the source sentence ended with its own stop (`Sentence.complete`), not one that
+    `compress` added to a feed's excerpt cut short.
     """
     texts: list[str] = []
     cuts: set[str] = set()
@@ -177,29 +184,20 @@ def _forms(sentence: str, params: TldrParams, sources: Sequence[str] | None = No
             texts.extend(prefixes)
             cuts.update(prefixes)
     # A feed excerpt cut mid-sentence ("...shot and killed after...", "... Costa and") is only
-    # usable up to a clause.
+    # usable up to a clause; so is one running on past a stop ("... thinks. the truth.").
     whole = set(texts) - cuts
     out = [
         t
         for t in dict.fromkeys(texts)
         if not t.rstrip("\"'”“’").endswith(("..", "…"))
-        and t.split()[-1].strip(".\"'”“’").casefold() not in _weak_endings(t, t in whole)
+        and t.split()[-1].strip(".\"'”“’").casefold() not in weak_endings(t, t in whole, complete)
+        and not runs_on_past_stop(t)
     ]
     # A shorter form must still be a sentence: cutting "X, built by Y, landed ..." after "Y" drops
     # the main verb. The whole sentence is kept even when the check doubts it: it was written so.
     if is_clause(sentence):
         out = [t for t in out if t == sentence or is_clause(t)]
     return out
-
-
-def _weak_endings(text: str, whole: bool) -> frozenset[str]:
-    """The words `text` may not end on: a cut, or a text that stops without a full stop (a feed
-    excerpt cut short), may not end on any of `WEAK_ENDINGS`; a whole sentence that ends with
-    its own full stop may end on a stranded preposition or a modal ("... as many as they can.",
-    "... what the dispute was about."), only not on a word that always leads on."""
-    if whole and text.rstrip("\"'”“’)").endswith((".", "!", "?")):
-        return SENTENCE_END_WEAK
-    return WEAK_ENDINGS
 
 
 def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:
@@ -235,7 +233,7 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
             sources = _variant_sources(full, min(MAX_VARIANT_WORDS, budget))
             budget -= sum(len(v.split()) for v in sources)
         forms = []
-        for text in _forms(full, params, sources):
+        for text in _forms(full, params, sources, sentence.complete):
             if runs_on and (text == full or unbalanced(text, whole=False)):
                 continue
             n_words = len(text.split())

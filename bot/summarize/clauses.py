@@ -53,6 +53,23 @@ SENTENCE_END_WEAK = frozenset("a an the and or but nor its their our my your who
 # what it negates and a reporting verb its report. A whole sentence may end on them: "The mayor
 # denied this.", "..., officials said."
 MID_CUT_ENDINGS = WEAK_ENDINGS | frozenset("this these those not said says told".split())
+# ... and at the end of a text its feed cut short, its full stop added by us ("..., ending a
+# system that activists said"): what it was to go on with is lost, so it is held to a cut's
+# words and a report's verb without its report ("said", "told", "according to") besides.
+CUT_SHORT_ENDINGS = MID_CUT_ENDINGS | frozenset("say tell according".split())
+
+
+def weak_endings(text: str, whole: bool, complete: bool = True) -> frozenset[str]:
+    """The words `text` may not end on. A cut, or a text that stops without a full stop, may not
+    end on any of `WEAK_ENDINGS`; a whole sentence that ends with its own full stop may end on a
+    stranded preposition or a modal ("... as many as they can.", "... what the dispute was
+    about."), only not on a word that always leads on. `complete`: whether the source sentence
+    had its own final stop; if not, `text` whole ends where the feed cut it."""
+    if whole and not complete:
+        return CUT_SHORT_ENDINGS
+    if whole and text.rstrip("\"'”“’)").endswith((".", "!", "?")):
+        return SENTENCE_END_WEAK
+    return WEAK_ENDINGS
 
 
 # Openers of a clause that is itself the sentence's subject ("Whether the deal holds is unclear").

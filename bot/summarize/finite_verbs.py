@@ -111,6 +111,35 @@ def is_clause(text: str) -> bool:
     to compare a sentence with its own cut-down forms, not to judge arbitrary text: "The lander
     Kestrel-2, built by Skyforge." has lost the verb its source sentence had.
     """
+    if not _has_main_verb(text):
+        return False
+    # "The flood was rising, but the chief of the plant near Tolberg": a cut at a place's comma
+    # ("Tolberg, Vennmark has warned ...") leaves the last conjoined clause a subject alone.
+    conjoined = list(_CONJOINED_RE.finditer(text))
+    if not conjoined:
+        return True
+    last = conjoined[-1]
+    rest = text[last.end() :]
+    words = rest.split(maxsplit=1)
+    first = words[0].strip(PUNCT) if words else ""
+    subjects = _PRONOUN_SUBJECTS if last.group(1).casefold() in ("and", "or") else _SUBJECTS
+    opens_subject = first.casefold() in subjects or (
+        subjects is _SUBJECTS and first[:1].isupper() and first.isalpha()
+    )
+    return not opens_subject or _has_main_verb(rest)
+
+
+# A comma and the conjunction of a clause joined to the one before it; "and" and "or" join list
+# items as often, so after them only a pronoun ("and they") is taken for a clause's subject.
+_CONJOINED_RE = re.compile(r",\s+(but|yet|while|whereas|and|or)\s+(?=\S)", re.IGNORECASE)
+_PRONOUN_SUBJECTS = frozenset("he she they we i".split())
+_SUBJECTS = _PRONOUN_SUBJECTS | frozenset(
+    "the a an this that these those his her its their our my some many most several each it".split()
+)
+
+
+def _has_main_verb(text: str) -> bool:
+    """Whether something outside `text`'s asides reads as a finite verb (see `is_clause`)."""
     segments = COMMA_RE.split(text)
     # A time phrase's clause ("The week after the storm hit") is not the sentence's own.
     kept = [] if opens_time_phrase(segments[0]) else [segments[0]]

@@ -277,6 +277,30 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
     return out
 
 
+# A full stop after a lowercase word, then a lowercase word: "... what she really thinks. the
+# truth." The splitter holds these together (a lowercase start is far likelier to follow an
+# abbreviation), but past a plain word the stop ended a sentence and a fragment runs on.
+_RUN_ON_RE = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})\.\s+(?=[^\W\d_])")
+# Units written lowercase with a stop, mid-sentence: "after she lost 50 lbs. one colleague".
+_UNITS = frozenset("lbs oz ft yds mins hrs secs pts sq cu approx".split())
+
+
+def runs_on_past_stop(text: str) -> bool:
+    """Whether `text` goes on past a sentence's full stop with a lowercase word (a fragment or
+    a second sentence the splitter could not tell from an abbreviation's text)."""
+    for match in _RUN_ON_RE.finditer(text):
+        word = match.group(1)
+        following = text[match.end() : match.end() + 1]
+        if (
+            word.islower()
+            and following.islower()
+            and word not in _UNITS
+            and not _is_abbreviation(word + ".", following)
+        ):
+            return True
+    return False
+
+
 @dataclass(slots=True)
 class Sentence:
     """One source sentence with the features the scorers need, computed once."""
@@ -341,6 +365,7 @@ __all__ = [
     "content_stems",
     "is_stopword",
     "make_sentence",
+    "runs_on_past_stop",
     "split_sentences",
     "stem",
     "word_count",
