@@ -13,7 +13,7 @@ from bot.summarize.candidates import TldrParams, _forms
 from bot.summarize.clauses import weak_endings
 from bot.summarize.compress import compress
 from bot.summarize.finite_verbs import is_clause
-from bot.summarize.sentences import make_sentence, runs_on_past_stop
+from bot.summarize.sentences import before_run_on, make_sentence
 
 # A feed's excerpt cut off mid-clause: its last word leads on to a report the feed lost.
 CUT_SHORT = (
@@ -126,9 +126,11 @@ RUN_ON = "For once, the harbour master told us what he really thinks. the plain 
 
 
 def test_a_sentence_running_on_past_its_stop_is_not_a_bullet_whole() -> None:
-    assert runs_on_past_stop(RUN_ON)
+    assert before_run_on(RUN_ON) == "For once, the harbour master told us what he really thinks."
     forms = _forms(RUN_ON, TldrParams())
-    assert not any(runs_on_past_stop(f) for f in forms), forms
+    assert not any(before_run_on(f) for f in forms), forms
+    # The sentence before the stop is a bullet of its own.
+    assert "For once, the harbour master told us what he really thinks." in forms
 
 
 @pytest.mark.parametrize(
@@ -143,4 +145,27 @@ def test_a_sentence_running_on_past_its_stop_is_not_a_bullet_whole() -> None:
     ],
 )
 def test_abbreviations_and_units_are_no_run_on(text: str) -> None:
-    assert not runs_on_past_stop(text)
+    assert before_run_on(text) is None
+
+
+def test_a_cut_short_text_is_cut_back_before_an_accuser_inside_a_relative_clause() -> None:
+    # The campaigners speak of the lease system, not of the vote the cut keeps.
+    text = (
+        "Harbour voters on Sunday approved a new charter for the old port district, ending a "
+        "lease system that campaigners said"
+    )
+    forms = _forms(compress(text), TldrParams(), complete=False)
+    assert forms == ["Harbour voters on Sunday approved a new charter for the old port district."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # The accusation bears on the words before the cut: they may not stand without it.
+        "The pilot was on the bridge that night, an account that prosecutors say is false.",
+        "The board shut the old dry dock, alleging fraud in a lease that campaigners said.",
+        "The board shut the old dry dock, ending a lease, campaigners said on Friday.",
+    ],
+)
+def test_an_accusation_about_the_kept_words_still_blocks_the_cut(sentence: str) -> None:
+    assert _forms(sentence, TldrParams()) == [sentence]

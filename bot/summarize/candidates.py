@@ -39,7 +39,7 @@ from bot.summarize.restated import (
     stem_overlap,
     undated,
 )
-from bot.summarize.sentences import Sentence, content_stems, runs_on_past_stop, stem
+from bot.summarize.sentences import Sentence, before_run_on, content_stems, stem
 from bot.summarize.wordmodel import DOC_FREQ
 from bot.textutil import STOPWORDS, words
 
@@ -183,15 +183,19 @@ def _forms(
             prefixes = clause_prefixes(variant, params.max_words, params.min_bullet_words)
             texts.extend(prefixes)
             cuts.update(prefixes)
+    # The sentence before a fragment run on past its stop ("... thinks. the truth.") is a cut.
+    heads = [head for t in texts if (head := before_run_on(t))]
+    texts.extend(heads)
+    cuts.update(heads)
     # A feed excerpt cut mid-sentence ("...shot and killed after...", "... Costa and") is only
-    # usable up to a clause; so is one running on past a stop ("... thinks. the truth.").
+    # usable up to a clause; so is one running on past a stop.
     whole = set(texts) - cuts
     out = [
         t
         for t in dict.fromkeys(texts)
         if not t.rstrip("\"'”“’").endswith(("..", "…"))
         and t.split()[-1].strip(".\"'”“’").casefold() not in weak_endings(t, t in whole, complete)
-        and not runs_on_past_stop(t)
+        and before_run_on(t) is None
     ]
     # A shorter form must still be a sentence: cutting "X, built by Y, landed ..." after "Y" drops
     # the main verb. The whole sentence is kept even when the check doubts it: it was written so.

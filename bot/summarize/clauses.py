@@ -149,7 +149,7 @@ def clean_cut(head: str, tail: str, tail_accusing: bool | None = None) -> bool:
     # "X, prosecutors said." cut before its speaker states the accusation as fact; a cut inside
     # a kept "(in mice, rats)" leaves it open.
     if tail_accusing is None:
-        tail_accusing = accusing(tail)
+        tail_accusing = tail_accuses(tail)
     if tail_accusing or head.count("(") > head.count(")"):
         return False
     # A tail opening with a verb, maybe after an aside ("the won, took a hit", "Blackburn,
@@ -294,6 +294,33 @@ def _unfinished_report(head: str) -> bool:
     return not has_verb([clause])
 
 
+def tail_accuses(tail: str) -> bool:
+    """Whether `tail`, what a cut drops, accuses (`accusing`) in a way that bears on the words
+    kept: the claim they make would read as established fact without it."""
+    return accusing(tail) and not _relative_accusation(
+        tail.lstrip(), last_accusation(tail.lstrip())
+    )
+
+
+_RELATIVE_RE = re.compile(r"\b(?:that|which|who|whom|whose)\b", re.IGNORECASE)
+
+
+def _relative_accusation(tail: str, at: int) -> bool:
+    """Whether `tail`'s last sign of accusing, at `at`, speaks inside a relative clause of the
+    participle phrase `tail` opens ("ending a lease that dock workers said"): of the relative's
+    noun, not of the words before the cut. Not after a comma, nor with an accusation before it."""
+    before = tail[:at]
+    words = before.split(maxsplit=1)
+    first = words[0].casefold() if words else ""
+    return (
+        first.endswith("ing")
+        and first != "according"
+        and ", " not in before
+        and _RELATIVE_RE.search(before) is not None
+        and not accusing(before)
+    )
+
+
 def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | None:
     """`sentence` cut at its last clause boundary within `max_words`, or None if no clean cut.
 
@@ -329,7 +356,9 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
         n = len(head.split())
         if n > max_words:
             break
-        tail_accusing = accusation >= match.end()
+        tail_accusing = accusation >= match.end() and not _relative_accusation(
+            sentence[match.end() :], accusation - match.end()
+        )
         if n < min_words or not clean_cut(head, sentence[match.end() :], tail_accusing):
             continue
         if inside_list(match.group(), head, sentence[match.end() :]):

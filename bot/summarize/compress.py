@@ -20,7 +20,7 @@ from bot.summarize.asides import (
     scene_opener,
 )
 from bot.summarize.clause_ends import inside_list
-from bot.summarize.clauses import WEAK_ENDINGS, clean_cut, ensure_period
+from bot.summarize.clauses import WEAK_ENDINGS, clean_cut, ensure_period, tail_accuses
 from bot.summarize.datelines import without_dateline
 from bot.summarize.finite_verbs import COMMA_RE, PUNCT, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
@@ -143,7 +143,7 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
             continue
         # ", unless the union agrees", ", though only in mice": the claim holds only with them;
         # ", prosecutors said," or ", the lawsuit claims," makes it an accusation.
-        if CONDITION_RE.match(segment.lstrip()) or has_open_quote(segment) or accusing(segment):
+        if CONDITION_RE.match(segment.lstrip()) or has_open_quote(segment) or tail_accuses(segment):
             continue
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).

@@ -285,9 +285,10 @@ _RUN_ON_RE = re.compile(r"(?<![\w.@/])([^\W\d_]{2,})\.\s+(?=[^\W\d_])")
 _UNITS = frozenset("lbs oz ft yds mins hrs secs pts sq cu approx".split())
 
 
-def runs_on_past_stop(text: str) -> bool:
-    """Whether `text` goes on past a sentence's full stop with a lowercase word (a fragment or
-    a second sentence the splitter could not tell from an abbreviation's text)."""
+def before_run_on(text: str) -> str | None:
+    """`text` up to its first full stop that a lowercase word runs on past (a fragment or a
+    second sentence the splitter could not tell from an abbreviation's text: "... what he
+    thinks. the truth."), or None when it has none."""
     for match in _RUN_ON_RE.finditer(text):
         word = match.group(1)
         following = text[match.end() : match.end() + 1]
@@ -297,8 +298,8 @@ def runs_on_past_stop(text: str) -> bool:
             and word not in _UNITS
             and not _is_abbreviation(word + ".", following)
         ):
-            return True
-    return False
+            return text[: match.end(1) + 1]
+    return None
 
 
 @dataclass(slots=True)
@@ -362,10 +363,10 @@ def is_stopword(word: str) -> bool:
 __all__ = [
     "Sentence",
     "article_sentences",
+    "before_run_on",
     "content_stems",
     "is_stopword",
     "make_sentence",
-    "runs_on_past_stop",
     "split_sentences",
     "stem",
     "word_count",
