@@ -165,8 +165,8 @@ def _angle(
 
     When no sentence of its details reads whole as a line (too long, cut off by the feed, a
     quotation left open), `title_line`, the outlet's own title framed (`_title_line`), is its
-    line, and the quote may then be its detail's sentence, windowed: listed under "Also
-    reporting", the outlet read as adding nothing. A detail whose every line tells the card
+    line, and the quote may then be its detail's sentence, windowed, but never one telling the
+    title again: listed under "Also reporting", the outlet read as adding nothing. A detail whose every line tells the card
     again is no detail of its own, and the outlet is listed. A detail too long for any line
     before the last pass (`angle_line`'s `rescue`) gets one clause of it as long as a line may
     be, only after every detail was tried every other way: a line the outlet had before such
@@ -221,7 +221,11 @@ def _angle(
                     quote = pick_quote(pool, told)
                     return Angle(pick.outlet, line, quote, candidate.article.url)
     if title_line and not formed:
-        pool = quote_pool("", pick.article, pick.scored, title_line, told_subjects)
+        # The title is the line's sentence: a quote telling it again ("That board brushed off
+        # the 412 complaints ..." under "Ferry board brushes off 412 ...") adds nothing, and the
+        # framing's "headline" is no word of the outlet's to tie a quote to.
+        title = line_detail(title_line)
+        pool = quote_pool(title, pick.article, pick.scored, subjects=told_subjects)
         return Angle(pick.outlet, title_line, pick_quote(pool, told), pick.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
 
