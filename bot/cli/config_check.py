@@ -41,7 +41,7 @@ def check_command(cli: CliContext) -> None:
     the key), when a channel follows a topic neither the file nor the database has (as `run`
     refuses it), or no file was found (config/newsdigest.toml missing: the shipped example other
     commands read in its place is not yours to check). Nothing is written: the database is only
-    read, for those topics, and only if it exists.
+    read, for those topics and the channels' chat settings, and only if it exists.
     """
     try:
         # Required: `config check` with no file to read is not a file without warnings.
