@@ -21,12 +21,15 @@ key); one merged away is taken off and passed over (its survivor's count was ref
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
 from bot.store.database import iso, utcnow
+
+log = logging.getLogger(__name__)
 
 # Stories listed: those updated within a digest's longest look back (`bot.pipeline.digest.
 # MAX_LOOKBACK`, which a test holds this to); an older one is in no digest, and its count
@@ -55,6 +58,13 @@ def m051_stories_to_recount(db: sqlite_utils.Database, *, now: datetime | None =
         " SELECT id FROM stories WHERE merged_into IS NULL AND last_updated >= ?",
         [iso((now or utcnow()) - LOOKBACK)],
     )
+    # Logged here, in the migration, so `run` says it too: only the command line's other
+    # commands have their own line for it on stderr (`bot.cli.upgrade`).
+    if left := int(db.execute("SELECT COUNT(*) FROM stories_to_recount").fetchone()[0]):
+        log.info(
+            "after the upgrade, open stories' sources to count again by the next polls: %d", left,
+            extra={"event": "upgrade_recount", "left": left},
+        )  # fmt: skip
 
 
 def listed(db: sqlite_utils.Database, limit: int) -> list[tuple[str, bool]]:
