@@ -31,7 +31,7 @@ from bot.runner.clock_watch import ClockWatch
 from bot.runner.jobs import FIXED_JOBS, make_scheduler
 from bot.runner.polling import Poller
 from bot.store import feeds as feed_store
-from bot.store.database import iso, open_database, parse_iso
+from bot.store.database import BUSY_TIMEOUT_SECONDS, iso, open_database, parse_iso
 
 POLLING = PollingConfig(allow_private_networks=True, timeout=5.0, per_host_limit=20)
 RSS = b"""<rss version="2.0"><channel><title>Desk</title>
@@ -115,8 +115,9 @@ async def test_a_step_seen_while_another_process_writes_is_undone_once_it_is_don
         clocks.run(5, wall_step=-7200)
         started = time.perf_counter()
         assert watch.check() == timedelta(seconds=7200)
-        # The loop was held no longer than a short lock wait, not the connection's 30 s.
-        assert time.perf_counter() - started < 2.0
+        # The loop was held for a short lock wait (0.2 s), not the connection's 30 s. A hang
+        # guard, far from both, not a speed budget: a busy machine's slow look stays under it.
+        assert time.perf_counter() - started < BUSY_TIMEOUT_SECONDS / 3
         # Said at once, and the jobs (in memory) brought back at once.
         # The watch's own records (opening the database may have logged its migrations).
         watched = [r.getMessage()[:32] for r in caplog.records if r.levelno >= logging.WARNING]
