@@ -89,24 +89,25 @@ def wait_for_held_migration(proc: subprocess.Popen[str], marker: Path) -> None:
     assert marker.exists(), "the last migration never began"
 
 
-def interrupt_held_migration(tmp_path: Path, sig: signal.Signals) -> tuple[int, str, float]:
-    """Start a run, send `sig` once the last migration is held open; the exit code, what was
-    said after the interrupt, and how long the exit took."""
+def interrupt_held_migration(tmp_path: Path, sig: signal.Signals) -> tuple[int, str]:
+    """Start a run, send `sig` once the last migration is held open; the exit code and what
+    was said after the interrupt."""
     proc = start_run(tmp_path, ["-c", HELD_MIGRATION])
     try:
         wait_for_held_migration(proc, tmp_path / "migrating")
-        asked = time.monotonic()
         proc.send_signal(sig)
         try:
-            _out, after = proc.communicate(timeout=10)
+            # A hang guard, not a speed budget: the exit takes well under a second on a quiet
+            # machine, and a run that waited for its loading thread sits out the held
+            # migration's 60 s.
+            _out, after = proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
             pytest.fail(f"run waited for its loading thread after {sig.name}")
-        took = time.monotonic() - asked
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    return proc.returncode, after, took
+    return proc.returncode, after
 
 
 def assert_held_migration_rolled_back(tmp_path: Path) -> None:
@@ -123,9 +124,8 @@ def assert_held_migration_rolled_back(tmp_path: Path) -> None:
 def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
     tmp_path: Path,
 ) -> None:
-    code, after, took = interrupt_held_migration(tmp_path, signal.SIGINT)
+    code, after = interrupt_held_migration(tmp_path, signal.SIGINT)
     assert code == 130, after
-    assert took < 3, took
     assert "applying migration" not in after, after
     assert_held_migration_rolled_back(tmp_path)
 
@@ -158,9 +158,8 @@ def test_ctrl_c_during_a_migration_exits_at_once_and_the_next_start_applies_it(
 def test_sigterm_during_a_migration_stops_at_once_cleanly(tmp_path: Path) -> None:
     # A service manager's stop during a long migration: as Ctrl-C, at once and rolled back,
     # but a clean stop (0), logged. SIGTERM's default action killed it where it stood (-15).
-    code, after, took = interrupt_held_migration(tmp_path, signal.SIGTERM)
+    code, after = interrupt_held_migration(tmp_path, signal.SIGTERM)
     assert code == 0, after
-    assert took < 3, took
     assert "stop requested while loading" in after, after
     assert "stopped before the service started" in after, after
     assert "Traceback" not in after and "applying migration" not in after, after

@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,11 @@ from click.testing import CliRunner
 from bot.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+# The stop takes under a second on a quiet machine. With a minute's grace, a part of it that sat
+# out its share (30 s) instead of ending its work shows past HANG: a hang guard, not a speed
+# budget, so a busy machine's slow exit passes and a stop that waits does not.
+GRACE = 60
+HANG = 20
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -29,6 +33,7 @@ def test_a_stop_signal_stops_the_bot_within_seconds(sig: signal.Signals, tmp_pat
         "PYTHONPATH": str(ROOT),
         "NEWSDIGEST_DB": str(tmp_path / "nd.db"),
         "NEWSDIGEST_HEALTH_PORT": "0",
+        "NEWSDIGEST_SHUTDOWN_GRACE": str(GRACE),
     }
     for token in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
         env.pop(token, None)
@@ -47,11 +52,14 @@ def test_a_stop_signal_stops_the_bot_within_seconds(sig: signal.Signals, tmp_pat
             break
     else:
         raise AssertionError("bot did not start:\n" + "".join(seen))
-    started = time.monotonic()
     proc.send_signal(sig)
-    _out, rest = proc.communicate(timeout=15)
+    try:
+        _out, rest = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail(f"the bot was still running {HANG} s after {sig.name}")
     assert proc.returncode == 0, rest
-    assert time.monotonic() - started < 5
     assert '"event": "stopped"' in (rest or "")
     # The config's console channel prints the digests: no `console:terminal` was added.
     with sqlite3.connect(tmp_path / "nd.db") as conn:
