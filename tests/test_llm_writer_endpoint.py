@@ -53,13 +53,14 @@ def _summarizer(url: str, db: Any = None, **kw: Any) -> Summarizer:
 
 def test_a_hanging_endpoint_is_not_waited_on_for_every_card(endpoint: str) -> None:
     # Each card waited the whole timeout: 7 cards took 140 s at the default 20 s.
-    # The endpoint answers only after 20 s, so a call not cut at its 0.2 s timeout shows at
-    # once, while a loaded machine's slower summaries (2.5 s seen) stay well inside the bound.
+    # The endpoint answers only after 20 s, so one call not cut at its 0.2 s timeout takes
+    # longer than the whole bound: a hang guard, not a speed budget (the 7 cards take about
+    # 1 s on a quiet machine, 2.5 s was seen on a loaded one).
     FakeCompletions.delay = 20.0
     summarizer = _summarizer(endpoint, timeout=0.2)
     start = time.monotonic()
     summaries = [summarizer.summarize(harbor_bridge_story()) for _ in range(7)]
-    assert time.monotonic() - start < THRESHOLD * 0.2 + 8.0
+    assert time.monotonic() - start < 18.0
     assert len(FakeCompletions.requests) == THRESHOLD
     assert all(s.writer == "extractive" and s.llm_fallback for s in summaries)
     assert summarizer.llm_status()["breaker"]["state"] == "open"
