@@ -101,16 +101,16 @@ async def test_the_slack_stop_ends_within_the_runners_share_of_the_grace(
 
     monkeypatch.setattr(bot.endpoint, "stop", slow_close)
     with caplog.at_level(logging.INFO):
-        begun = time.monotonic()
         await stop(service)
-        took = time.monotonic() - begun
     assert not bot.adapter.overflow.tasks
+    # The overflow given up by the Slack stop itself, within its deadline: a stop that ran past
+    # its share is cut by the runner, which logs "stopping platform slack failed" with its
+    # traceback. Read from the log, not a stopwatch, so a busy machine's slow stop still passes.
     assert [r.getMessage() for r in errors(caplog)] == [
         f"Slack: part(s) 2 of 2 of {card_ts(slack_api)} in C1 not posted: "
         "stopped before they were posted (shutdown)"
     ]
     assert all(r.exc_info is None for r in errors(caplog))
-    assert took < GRACE, f"stopped after {took:.2f}s"
 
 
 async def test_an_overflow_posted_after_the_platform_stopped_is_finished_at_shutdown(
@@ -188,12 +188,12 @@ async def test_an_overflow_left_going_by_a_mid_run_stop_is_finished_at_shutdown(
     assert not task.done()
     caplog.clear()
     with caplog.at_level(logging.INFO):
-        begun = time.monotonic()
         await stop(service)
-        took = time.monotonic() - begun
     assert task.done() and not adapter.overflow.tasks
+    # Given up within the runner's deadline for it: one that outlasted it is cut with
+    # "finishing the slack adapter's background work failed" and its traceback.
     assert [r.getMessage() for r in errors(caplog)] == [
         f"Slack: part(s) 2 of 2 of {card_ts(slack_api)} in C1 not posted: "
         "stopped before they were posted (shutdown)"
     ]
-    assert took < GRACE, f"stopped after {took:.2f}s"
+    assert all(r.exc_info is None for r in errors(caplog))
