@@ -22,8 +22,8 @@ from bot.store import articles as article_store
 from bot.store.database import open_database, transaction
 from tests._cluster_fixtures import event_articles
 
-# Long enough that a warm-up on the loop shows as a gap between heartbeats, however slow the
-# machine; a gap well under it is the loop answering while the warm-up runs.
+# Long enough that heartbeats fall inside it while the warm-up runs in a thread; a warm-up on
+# the loop lets none through.
 WARM_UP_SECONDS = 0.6
 HEARTBEAT = 0.01
 
@@ -74,13 +74,16 @@ async def test_the_first_pass_warms_up_off_the_event_loop(
     _database(path, saved=saved)
     loop_thread = threading.current_thread()
     ran_on: list[threading.Thread] = []
+    warming: list[float] = []  # when the slow warm-up began and ended
     # A window of thousands of articles, stood in for by a slow warm-up of these few.
     slow = "resume" if saved else "restore"
     original = getattr(OnlineClusterer, slow)
 
     def slowed(self: OnlineClusterer, *args: Any, **kwargs: Any) -> None:
         if not ran_on:
+            warming.append(time.monotonic())
             time.sleep(WARM_UP_SECONDS)
+            warming.append(time.monotonic())
         ran_on.append(threading.current_thread())
         original(self, *args, **kwargs)
 
@@ -95,16 +98,13 @@ async def test_the_first_pass_warms_up_off_the_event_loop(
 
     monkeypatch.setattr(StoryClusterer, "__init__", made)
     core = NewsDigest(Config(database=str(path)), db=open_database(path))
-    gaps: list[float] = []
+    beats: list[float] = []
     stop = asyncio.Event()
 
     async def heartbeat() -> None:
-        last = time.monotonic()
         while not stop.is_set():
             await asyncio.sleep(HEARTBEAT)
-            now = time.monotonic()
-            gaps.append(now - last)
-            last = now
+            beats.append(time.monotonic())
 
     beat = asyncio.create_task(heartbeat())
     await asyncio.sleep(HEARTBEAT * 3)
@@ -116,7 +116,10 @@ async def test_the_first_pass_warms_up_off_the_event_loop(
     assert clustered == 3 and touched
     assert ran_on and all(t is not loop_thread for t in ran_on)
     assert len(made_on) == 1 and made_on[0] is not loop_thread
-    assert max(gaps) < WARM_UP_SECONDS / 2, max(gaps)
+    # The loop answered while the warm-up ran: an order of events, not a longest gap between
+    # heartbeats, which a loaded machine's lateness stretches.
+    began, ended = warming
+    assert any(began < beat < ended for beat in beats)
     # The same clusterer as a warm-up on the loop makes, going on from there.
     monkeypatch.setattr(OnlineClusterer, slow, original)
     monkeypatch.setattr(StoryClusterer, "__init__", init)
