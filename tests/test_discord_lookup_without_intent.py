@@ -12,7 +12,6 @@ Discord adapters over HTTP against it on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 from datetime import timedelta
@@ -184,15 +183,13 @@ async def test_slow_reads_through_the_webhook_fail_on_the_webhooks_route_within_
     for _ in range(5):
         discord_api.hang_next("GET", HOOK_READ, 0.3, landed=True)
     world.now += timedelta(hours=1)
-    loop = asyncio.get_running_loop()
-    began = loop.time()
     await world.outbox.drain()
-    took = loop.time() - began
     [row] = world.rows("story")
     assert row.state == "sending"
+    # The reads' share ran out before the lookup's own time: its error, on the webhooks' route.
+    # Read from the error, not a stopwatch: the lookup's own timeout says otherwise, on the bot's.
     assert "reads took the 0.5 s the lookup gives them" in (row.last_error or "")
     assert WEBHOOK_ROUTE in world.outbox.outages and BOT_ROUTE not in world.outbox.outages
-    assert took < 2 * send_timeout  # the reads' share ran out before the lookup's own time
     # Discord quick again: found, never sent twice.
     await world.drain_hours(2)
     assert len(world.cards()) == 6 and world.rows("story")[0].state == "sent"
