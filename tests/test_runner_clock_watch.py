@@ -88,16 +88,19 @@ async def test_polling_goes_on_through_a_clock_set_back_and_put_right(
     monkeypatch.setattr(service.poller, "tick", tick)
     caplog.set_level(logging.WARNING)
     await service.start()
+    # Three ticks take 0.6 s; a stalled scheduler sleeps out the 120 s step. A hang guard far
+    # from both, so a busy machine's slow ticks pass.
+    patience = 20
     try:
-        await _until(lambda: len(ticks) >= 2, timeout=3)
+        await _until(lambda: len(ticks) >= 2, timeout=patience)
         # Two minutes back: the scheduler, asleep until the next tick's wall time, would find
         # it two minutes away, and sleep them out even once the clock is put right.
         shifted.offset = timedelta(seconds=-120)
         seen = len(ticks)
-        await _until(lambda: len(ticks) >= seen + 3, timeout=3)
+        await _until(lambda: len(ticks) >= seen + 3, timeout=patience)
         shifted.offset = timedelta(0)
         seen = len(ticks)
-        await _until(lambda: len(ticks) >= seen + 3, timeout=3)
+        await _until(lambda: len(ticks) >= seen + 3, timeout=patience)
     finally:
         await stop(service)
     stepped = [r for r in caplog.records if r.getMessage().startswith("the system clock went")]
