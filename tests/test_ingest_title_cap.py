@@ -6,7 +6,6 @@ go through the same path."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 import sqlite_utils
@@ -86,22 +85,21 @@ def test_the_parser_caps_titles_and_text_in_every_format(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(FORMATS))
-async def test_a_huge_plain_title_is_stored_capped_and_polls_quickly(
+async def test_a_huge_plain_title_is_stored_capped(
     kind: str, server: FeedServer, db: sqlite_utils.Database
 ) -> None:
+    # Stored whole, the title made the RSS poll take 18 s, every later stage reading it whole.
+    # The stored length is asserted, not the poll's time: without the cap it fails however fast
+    # the machine, and later stages have since been bounded too (uncapped, the poll takes 0.2 s).
     build, content_type = FORMATS[kind]
     server.route("/f", Reply(body=build(HUGE, "Plain description."), content_type=content_type))
     feed_store.add_feed(db, server.url("/f"))
 
-    # Wall time: the poll waits on a feed server over HTTP, a wait CPU time does not count.
-    started = time.perf_counter()
     report = await poll_feeds(db, POLLING)
-    seconds = time.perf_counter() - started
 
     assert [r.status for r in report.feeds] == ["new"]
     (length,) = db.execute("SELECT max(length(title)) FROM articles").fetchone()
     assert 0 < length <= MAX_TITLE_CHARS
-    assert seconds < 10  # was 18 s for the RSS case, on a quiet machine
 
 
 async def test_a_feed_title_and_an_author_are_capped(
