@@ -100,8 +100,8 @@ def test_opening_waits_out_another_connections_write_before_switching_to_wal(
     )
     other.execute("BEGIN IMMEDIATE")
     release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    started = time.monotonic()  # before the timer starts: its 0.3 s all come after this
     release.start()
-    started = time.monotonic()
     try:
         db = open_database(path)
     finally:
