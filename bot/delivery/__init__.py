@@ -13,7 +13,8 @@ an update found landed gets the card edit its lost answer skipped, queued as a r
 never the reply again), `outages` (per delivery route; `failures.retry_route` ends a route's
 backoff when its connection is back), `rate_limits` (a call the platform rate limits, held on its
 route until the Retry-After), `digest_heading` (the heading before a digest's cards, remembered in
-`bot.store.digest_headings`), `notices` (plain notices, at-least-once), `updates` (is a thread
+`bot.store.digest_headings`; `digest_heading_settle` edits or deletes one whose cards did not all
+show), `notices` (plain notices, at-least-once), `updates` (is a thread
 update worth posting) and `update_pacing` (how soon after the last one: a gap that doubles while
 the story keeps growing). The rows are queued by `bot.runner.digests` (digests and instant posts)
 and `bot.runner.update_planner` (thread updates); the stale rule is `bot.store.stale`.
