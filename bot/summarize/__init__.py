@@ -41,6 +41,7 @@ from bot.models import Article, Summary
 from bot.outlets import outlet_names
 from bot.summarize.angles import build_angles
 from bot.summarize.headline import choose_headline
+from bot.summarize.story_memo import story_scope
 from bot.summarize.tldr import TldrParams, build_tldr, word_probabilities
 
 if TYPE_CHECKING:
@@ -103,6 +104,12 @@ def _cut_at_space(text: str, limit: int) -> str:
 
 def summarize(articles: Sequence[Article], params: TldrParams | None = None) -> Summary:
     """Extractive summary of one story's articles (any order); no network, no LLM."""
+    # What several stages work out again from the same texts is kept for this story only.
+    with story_scope():
+        return _summarize(articles, params)
+
+
+def _summarize(articles: Sequence[Article], params: TldrParams | None) -> Summary:
     members = summary_input(articles)
     if not members:
         return Summary(headline="", tldr=[], angles=[])

@@ -14,6 +14,7 @@ from bot.summarize.calendar_words import blank_date_words, calendar_names
 from bot.summarize.main_clause import negated
 from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
 from bot.summarize.sentences import stem
+from bot.summarize.story_memo import story_memo
 from bot.summarize.support import (
     Claim,
     StoryEvidence,
@@ -24,7 +25,6 @@ from bot.summarize.support import (
     story_evidence,
     supporting_outlets,
 )
-from bot.summarize.text_memo import TextMemo
 from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
 
 __all__ = [
@@ -96,16 +96,14 @@ def _bounded_in(needle: str, text: str) -> bool:
     return False
 
 
-# Source texts normalised for `is_verbatim`: each outlet's text is checked against every quote
-# taken from it. Bounded (`TextMemo`): the bot runs for months.
-_NORMED_SOURCES: TextMemo[str] = TextMemo(max_entries=64, max_chars=4_000_000)
-
-
 def _normed_source(text: str) -> str:
-    normed = _NORMED_SOURCES.get(text)
+    # Each outlet's text is checked against every quote taken from it: normalised once a story.
+    memo = story_memo("normed_source")
+    if memo is None:
+        return _norm_for_match(text)
+    normed = memo.get(text)
     if normed is None:
-        normed = _norm_for_match(text)
-        _NORMED_SOURCES.put(text, normed, len(text) + len(normed))
+        normed = memo[text] = _norm_for_match(text)
     return normed
 
 

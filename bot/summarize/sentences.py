@@ -27,7 +27,7 @@ import snowballstemmer
 from bot.boilerplate import is_boilerplate, is_caption, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.steering import is_steering
-from bot.summarize.text_memo import TextMemo
+from bot.summarize.story_memo import story_memo
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -233,14 +233,6 @@ def _lines_apart(text: str) -> Iterator[str]:
         yield "\n".join(lines[start:])
 
 
-# Splits of whole texts: the word model, the TL;DR's sentences, the support check and each
-# outlet's angle split the same article again, each to its own `limit`. Kept as (the limit split
-# to, None for all; the sentences found), bounded (`TextMemo`): the bot runs for months.
-_SPLITS: TextMemo[tuple[int | None, tuple[str, ...]]] = TextMemo(
-    max_entries=256, max_chars=8_000_000
-)
-
-
 def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """Split plain text into sentences; paragraph breaks always end a sentence.
 
@@ -249,15 +241,20 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """
     if limit is not None and limit <= 0:
         return []
-    known = _SPLITS.get(text)
+    # The word model, the TL;DR's sentences, the support check and each outlet's angle split the
+    # same article again, each to its own limit: within a story, each text's split is kept as
+    # (the limit it was split to, None for all; the sentences found).
+    memo = story_memo("split_sentences")
+    if memo is None:
+        return _split(text, limit)
+    known = memo.get(text)
     if known is not None:
         split_to, found = known
         # A split that stopped short of its limit read the whole text: it serves any limit.
-        whole = split_to is None or len(found) < split_to
-        if whole or (limit is not None and limit <= split_to):
+        if split_to is None or len(found) < split_to or (limit is not None and limit <= split_to):
             return list(found if limit is None else found[:limit])
     out = _split(text, limit)
-    _SPLITS.put(text, (limit, tuple(out)), 2 * len(text))
+    memo[text] = (limit, tuple(out))
     return out
 
 
