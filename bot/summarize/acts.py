@@ -28,6 +28,7 @@ from bot.summarize.modality import tokens
 from bot.summarize.occasions import other_occasion
 from bot.summarize.reports import REPORTING_VERBS
 from bot.summarize.sentences import stem
+from bot.summarize.story_memo import story_memo
 from bot.summarize.verb_groups import Group, decisive_group, opposed
 
 _AUXILIARIES = frozenset(
@@ -277,4 +278,13 @@ def two_facts(a_text: str, b_text: str) -> bool:
     of whether one sentence tells another again asks it: the TL;DR's repeats, an angle's
     sentence and a quote under a bullet (`restated`, `told`, `angles`), and whether a sentence
     backs a bullet (`support`)."""
-    return other_occasion(a_text, b_text) or other_acts(a_text, b_text)
+    # One pair is asked again and again (the repeat check, `same_core`, `cores_alike` and
+    # `one_remark` in turn, each beam of the search): answered once a story.
+    memo = story_memo("two_facts")
+    if memo is None:
+        return other_occasion(a_text, b_text) or other_acts(a_text, b_text)
+    key = (a_text, b_text)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = other_occasion(a_text, b_text) or other_acts(a_text, b_text)
+    return found
