@@ -145,6 +145,8 @@ class StoryContext:
     peers: list[set[str]] = field(default_factory=list)
     leads: set[str] = field(default_factory=set)
     centrality: dict[int, float] = field(default_factory=dict)
+    # `_peer_support` by option's id, with the option.
+    peer_support: dict[int, tuple[Option, float]] = field(default_factory=dict)
     # Word bags (every token, stemmed, as ROUGE counts them) of each article's
     # title and opening (by article index; empty when it has no text), of all titles together,
     # and per option or sentence text (filled lazily).
@@ -227,16 +229,29 @@ def _centrality(sentence: Sentence, ctx: StoryContext) -> float:
 def _matched(ours: Counter, theirs: Counter, minus: Counter | None = None) -> int:
     """Clipped overlap of two bags, as ROUGE counts it; `minus` is first taken out of `theirs`.
 
-    Only the shared keys are visited: `Counter.__and__` builds a new Counter each call, which made
-    this the summariser's hot spot.
+    One bag's counts are looked up in the other's: `Counter.__and__` builds a new Counter each
+    call, and even a set of the shared keys cost most of the rerank's time, asked of every
+    article's opening for every candidate.
     """
-    if minus is None:
-        return sum(min(ours[k], theirs[k]) for k in ours.keys() & theirs.keys())
     total = 0
-    for key in ours.keys() & theirs.keys():
-        m = theirs[key] - minus.get(key, 0)
-        if m > 0:
-            total += min(ours[key], m)
+    if minus is None:
+        # Clipping is symmetric: walk the smaller bag.
+        if len(theirs) < len(ours):
+            ours, theirs = theirs, ours
+        get = theirs.get
+        for key, count in ours.items():
+            other = get(key)
+            if other is not None:
+                total += count if count < other else other
+        return total
+    get, taken = theirs.get, minus.get
+    for key, count in ours.items():
+        other = get(key)
+        if other is None:
+            continue
+        left = other - taken(key, 0)
+        if left > 0:
+            total += count if count < left else left
     return total
 
 
@@ -314,6 +329,15 @@ def features(candidate: Candidate, ctx: StoryContext, params: TldrParams) -> lis
 
 def _peer_support(option: Option, ctx: StoryContext) -> float:
     """Share of the bullet's words that the other articles' titles and leads also use."""
+    # An option is in many candidates: worked out once. Kept with the option itself, so its id
+    # is not another's while the context lives.
+    found = ctx.peer_support.get(id(option))
+    if found is None or found[0] is not option:
+        found = ctx.peer_support[id(option)] = (option, _peer_share(option, ctx))
+    return found[1]
+
+
+def _peer_share(option: Option, ctx: StoryContext) -> float:
     others = [p for i, p in enumerate(ctx.peers) if i != option.sentence.article_index]
     if not others or not option.stems:
         return 0.0

@@ -233,6 +233,10 @@ def _lines_apart(text: str) -> Iterator[str]:
         yield "\n".join(lines[start:])
 
 
+# How many sentences a story's split of a text reads ahead (`split_sentences`).
+SPLIT_AHEAD = 40
+
+
 def split_sentences(text: str, limit: int | None = None) -> list[str]:
     """Split plain text into sentences; paragraph breaks always end a sentence.
 
@@ -253,9 +257,12 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
         # A split that stopped short of its limit read the whole text: it serves any limit.
         if split_to is None or len(found) < split_to or (limit is not None and limit <= split_to):
             return list(found if limit is None else found[:limit])
-    out = _split(text, limit)
-    memo[text] = (limit, tuple(out))
-    return out
+    # Split as far as the deepest reader of a story goes (the support check's 40), so the
+    # first reader's split serves every later one.
+    split_to = None if limit is None else max(limit, SPLIT_AHEAD)
+    found = tuple(_split(text, split_to))
+    memo[text] = (split_to, found)
+    return list(found if limit is None else found[:limit])
 
 
 def _split(text: str, limit: int | None) -> list[str]:

@@ -84,6 +84,8 @@ def _gather(articles: Sequence[Article], outlet_of: Sequence[str]) -> tuple[dict
     stats: dict[str, _Stats] = defaultdict(_Stats)
     n_sentences = 0
     sentence_stems: list[set[str]] = []
+    # A story's words recur: each token's stems looked up once here, past `token_stems`' cache.
+    token_memo: dict[str, tuple[str, ...]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
         for s in set(content_stems(article.title)):
             stats[s].titles += 1
@@ -100,7 +102,9 @@ def _gather(articles: Sequence[Article], outlet_of: Sequence[str]) -> tuple[dict
                 quoted = k % 2 == 1
                 for token in _TOKEN_RE.findall(piece):
                     word_index += 1
-                    stems = token_stems(token)
+                    stems = token_memo.get(token)
+                    if stems is None:
+                        stems = token_memo[token] = token_stems(token)
                     if not stems:
                         first_token = False
                         continue
