@@ -27,7 +27,7 @@ from bot.summarize.angle_picks import (
 )
 from bot.summarize.angle_quotes import CardSubjects, common_stem, quote_pool
 from bot.summarize.angle_subjects import StorySubjects, texts_of
-from bot.summarize.claim_figures import ONE_COUNT_MIN, claim_counts, main_figure, same_amount
+from bot.summarize.claim_figures import ONE_COUNT_MIN, main_figure, same_amount, story_counts
 from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import figures
 from bot.summarize.headline import clean_title
@@ -309,14 +309,15 @@ def _retells_card(line: str, told: Told, by_core: bool = True) -> bool:
     # bullet's "two girls, ages 13 and 15" are the outlet's own detail.
     counts = [
         c
-        for c in claim_counts(detail)
+        for c in story_counts(detail)
         if c.role == "count" and (c.unit or c.value >= ONE_COUNT_MIN)
     ]
     main = main_figure(counts)
     for text in filter(None, [told.headline_text, *told.texts]):
         if by_core and same_core(detail, stems, text, frozenset(content_stems(text))):
             return True
-        theirs = [c.value for c in claim_counts(text) if c.role == "count"]
+        # The card's texts are asked again for each angle's line: the story's cache.
+        theirs = [c.value for c in story_counts(text) if c.role == "count"]
         if main is None or not any(same_amount(main.value, t) for t in theirs):
             continue
         given = sum(1 for c in counts if any(same_amount(c.value, t) for t in theirs))

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 
 from bot.summarize.acts import main_verbs, two_facts
-from bot.summarize.claim_figures import claim_counts, one_count
+from bot.summarize.claim_figures import one_count, story_counts
 from bot.summarize.finite_verbs import has_verb
 from bot.summarize.main_clause import negated
 from bot.summarize.quote_marks import nested_bounds
@@ -316,8 +316,9 @@ def counts_differ(a_text: str, b_text: str) -> bool:
     """Whether the two sentences count one thing differently ("arrested nine people" / "arrested
     two people"): two events, however alike their words. Counts of different things (an age, a
     number of days) say nothing either way."""
-    a_counts = claim_counts(a_text)
-    b_counts = claim_counts(b_text)
+    # Asked of one sentence pair after pair: its counts from the story's cache (`story_counts`).
+    a_counts = story_counts(a_text)
+    b_counts = story_counts(b_text)
     return any(
         x.noun == y.noun and x.value != y.value
         for x in a_counts
