@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.boilerplate import is_caption, is_page_furniture
+from bot.boilerplate import is_page_furniture
 from bot.models import Article
 from bot.summarize.acts import two_facts
 from bot.summarize.angle_beyond import beyond_bullets, goes_on_past, unattributed
@@ -36,7 +36,7 @@ from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quotes import teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
-from bot.summarize.sentences import content_stems, split_sentences
+from bot.summarize.sentences import caption, content_stems, split_sentences
 from bot.summarize.steering import is_steering
 from bot.summarize.telling_names import known_person
 
@@ -123,7 +123,7 @@ def pick_for_outlet(
         previous = ""
         for position, sentence in enumerate(split_sentences(article.text, 30)):
             relayed, previous = relays(previous, sentence, article.text), sentence
-            if is_caption(sentence) or is_page_furniture(sentence):
+            if caption(sentence) or is_page_furniture(sentence):
                 continue  # a photo's caption describes a picture, a page's buttons nothing
             if is_steering(sentence, article.text):
                 continue  # a line planted for a model, or shouting: no reporting

@@ -25,6 +25,7 @@ from bot.summarize.datelines import without_dateline
 from bot.summarize.finite_verbs import COMMA_RE, PUNCT, SUBORDINATORS, VERB_WORDS, has_verb
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
 from bot.summarize.signposts import without_signpost
+from bot.summarize.story_memo import story_cached
 
 _SOURCE_TAG_RE = re.compile(r"^\((?:AP|Reuters|AFP|CNN|UPI)\)\s*[—–-]*\s*")
 # The comma is required: without it the phrase may be the start of a longer one ("So far,",
@@ -130,6 +131,17 @@ def variants(sentence: str, max_segment_words: int = 14, limit: int = MAX_VARIAN
     by what each adds per word, and deleting a whole comma-bounded segment keeps the grammar.
     At most `limit` forms, the first asides first: the cost stays linear in the sentence.
     """
+    return list(_variants(sentence, max_segment_words, limit))
+
+
+# The TL;DR varies each variant again, meeting the same sentences twice, and the angle lines
+# vary the sentences the TL;DR did: each answered once a story.
+@story_cached
+def _variants(sentence: str, max_segment_words: int, limit: int) -> tuple[str, ...]:
+    return tuple(_variant_list(sentence, max_segment_words, limit))
+
+
+def _variant_list(sentence: str, max_segment_words: int, limit: int) -> list[str]:
     out = [sentence]
     commas = _closed_quote_commas(sentence)
     for i, match in enumerate(commas):

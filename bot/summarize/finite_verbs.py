@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.summarize.story_memo import story_cached
+
 # The punctuation a word is stripped of before it is looked up.
 PUNCT = ".,:;!?\"'“”‘’"
 # Adverbs that may stand before a verb ("never missed") or end a subject's phrase.
@@ -183,6 +185,8 @@ def has_verb(segments: list[str]) -> bool:
 _DETERMINERS = frozenset("the a an this that these those its his her their our".split())
 
 
+# Asked of each bullet candidate for every pair it is in (the search's retelling check).
+@story_cached
 def subject_head(text: str) -> str:
     """The last word of `text`'s opening noun phrase, casefolded ("The city council on Tuesday
     approved" → "council"), past an opener up to its comma; "" when the text opens otherwise.

@@ -27,10 +27,13 @@ import snowballstemmer
 from bot.boilerplate import is_boilerplate, is_caption, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.steering import is_steering
-from bot.summarize.story_memo import story_memo
+from bot.summarize.story_memo import story_cached, story_memo
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
 _STEMMER = snowballstemmer.stemmer("english")
+
+# `is_caption`, asked of each sentence by the TL;DR's sentences and again by its outlet's angle.
+caption = story_cached(is_caption)
 
 # Words that end with a dot but do not end a sentence when followed by a capitalised word.
 ABBREVIATIONS = frozenset(
@@ -373,7 +376,7 @@ def article_sentences(
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
             # Nor does a line planted to steer a model, or shouting (`steering`).
-            if text and not is_caption(text) and not is_steering(text, article.text):
+            if text and not caption(text) and not is_steering(text, article.text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 

@@ -12,10 +12,11 @@ out afresh, as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 _SCOPE: ContextVar[dict[str, dict[Any, Any]] | None] = ContextVar("story_memo", default=None)
 
@@ -39,3 +40,27 @@ def story_memo(name: str) -> dict[Any, Any] | None:
     if table is None:
         table = scope[name] = {}
     return table
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_MISSING = object()
+
+
+def story_cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn` answering each set of arguments once a story (`story_memo`), for a pure function of
+    hashable arguments whose result its callers never change (a str, a bool, a tuple, a
+    frozenset). Outside a story every call is worked out."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+
+    @functools.wraps(fn)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> R:
+        memo = story_memo(name)
+        if memo is None or kwargs:
+            return fn(*args, **kwargs)
+        found = memo.get(args, _MISSING)
+        if found is _MISSING:
+            found = memo[args] = fn(*args, **kwargs)
+        return cast(R, found)
+
+    return cached

@@ -24,6 +24,7 @@ from bot.summarize.claim_figures import Count, figures_agree, main_figure, story
 from bot.summarize.main_clause import NEGATION_RE, main_clause
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
+from bot.summarize.story_memo import story_cached
 from bot.textutil import opening_letters
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
@@ -148,6 +149,8 @@ def _figure_value(token: str) -> str:
 _FIGURE_RE = re.compile(r"(?<![\w.])(?<![A-Za-z]-)(?:\d[\d,.]*\d|\d)")
 
 
+# Asked again of one sentence by the TL;DR's options, the support claims and the quote ties.
+@story_cached
 def figures(text: str) -> frozenset[str]:
     found = {_figure_value(m.group(0).rstrip(".,")) for m in _FIGURE_RE.finditer(text)}
     found.update(_NUMBER_WORDS[m.group(0).lower()] for m in _NUMBER_WORD_RE.finditer(text))
