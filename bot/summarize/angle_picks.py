@@ -36,8 +36,8 @@ from bot.summarize.clauses import leans_on_context
 from bot.summarize.grounding import ELLIPSIS
 from bot.summarize.quotes import teaser_quote
 from bot.summarize.restated import cores_alike, one_remark
-from bot.summarize.sentences import caption, content_stems, split_sentences
-from bot.summarize.steering import is_steering
+from bot.summarize.sentence_checks import caption, steering
+from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.telling_names import known_person
 
 # Below this novelty an outlet is only repeating the story: it goes to "Also reporting".
@@ -125,7 +125,7 @@ def pick_for_outlet(
             relayed, previous = relays(previous, sentence, article.text), sentence
             if caption(sentence) or is_page_furniture(sentence):
                 continue  # a photo's caption describes a picture, a page's buttons nothing
-            if is_steering(sentence, article.text):
+            if steering(sentence, article.text):
                 continue  # a line planted for a model, or shouting: no reporting
             # A feed teaser cut mid-sentence ("...and ask whether the...") says less than it
             # seems to: as a line it would read as a finished claim. Up to its last clean clause

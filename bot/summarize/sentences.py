@@ -24,16 +24,13 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.boilerplate import is_boilerplate, is_caption, page_furniture_end, strip_truncation
+from bot.boilerplate import is_boilerplate, page_furniture_end, strip_truncation
 from bot.models import Article
-from bot.summarize.steering import is_steering
-from bot.summarize.story_memo import story_cached, story_memo
+from bot.summarize.sentence_checks import caption, steering
+from bot.summarize.story_memo import story_memo
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
 _STEMMER = snowballstemmer.stemmer("english")
-
-# `is_caption`, asked of each sentence by the TL;DR's sentences and again by its outlet's angle.
-caption = story_cached(is_caption)
 
 # Words that end with a dot but do not end a sentence when followed by a capitalised word.
 ABBREVIATIONS = frozenset(
@@ -236,7 +233,7 @@ def _lines_apart(text: str) -> Iterator[str]:
         yield "\n".join(lines[start:])
 
 
-# How many sentences a story's split of a text reads ahead (`split_sentences`).
+# How far a story's split of a text reads ahead: the deepest reader's (the support check's) 40.
 SPLIT_AHEAD = 40
 
 
@@ -260,8 +257,7 @@ def split_sentences(text: str, limit: int | None = None) -> list[str]:
         # A split that stopped short of its limit read the whole text: it serves any limit.
         if split_to is None or len(found) < split_to or (limit is not None and limit <= split_to):
             return list(found if limit is None else found[:limit])
-    # Split as far as the deepest reader of a story goes (the support check's 40), so the
-    # first reader's split serves every later one.
+    # Read ahead, so the first reader's split serves every later one.
     split_to = None if limit is None else max(limit, SPLIT_AHEAD)
     found = tuple(_split(text, split_to))
     memo[text] = (split_to, found)
@@ -376,7 +372,7 @@ def article_sentences(
             # A photo's caption ("FILE - In this 2016 file photo, ...") describes a picture, not
             # the news: no bullet. Its position still counts, as the reader sees it there.
             # Nor does a line planted to steer a model, or shouting (`steering`).
-            if text and not caption(text) and not is_steering(text, article.text):
+            if text and not caption(text) and not steering(text, article.text):
                 result.append(make_sentence(text, outlet_of[index], index, position))
     return result
 

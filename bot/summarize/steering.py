@@ -50,8 +50,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.summarize.story_memo import story_cached
-
 __all__ = ["is_steering", "orders_model", "without_steering_text"]
 
 # Where an order opens: the sentence's start, a clause's (past a stop, a semicolon, a colon or a
@@ -356,8 +354,6 @@ def orders_model(sentence: str) -> bool:
     return _addressed(text) or any(p.search(text) for p in _PATTERNS)
 
 
-# Asked of each sentence by the TL;DR's sentences and again by its outlet's angle.
-@story_cached
 def is_steering(sentence: str, article: str | None = None) -> bool:
     """Whether `sentence` orders a model about or shouts (see the module docstring).
 
