@@ -13,7 +13,8 @@ Modules. Headline: `headline` (`text_headline`: an untitled story's, from its te
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`
 for what a bullet read
 alone leans on) -> `rerank` -> `grounding` + `support` + `claim_figures` (which outlets back each
-bullet); `steering` (a line planted to steer a model, or shouting: no bullet or angle). Angles:
+bullet); `steering` (a line planted to steer a model, or shouting: no bullet or angle;
+`sentence_checks` asks it and the caption check once a story). Angles:
 `angles` (`angle_picks`; `angle_lines` with `framed_names`, `line_alone`), `angle_topic`, `angle_facts`, `angle_names` (`telling_names`), `quotes`;
 `developments` (a later report's decisive act: its outlet's line, with two outlets the headline). The LLM writer:
 `llm` (`llm_prompt`, `llm_http`, `llm_budget`, `llm_breaker`) -> `llm_check`, with `quantities`
@@ -26,7 +27,8 @@ sentence states, as surely: `acts` reads the main verb, `verb_groups`, `modality
 act and which way on what: what grounded words can still get wrong) and `llm_prose` (no markup, mentions,
 links or claims about the outlets). Shipped numbers: `lexicon` (reading `_lexicon`,
 the background word frequencies), `_weights`, `_rerank_weights`.
-Outlets are keyed and named by `bot.outlets`, as the card counts them.
+Outlets are keyed and named by `bot.outlets`, as the card counts them. `story_memo`: what the
+stages work out again from one story's texts, kept for that `summarize` call only.
 """
 
 from __future__ import annotations
