@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ import discord
 import pytest
 import sqlite_utils
 import yarl
-from fakes.discord_api import FakeDiscord
+from fakes.discord_api import FakeDiscord, ready_once_all_in
 from fakes.slack_api import FakeSlackAPI
 from loopback_site.loopback_only import guards
 
@@ -214,44 +213,13 @@ async def discord_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDisc
 @pytest.fixture
 def discord_gateway(discord_api: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
     """`discord_api` with discord.py's gateway pointed at it too, for a real platform to connect.
-    The client is ready as soon as every server READY named has come in (`_ready_once_all_in`),
+    The client is ready as soon as every server READY named has come in (`ready_once_all_in`),
     not 2 s after the last one as against Discord."""
     monkeypatch.setattr(
         discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url)
     )
-    _ready_once_all_in(monkeypatch)
+    ready_once_all_in(monkeypatch)
     return discord_api
-
-
-def _ready_once_all_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After READY, discord.py waits for GUILD_CREATEs until none came for `guild_ready_timeout`
-    (2 s): Discord sends no word that the last has come. The fake sends only the servers READY
-    named (none, usually), so once none of them is still unavailable there is no more to wait
-    for and the wait for a next one is made 0. A server held back (`guild_held`) is still waited
-    for the full 2 s, as discord.py would."""
-    state_class = discord.state.ConnectionState
-    parse_ready = state_class.parse_ready
-    add_ready_state = state_class._add_ready_state
-    defaults: weakref.WeakKeyDictionary[discord.state.ConnectionState, float] = (
-        weakref.WeakKeyDictionary()
-    )
-
-    def pending(state: discord.state.ConnectionState) -> bool:
-        return any(guild.unavailable for guild in state.guilds)
-
-    def ready(state: discord.state.ConnectionState, data: Any) -> None:
-        default = defaults.setdefault(state, state.guild_ready_timeout)
-        parse_ready(state, data)
-        state.guild_ready_timeout = default if pending(state) else 0.0
-
-    def add(state: discord.state.ConnectionState, guild: discord.Guild) -> bool:
-        waiting = add_ready_state(state, guild)
-        if waiting and not pending(state):
-            state.guild_ready_timeout = 0.0
-        return waiting
-
-    monkeypatch.setattr(state_class, "parse_ready", ready)
-    monkeypatch.setattr(state_class, "_add_ready_state", add)
 
 
 @pytest.fixture

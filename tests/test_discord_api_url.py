@@ -15,7 +15,7 @@ import discord
 import pytest
 import yarl
 from click.testing import CliRunner
-from fakes.discord_api import GUILD_ID, FakeDiscord
+from fakes.discord_api import GUILD_ID, FakeDiscord, ready_once_all_in
 from test_discord_platform import FakeService, card, discord_sync
 
 from bot.adapters.discord import create_platform
@@ -54,6 +54,7 @@ async def elsewhere(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscor
     base = await fake.start()
     monkeypatch.setenv("DISCORD_API_URL", base + "/")  # a trailing slash is fine
     monkeypatch.setenv("DISCORD_GATEWAY_URL", fake.gateway_url)
+    ready_once_all_in(monkeypatch)
     yield fake
     await fake.close()
 

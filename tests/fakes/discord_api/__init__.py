@@ -31,6 +31,7 @@ from fakes.discord_api.answers import (
     TRUNCATED_JSON,
     Recorded,
 )
+from fakes.discord_api.gateway import ready_once_all_in
 from fakes.discord_api.guild import FakeGuild
 from fakes.discord_api.interactions import watchlist_show
 from fakes.discord_api.limits import validate_message
@@ -47,6 +48,7 @@ __all__ = [
     "FakeDiscord",
     "FakeGuild",
     "Recorded",
+    "ready_once_all_in",
     "validate_message",
     "watchlist_show",
 ]

@@ -1,13 +1,17 @@
 """The fake's gateway: just enough to connect, identify, be ready (with the fake's server, when
 it has one: `guild.FakeGuild`, its GUILD_CREATE held back with `guild_held` until
 `release_guild`), resume and receive events, and to drop, refuse (`gateway_down`) or close at
-IDENTIFY (`close_at_identify`)."""
+IDENTIFY (`close_at_identify`). `ready_once_all_in` spares a client on it discord.py's 2 s wait
+for more servers after READY."""
 
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Any
 
+import discord
+import pytest
 from aiohttp import web
 
 from fakes.discord_api.answers import APP_ID, BOT_USER, GUILD_ID
@@ -92,3 +96,34 @@ class Gateway:
 
     def _gateway(self, body: Any, query: Any) -> tuple[int, Any, dict[str, str]]:
         return 200, {"url": "wss://127.0.0.1:1", "shards": 1}, {}
+
+
+def ready_once_all_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After READY, discord.py waits for GUILD_CREATEs until none came for `guild_ready_timeout`
+    (2 s): Discord sends no word that the last has come. The fake sends only the servers READY
+    named (none, usually), so once none of them is still unavailable there is no more to wait
+    for and the wait for a next one is made 0. A server held back (`guild_held`) is still waited
+    for the full 2 s, as discord.py would."""
+    state_class = discord.state.ConnectionState
+    parse_ready = state_class.parse_ready
+    add_ready_state = state_class._add_ready_state
+    defaults: weakref.WeakKeyDictionary[discord.state.ConnectionState, float] = (
+        weakref.WeakKeyDictionary()
+    )
+
+    def pending(state: discord.state.ConnectionState) -> bool:
+        return any(guild.unavailable for guild in state.guilds)
+
+    def ready(state: discord.state.ConnectionState, data: Any) -> None:
+        default = defaults.setdefault(state, state.guild_ready_timeout)
+        parse_ready(state, data)
+        state.guild_ready_timeout = default if pending(state) else 0.0
+
+    def add(state: discord.state.ConnectionState, guild: discord.Guild) -> bool:
+        waiting = add_ready_state(state, guild)
+        if waiting and not pending(state):
+            state.guild_ready_timeout = 0.0
+        return waiting
+
+    monkeypatch.setattr(state_class, "parse_ready", ready)
+    monkeypatch.setattr(state_class, "_add_ready_state", add)
