@@ -32,10 +32,13 @@ STORIES = [f"s{i:02}" for i in range(60)]
 
 class Overlapping:
     """`digests.instant_selection`, whose first call waits (up to a second) for a second to
-    start reading: a big database's seconds, during which another choosing could read too."""
+    start reading: a big database's seconds, during which another choosing could read too. A
+    later call, made once the first is done, has no wait of its own: nothing is left to overlap
+    it."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.real = digests.instant_selection
+        self.calls = 0
         self.inside = 0
         self.most = 0
         self.second = threading.Event()
@@ -44,10 +47,11 @@ class Overlapping:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Selection:
         with self.lock:
+            self.calls += 1
             self.inside += 1
             self.most = max(self.most, self.inside)
-            first = self.inside == 1
-            if not first:
+            first = self.calls == 1
+            if self.inside > 1:
                 self.second.set()
         try:
             selection = self.real(*args, **kwargs)
