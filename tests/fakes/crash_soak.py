@@ -50,6 +50,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from aiohttp import web
+from loopback_site.child_shortcuts import DISCORD_READY_AT_ONCE
 
 from bot.adapters.discord.messages import discord_nonce
 from bot.feedserver import FeedServer, RecordedRequest, Reply
@@ -575,6 +576,8 @@ class Soak:
             DISCORD_TOKEN="fake-token",
             DISCORD_API_URL=self.discord.base,
             DISCORD_GATEWAY_URL=self.discord.gateway_url,
+            # Ready once the fake's servers are in, not 2 s later, at each start.
+            **{DISCORD_READY_AT_ONCE: "1"},
         )
         return env
 

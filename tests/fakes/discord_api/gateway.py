@@ -7,12 +7,11 @@ for more servers after READY."""
 from __future__ import annotations
 
 import json
-import weakref
 from typing import Any
 
-import discord
 import pytest
 from aiohttp import web
+from loopback_site.child_shortcuts import ready_once_all_in as ready_patches
 
 from fakes.discord_api.answers import APP_ID, BOT_USER, GUILD_ID
 from fakes.discord_api.guild import FakeGuild
@@ -99,31 +98,7 @@ class Gateway:
 
 
 def ready_once_all_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    """After READY, discord.py waits for GUILD_CREATEs until none came for `guild_ready_timeout`
-    (2 s): Discord sends no word that the last has come. The fake sends only the servers READY
-    named (none, usually), so once none of them is still unavailable there is no more to wait
-    for and the wait for a next one is made 0. A server held back (`guild_held`) is still waited
-    for the full 2 s, as discord.py would."""
-    state_class = discord.state.ConnectionState
-    parse_ready = state_class.parse_ready
-    add_ready_state = state_class._add_ready_state
-    defaults: weakref.WeakKeyDictionary[discord.state.ConnectionState, float] = (
-        weakref.WeakKeyDictionary()
-    )
-
-    def pending(state: discord.state.ConnectionState) -> bool:
-        return any(guild.unavailable for guild in state.guilds)
-
-    def ready(state: discord.state.ConnectionState, data: Any) -> None:
-        default = defaults.setdefault(state, state.guild_ready_timeout)
-        parse_ready(state, data)
-        state.guild_ready_timeout = default if pending(state) else 0.0
-
-    def add(state: discord.state.ConnectionState, guild: discord.Guild) -> bool:
-        waiting = add_ready_state(state, guild)
-        if waiting and not pending(state):
-            state.guild_ready_timeout = 0.0
-        return waiting
-
-    monkeypatch.setattr(state_class, "parse_ready", ready)
-    monkeypatch.setattr(state_class, "_add_ready_state", add)
+    """discord.py's client ready as soon as every server READY named has come in, not 2 s after
+    the last one (`loopback_site.child_shortcuts.ready_once_all_in`), for this test."""
+    for owner, name, replacement in ready_patches():
+        monkeypatch.setattr(owner, name, replacement)
