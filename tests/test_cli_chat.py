@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+from loopback_site.child_shortcuts import GIVE_UP_SECONDS
 
 from bot.runner.console import ensure_console_channel
 from bot.store import articles as article_store
@@ -352,7 +353,9 @@ def test_a_write_held_up_by_another_process_is_answered_busy_and_changes_nothing
         locker = sqlite3.connect(env["NEWSDIGEST_DB"], isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")
         try:
-            result = chat(env, "/watchlist pause\n/story kestrel-lander\n", "console:lobby")
+            # The command gives up on the lock after 1 s, not its 10 (`child_shortcuts`).
+            shortcut = env | {GIVE_UP_SECONDS: "1"}
+            result = chat(shortcut, "/watchlist pause\n/story kestrel-lander\n", "console:lobby")
         finally:
             locker.execute("ROLLBACK")
             locker.close()
