@@ -28,6 +28,7 @@ import discord
 import pytest
 import sqlite_utils
 import yarl
+from _fresh_database import open_fresh
 from fakes.discord_api import FakeDiscord, ready_once_all_in
 from fakes.slack_api import FakeSlackAPI
 from loopback_site.loopback_only import guards
@@ -38,7 +39,7 @@ from bot.config import ChannelConfig, Config, FeedConfig, PollingConfig
 from bot.demo.feeds import sample_feeds
 from bot.feedserver import FeedServer, Reply
 from bot.ingest.errors import forget_logged_tracebacks
-from bot.store.database import open_database, utcnow
+from bot.store.database import utcnow
 
 if TYPE_CHECKING:
     from test_slack_app import Harness
@@ -122,7 +123,8 @@ def dated_documents_cut(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def db(tmp_path: Path) -> sqlite_utils.Database:
-    return open_database(tmp_path / "nd.db")
+    """The test's database, nd.db in its tmp_path, migrated (`_fresh_database`)."""
+    return open_fresh(tmp_path / "nd.db")
 
 
 @pytest.fixture
@@ -171,9 +173,9 @@ def core(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[NewsDigest]
     server started either)."""
     path = tmp_path / "nd.db"
     if request.node.get_closest_marker("empty_core"):
-        app = NewsDigest(Config(database=str(path)), db=open_database(path))
+        app = NewsDigest(Config(database=str(path)), db=open_fresh(path))
     else:
-        app = NewsDigest(request.getfixturevalue("sample_config"), db=open_database(path))
+        app = NewsDigest(request.getfixturevalue("sample_config"), db=open_fresh(path))
         app.sync_config()
     yield app
     app.close()
@@ -186,7 +188,7 @@ def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
     config = Config(
         database=str(tmp_path / "nd.db"), admin_users=["UCONFIG"], admin_group="news-admins"
     )
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    core = NewsDigest(config, db=open_fresh(tmp_path / "nd.db"))
     yield core
     core.close()
 

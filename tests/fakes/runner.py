@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from _fresh_database import open_fresh
+
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config
 from bot.runner import digests
@@ -14,7 +16,6 @@ from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
 from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
-from bot.store.database import open_database
 from bot.store.deliveries import DeliveryRow
 from fakes.chat import FakeChatAdapter
 from fakes.stories import add_story
@@ -36,7 +37,7 @@ def slack_service(
     adapter it returns; not started. `health`: its /healthz on a free loopback port
     (`health_url`)."""
     config = Config(database=str(tmp_path / "nd.db"), channels=list(channels))
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    core = NewsDigest(config, db=open_fresh(tmp_path / "nd.db"))
     port = 0 if health else None
     settings = RunnerSettings(health_port=port, health_host="127.0.0.1", post_pace=0)
     service = Service(config, core=core, settings=settings, clock=clock, env={})
@@ -84,7 +85,7 @@ def discord_service(
     if with_slack:
         channels = [*channels, ChannelConfig(platform="slack", id="C1", min_sources=1)]
     config = Config(database=str(tmp_path / "nd.db"), channels=channels)
-    core = NewsDigest(config, db=open_database(tmp_path / "nd.db"))
+    core = NewsDigest(config, db=open_fresh(tmp_path / "nd.db"))
     backoff = (
         {} if retry is None else {"platform_retry_initial": retry, "platform_retry_max": retry}
     )
