@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+
+from bot.text_cache import text_cache
 
 _WORD_RE = re.compile(r"[\w][\w'’.-]*[\w]|[\w]", re.UNICODE)
 # Invisible characters that sit inside words: soft hyphen, zero-width space, non-joiner and
@@ -108,11 +109,16 @@ def fold(text: str) -> str:
     """
     if text.isascii():
         return text.lower()
-    # Cache only short strings (words, titles): caching whole article bodies would pin them in memory.
-    return _fold_cached(text) if len(text) <= 200 else _fold(text)
+    # Only short strings (words, titles) are kept: caching whole article bodies would pin them in
+    # memory.
+    return _fold_cached(text)
 
 
-@lru_cache(maxsize=4096)
+# The longest text `fold` keeps folded: a word or a title, not an article's body.
+FOLD_KEPT_CHARS = 200
+
+
+@text_cache(maxsize=4096, max_chars=FOLD_KEPT_CHARS)
 def _fold_cached(text: str) -> str:
     return _fold(text)
 

@@ -58,6 +58,7 @@ from functools import lru_cache
 
 from bot.cluster.background import load_background
 from bot.cluster.features import TermStats, stem
+from bot.text_cache import WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS, has_digit
 
 # Reports this far apart, both dated, are on two days: a daily item's next occurrence, or a quake
@@ -273,7 +274,7 @@ def _causes(tokens: tuple[str, ...], ents: Collection[str]) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096, max_chars=WORD_CHARS)
 def _rare(term: str) -> bool:
     """Is `term` distinctive in news at large, by the shipped background's IDF? (Every term is,
     without one: then wraps sharing a common word join as they did before this rule.)"""

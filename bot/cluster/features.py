@@ -23,11 +23,11 @@ import re
 import zlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import mul
 
 import snowballstemmer
 
+from bot.text_cache import WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS, fold, words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -64,7 +64,7 @@ class FeatureWeights:
     max_terms: int = 80  # keep only the strongest terms: bounds cost, drops noise
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096, max_chars=WORD_CHARS)
 def stem(word: str) -> str:
     """Snowball stem of a folded word, so 'proposals' meets 'proposal' (cached: words repeat)."""
     if len(word) <= 3 or _is_number(word):

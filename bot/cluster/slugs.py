@@ -25,6 +25,7 @@ from bot.cluster.features import TermStats, content_terms
 from bot.cluster.settings import ClusterSettings
 from bot.cluster.slug_links import unlink
 from bot.models import Article
+from bot.text_cache import WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS, fold
 
 MAX_WORDS = 4
@@ -297,7 +298,7 @@ _VARIANT_ENDINGS = ("ians", "ian", "ans", "ese", "an", "es", "is", "s", "i", "e"
 _MIN_STEM = 4
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096, max_chars=WORD_CHARS)
 def _stems(word: str) -> frozenset[str]:
     """`word` and what it is left with without one ending: two words with a stem in common are
     one word's variants ("syria"/"syrian" share "syri", "iran"/"iranian" "iran",

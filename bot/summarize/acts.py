@@ -14,7 +14,6 @@ repeat checks of the TL;DR, the angles and the quotes, and the support check, al
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.summarize.finite_verbs import (
     COMMA_RE,
@@ -30,6 +29,7 @@ from bot.summarize.reports import REPORTING_VERBS
 from bot.summarize.sentences import stem
 from bot.summarize.story_memo import story_memo
 from bot.summarize.verb_groups import Group, decisive_group, opposed
+from bot.text_cache import SENTENCE_CHARS, text_cache
 
 _AUXILIARIES = frozenset(
     """
@@ -224,7 +224,7 @@ def _main_verb_at(words: list[str]) -> list[int]:
     return found
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def decisive_verbs(text: str) -> tuple[list[str], list[int], tuple[Group | None, ...]]:
     """`text`'s main clause as tokens, where its main verbs (`main_verbs`) stand in them, and
     each verb's group when it is decisive in its sense there (`decisive_group`), else None."""
@@ -236,7 +236,7 @@ def decisive_verbs(text: str) -> tuple[list[str], list[int], tuple[Group | None,
 
 # Every repeat and support check asks `two_facts` of a pair, so one text meets hundreds of
 # others: its own reading is kept, not worked out again for each pair.
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _decisive_acts(text: str) -> tuple[tuple[str, Group], ...]:
     """`text`'s decisive main verbs (stemmed) with their groups; none when its main clause is
     negated ("did not approve" may tell its opposite's fact, and decides nothing)."""

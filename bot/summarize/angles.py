@@ -34,6 +34,7 @@ from bot.summarize.headline import clean_title
 from bot.summarize.quotes import Told, pick_quote
 from bot.summarize.restated import same_core
 from bot.summarize.sentences import content_stems
+from bot.summarize.support import article_stems
 
 MAX_ANGLES = 6
 # Names and figures of its own a detail needs to be shown whole past WHOLE_LINE_MAX_WORDS.
@@ -74,7 +75,7 @@ def build_angles(
     for article, outlet in zip(articles, outlet_of, strict=True):
         by_outlet.setdefault(outlet, []).append(article)
     cache = {
-        name: {s for a in arts for s in content_stems(f"{a.title}\n{a.text}")}
+        name: {s for a in arts for s in article_stems(a.title, a.text)}
         for name, arts in by_outlet.items()
     }
     counts = outlet_counts(cache)

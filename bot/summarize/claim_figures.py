@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from bot.summarize.quantities import COUNTED_AFTER_RE, YEAR_BEFORE_RE, quantities
 from bot.summarize.sentences import stem
+from bot.text_cache import SENTENCE_CHARS, text_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def figures_agree(
 # A sentence's counts asked again for each sentence it is compared with (`one_count`, in the
 # TL;DR search's repeat check: 46,000 pairs on the dev stories; `support`'s claims): one
 # story's working set.
-story_counts = lru_cache(maxsize=2048)(claim_counts)
+story_counts = text_cache(maxsize=2048, max_chars=SENTENCE_CHARS)(claim_counts)
 
 # A count this large is rarely two facts' by chance ("500 million doses"); a smaller one ("two
 # people") needs a unit to say the same of two sentences.

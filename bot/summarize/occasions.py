@@ -36,12 +36,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.summarize.calendar_words import calendar_names
 from bot.summarize.reports import BREAK_RE, report_split
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import one_speaker
+from bot.text_cache import SENTENCE_CHARS, text_cache
 
 _WEEKDAYS = "mon tue wed thu fri sat sun".split()
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
@@ -118,7 +118,7 @@ _DAY_AFTER_RE = r"\s+(\d{1,2})(?:st|nd|rd|th)?\b"
 _DAY_BEFORE_RE = r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$"
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _occasion(text: str) -> _Occasion:
     """The dates `text` gives its act and its reports (`reports.report_split`), each read in
     their own clauses (`_act_clauses`), and the sides its verbs take."""

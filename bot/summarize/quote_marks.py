@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 
+from bot.text_cache import SENTENCE_CHARS, text_cache
 from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS, STOPWORDS
 
 _DOUBLE_CLOSING = "”»"
@@ -189,10 +189,12 @@ def quotation_bounds(text: str) -> list[tuple[int, int]]:
 
 
 _Reading = tuple[tuple[tuple[int, int], ...], tuple[int, ...], tuple[int, ...]]
-# Texts up to this long have their reading kept: the TL;DR's and the angles' checks ask it of the
-# same sentences and their cuts again and again (three times in four, on the dev clusters).
-# Longer ones, whole articles, are read afresh: kept, they would pin the articles in memory.
-MAX_KEPT_CHARS = 2_000
+# Texts up to a sentence's length have their reading kept: the TL;DR's and the angles' checks ask
+# it of the same sentences and their cuts again and again (three times in four, on the dev
+# clusters). Longer ones, whole articles, are read afresh: kept, they would pin the articles in
+# memory. Checked here as well as by the caches, so one is not read twice (`_kept_reading`'s
+# None, then `_kept_big_reading`).
+MAX_KEPT_CHARS = SENTENCE_CHARS
 
 
 # A reading with more marks read than this (spans, open quotations and strays together) is not
@@ -211,7 +213,7 @@ def _reading(text: str) -> _Reading:
     return kept if kept is not None else _kept_big_reading(text)
 
 
-@lru_cache(maxsize=2048)
+@text_cache(maxsize=2048, max_chars=SENTENCE_CHARS)
 def _kept_reading(text: str) -> _Reading | None:
     """The reading of `text`, or None (kept in its place, costing nothing) for one too big to
     keep, read afresh each time it is asked."""
@@ -219,7 +221,7 @@ def _kept_reading(text: str) -> _Reading | None:
     return reading if sum(map(len, reading)) <= MAX_KEPT_MARKS else None
 
 
-@lru_cache(maxsize=MAX_KEPT_BIG)
+@text_cache(maxsize=MAX_KEPT_BIG, max_chars=SENTENCE_CHARS)
 def _kept_big_reading(text: str) -> _Reading:
     return _tupled(_scan(text))
 

@@ -5,7 +5,6 @@ quotes all ask it, so a card never tells one fact twice in other words."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.summarize.acts import main_verbs, two_facts
 from bot.summarize.claim_figures import one_count, story_counts
@@ -20,6 +19,7 @@ from bot.summarize.same_figures import stem_overlap as stem_overlap
 from bot.summarize.sentences import content_stems, stem
 from bot.summarize.shared_quotes import named_stems, one_speaker, speaker_stems
 from bot.summarize.support import figures
+from bot.text_cache import SENTENCE_CHARS, WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS
 
 # A stem in at most this many of the lexicon's 7,356 training articles names the event ("tram",
@@ -43,7 +43,7 @@ _CORE_MIN_STEMS = 3
 SAME_CORE_SHARE = 0.8
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def core_claim(text: str) -> str:
     """`text` up to its first clause break or conjunction after `_CORE_MIN_WORDS` words: the
     subject, verb and object that say what happened ("Peru's Congress voted to impeach the
@@ -62,7 +62,7 @@ _DERIVED_ENDINGS = ("ili", "li", "ur", "i", "e")
 _IRREGULAR_ROOTS = {"death": "die", "dead": "die"}
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096, max_chars=WORD_CHARS)
 def stem_root(word_stem: str) -> str:
     """A stem with a derivational ending cut, so "closed" and "closure" compare as one word."""
     if word_stem in _IRREGULAR_ROOTS:
@@ -174,7 +174,7 @@ _SPEECH_STEMS = frozenset(
 )
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _quoted_stems(text: str) -> frozenset[str]:
     # The outermost quotations hold every word of those nested in them: reading each nested
     # one again cost the square of the depth (30,000 marks nested took over 20 s).
@@ -247,12 +247,12 @@ def _verbs_told(core: str, other_text: str) -> bool:
     return verbs <= roots(frozenset(content_stems(other_text)))
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _core_stems(core: str) -> frozenset[str]:
     return roots(undated(frozenset(content_stems(core))))
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _title_case(text: str) -> bool:
     """Whether every content word of `text` is capitalised, as in a headline in title case."""
     words = [w for w in map(_bare_word, text.split()) if w[:1].isalpha()]
@@ -274,7 +274,7 @@ def _core_names(core: str) -> frozenset[str]:
     return names
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def bare_core(text: str) -> str:
     """`core_claim` of `text`, with an aside after its subject left out: "The festival, the
     region's biggest holiday, is being celebrated" is "The festival is being celebrated", where
@@ -285,7 +285,7 @@ def bare_core(text: str) -> str:
     return core_claim(text)
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _lower_stems(text: str) -> frozenset[str]:
     """Stems of the words written in lower case, read past an opening bracket or quotation mark
     ("(Kristen" is a name): what a sentence says happened, not who."""
@@ -306,7 +306,7 @@ _DATING_STEMS = frozenset(
 )
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def undated(stems: frozenset[str]) -> frozenset[str]:
     """`stems` without dates, times and figures (see `_DATING_STEMS`)."""
     return frozenset(s for s in stems if s not in _DATING_STEMS and not s[:1].isdigit())

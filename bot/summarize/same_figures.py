@@ -4,9 +4,8 @@ besides. `restated` asks it for the TL;DR's repeat check, angle lines and quotes
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from bot.summarize.sentences import stem
+from bot.text_cache import SENTENCE_CHARS, text_cache
 
 # Two sentences giving one figure are the same fact when they share more than this share of the
 # shorter one's words besides (see `same_figure_restated`).
@@ -74,7 +73,7 @@ def _significant_digits(figure: str) -> int:
     return len(digits if "." in figure else digits.rstrip("0"))
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _split_compounds(stems: frozenset[str]) -> frozenset[str]:
     if not any("-" in s for s in stems):
         return stems

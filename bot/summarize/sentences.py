@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -28,6 +27,7 @@ from bot.boilerplate import is_boilerplate, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.sentence_checks import caption, steering
 from bot.summarize.story_memo import story_memo
+from bot.text_cache import SENTENCE_CHARS, WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -97,7 +97,7 @@ def stem(word: str) -> str:
     return _cached_stem(word)
 
 
-@lru_cache(maxsize=16384)
+@text_cache(maxsize=16384, max_chars=WORD_CHARS)
 def _cached_stem(word: str) -> str:
     return _STEMMER.stemWord(word.strip("'’.-"))
 
@@ -107,28 +107,21 @@ def content_stems(text: str) -> list[str]:
     return list(_cached_content_stems(text))
 
 
-# The longest token whose stems are kept: longer than any word of a spaced language.
-MAX_KEPT_TOKEN = 64
-
-
 def token_stems(token: str) -> tuple[str, ...]:
     """`content_stems` of one word token, from a cache of its own: the word model and the angle
     lines ask it of every word of every sentence, which in the sentences' cache pushed out the
-    sentences the other checks ask again. A token longer than `MAX_KEPT_TOKEN` is stemmed afresh:
-    text without spaces (Chinese, Japanese) is one token a sentence, up to 60,000 characters, and
-    8,192 of them kept would take half a gigabyte."""
-    if len(token) > MAX_KEPT_TOKEN:
-        return tuple(stem(w) for w in content_words(token))
+    sentences the other checks ask again. Text without spaces (Chinese, Japanese) is one token a
+    sentence, up to 60,000 characters: past `WORD_CHARS` it is stemmed afresh (`text_cache`)."""
     return _cached_token_stems(token)
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=8192, max_chars=WORD_CHARS)
 def _cached_token_stems(token: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(token))
 
 
 # The same sentences are stemmed by the scorer, the grounding check and the angle finder.
-@lru_cache(maxsize=2048)
+@text_cache(maxsize=2048, max_chars=SENTENCE_CHARS)
 def _cached_content_stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(text))
 

@@ -14,7 +14,6 @@ the quotation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from bot.summarize.quote_marks import nested_bounds, quotation_bounds
 from bot.summarize.sentences import content_stems, stem
@@ -26,6 +25,7 @@ from bot.summarize.speakers import (
     same_speaker,
     speakers,
 )
+from bot.text_cache import SENTENCE_CHARS, text_cache
 from bot.textutil import STOPWORDS
 
 # A bullet's quotation with this many content words, quoted word for word by another outlet, is
@@ -155,7 +155,7 @@ def _speaks(unquoted: str) -> bool:
     return bool(SPEECH_VERB_RE.search(unquoted) or _MORE_SPEECH_RE.search(unquoted))
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _unquoted(text: str) -> str:
     """`text` with each quotation, marks and all, replaced by a dash: what the outlet says
     around the quoted words."""
@@ -171,7 +171,7 @@ def _unquoted(text: str) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _speaker_words(
     text: str, plain: bool = False
 ) -> tuple[list[Name], list[frozenset[str]], frozenset[str]]:
@@ -251,7 +251,7 @@ def _names_only(quote: str) -> bool:
     return bool(words) and all(w[:1].isupper() for w in words)
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _original_quotations(text: str) -> tuple[str, ...]:
     """The quotations `_quotations` reads, as written: those nested at most _QUOTATION_DEPTH
     deep, so a quotation within a quotation ("'called it “deeply flawed”'") is still one to
@@ -267,7 +267,7 @@ def _original_quotations(text: str) -> tuple[str, ...]:
 _QUOTATION_DEPTH = 3
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def _quotations(text: str) -> tuple[tuple[str, ...], ...]:
     """Each quotation's words, case-folded."""
     return tuple(

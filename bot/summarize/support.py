@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.models import Article
 from bot.summarize.acts import two_facts
@@ -25,6 +24,7 @@ from bot.summarize.main_clause import NEGATION_RE, main_clause
 from bot.summarize.sentences import content_stems, split_sentences
 from bot.summarize.shared_quotes import quotes_alike, same_named_speaker
 from bot.summarize.story_memo import story_cached
+from bot.text_cache import SENTENCE_CHARS, text_cache
 from bot.textutil import opening_letters
 
 # Weighted share of a bullet's content words one source sentence must carry to report it. Below
@@ -52,10 +52,16 @@ MAX_SUPPORT_SENTENCES = 40
 def outlet_stems(articles: Sequence[Article], outlet_of: Sequence[str]) -> dict[str, set[str]]:
     by_outlet: dict[str, set[str]] = {}
     for article, outlet in zip(articles, outlet_of, strict=True):
-        by_outlet.setdefault(outlet, set()).update(
-            content_stems(f"{article.title}\n{article.text}")
-        )
+        by_outlet.setdefault(outlet, set()).update(article_stems(article.title, article.text))
     return by_outlet
+
+
+@story_cached
+def article_stems(title: str, text: str) -> frozenset[str]:
+    """An article's stems, its title's with its text's: asked by the TL;DR's outlets and the
+    angles' once a story each. Kept by the story, not the sentence caches, which keep no text
+    past a sentence's length (`SENTENCE_CHARS`): most articles are longer."""
+    return frozenset(content_stems(f"{title}\n{text}"))
 
 
 # Clause edges a negation does not reach across: "The fire, which was not deliberate, killed 12."
@@ -111,7 +117,7 @@ class Claim:
 
 # Clauses are only read for the few sentences that pass the word and figure checks, so they are
 # worked out on demand rather than for every sentence of every story.
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     """Per negated clause, the content stems its negation reaches: from the word before the
     negation ("killed no one", "have not arrested") to the clause's end. Words earlier in the
@@ -128,7 +134,7 @@ def _negated_scopes(text: str) -> tuple[frozenset[str], ...]:
     return tuple(scopes)
 
 
-@lru_cache(maxsize=256)
+@text_cache(maxsize=256, max_chars=SENTENCE_CHARS)
 def _word_stems(text: str) -> frozenset[str]:
     """Content stems of `text`'s words written in lower case: a name keeps its capital wherever
     it stands. A capitalised first word may be either ("Fire", "Iran") and is left out; the
@@ -157,7 +163,7 @@ def figures(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=1024)
+@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
 def claim(text: str) -> Claim:
     return Claim(text, frozenset(content_stems(text)), figures(text))
 

@@ -18,8 +18,7 @@ write them out (``mouse OR mice``).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
+from bot.text_cache import WORD_CHARS, text_cache
 from bot.textutil import STOPWORDS
 
 _SIBILANT_ENDS = ("s", "x", "z", "ch", "sh")
@@ -67,7 +66,7 @@ def _singulars(word: str) -> set[str]:
     return {word[:-1]} if len(word) - 1 >= _MIN_LETTERS else set()  # "chips", "lies"
 
 
-@lru_cache(maxsize=4096)
+@text_cache(maxsize=4096, max_chars=WORD_CHARS)
 def inflections(word: str) -> frozenset[str]:
     """`word` (folded, as `storydoc.parts` gives it) and the forms it also matches."""
     if len(word) < _MIN_LETTERS or not (word.isascii() and word.isalpha()):
