@@ -21,6 +21,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
+import snowballstemmer
+
 P = ParamSpec("P")
 R = TypeVar("R")
 R_co = TypeVar("R_co", covariant=True)
@@ -90,3 +92,13 @@ def text_cache(*, maxsize: int, max_chars: int) -> Callable[[Callable[P, R]], Te
         return cast("TextCache[P, R]", guarded)
 
     return wrap
+
+
+def stemmer(language: str) -> Any:
+    """snowballstemmer's stemmer for `language`, with PyStemmer's own word cache off: it keeps
+    10,000 words of any length behind the word caches (`stem`), so one 60,000-character "word"
+    of Chinese after another filled it past a gigabyte. The word caches keep what is asked again."""
+    found = snowballstemmer.stemmer(language)
+    if hasattr(found, "maxCacheSize"):  # PyStemmer; the pure-Python one keeps nothing
+        found.maxCacheSize = 0
+    return found

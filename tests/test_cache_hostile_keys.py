@@ -128,3 +128,12 @@ def test_the_limit_counts_a_sets_members() -> None:
     assert (size(few), size(few), size(many), size(many)) == (2, 2, WORD_CHARS, WORD_CHARS)
     assert calls == [few, many, many]
     assert size.cache_info().currsize == 1
+
+
+def test_the_stemmers_keep_no_words_of_their_own() -> None:
+    # PyStemmer keeps 10,000 words of any length behind the word caches unless told not to.
+    from bot.cluster import features
+    from bot.summarize import sentences
+
+    for found in (sentences._STEMMER, features._STEMMER):
+        assert getattr(found, "maxCacheSize", 0) == 0

@@ -25,12 +25,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from operator import mul
 
-import snowballstemmer
-
-from bot.text_cache import WORD_CHARS, text_cache
+from bot.text_cache import WORD_CHARS, stemmer, text_cache
 from bot.textutil import STOPWORDS, fold, words
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = stemmer("english")
 
 # Capitalised runs, allowing a few lowercase connectors inside ("Bank of England", "Abu al-Bashir").
 _ENTITY_RE = re.compile(

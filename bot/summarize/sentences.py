@@ -21,16 +21,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import snowballstemmer
-
 from bot.boilerplate import is_boilerplate, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.sentence_checks import caption, steering
 from bot.summarize.story_memo import story_memo
-from bot.text_cache import SENTENCE_CHARS, WORD_CHARS, text_cache
+from bot.text_cache import SENTENCE_CHARS, WORD_CHARS, stemmer, text_cache
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = stemmer("english")
 
 # Words that end with a dot but do not end a sentence when followed by a capitalised word.
 ABBREVIATIONS = frozenset(
