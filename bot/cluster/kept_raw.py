@@ -66,6 +66,7 @@ SOURCES = (
     "bot/cluster/periods.py",
     "bot/cluster/profile.py",
     "bot/cluster/specifics.py",
+    "bot/text_cache.py",
     "bot/textutil.py",
 )
 _FINGERPRINT = 8  # bytes of the digest that lead a stored value
