@@ -30,6 +30,10 @@ MORNING = datetime(2027, 3, 9, 8, 30, tzinfo=UTC)  # in 08:00-10:00, before the 
 CTX = CommandContext(platform="slack", channel_id="C5", user_id="U1")
 # Six stories of two outlets each (the channel's minimum), the first the newest.
 NAMES = ["alder", "birch", "cedar", "damson", "elm", "fir"]
+# The next digest after a notice failed, while it is still to be retried: its backoff is 30 s,
+# jittered by 20% (`Outbox.backoff`). Not later: the started service's outbox loop sends a notice
+# once its retry is due, as soon as a real 50 ms pass while the command runs (a loaded machine).
+BEFORE_RETRY = NIGHT + timedelta(seconds=10)
 
 
 def add_six(service: Service, now: datetime) -> None:
@@ -128,7 +132,7 @@ async def test_a_notice_not_sent_yet_keeps_its_stories_from_the_next_digests_car
         assert first.text.startswith("Posting 3 stories")
         await service.outbox.drain()
         assert len(carded(chat)) == 3 and listed(chat) == set()
-        clock.now = NIGHT + timedelta(minutes=1)
+        clock.now = BEFORE_RETRY
         await service.commands.dispatch("digest", "", CTX)
         clock.now = NIGHT + timedelta(hours=1)
         await service.outbox.drain()
@@ -154,7 +158,7 @@ async def test_a_listed_story_merged_since_keeps_its_survivor_from_the_next_dige
         assert len(carded(chat)) == 3 and listed(chat) == set()
         absorbed = sorted(set(NAMES) - carded(chat))[0]
         # The clusterer merges a listed story into a new one, of more outlets.
-        clock.now = NIGHT + timedelta(minutes=1)
+        clock.now = BEFORE_RETRY
         add_story(service.db, "grove", ["Herald", "Tribune", "Post"], now=clock.now)
         with transaction(service.db):
             service.db.execute(
