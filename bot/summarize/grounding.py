@@ -14,7 +14,7 @@ from bot.summarize.calendar_words import blank_date_words, calendar_names
 from bot.summarize.main_clause import negated
 from bot.summarize.quantities import SourceQuantities, is_number_word, quantities
 from bot.summarize.sentences import stem
-from bot.summarize.story_memo import story_memo
+from bot.summarize.story_memo import story_cached
 from bot.summarize.support import (
     Claim,
     StoryEvidence,
@@ -96,15 +96,10 @@ def _bounded_in(needle: str, text: str) -> bool:
     return False
 
 
+# Each outlet's text is checked against every quote taken from it: normalised once a story.
+@story_cached
 def _normed_source(text: str) -> str:
-    # Each outlet's text is checked against every quote taken from it: normalised once a story.
-    memo = story_memo("normed_source")
-    if memo is None:
-        return _norm_for_match(text)
-    normed = memo.get(text)
-    if normed is None:
-        normed = memo[text] = _norm_for_match(text)
-    return normed
+    return _norm_for_match(text)
 
 
 def is_verbatim(quote: str, source_text: str) -> bool:
