@@ -27,7 +27,7 @@ from bot.summarize.modality import tokens
 from bot.summarize.occasions import other_occasion
 from bot.summarize.reports import REPORTING_VERBS
 from bot.summarize.sentences import stem
-from bot.summarize.story_memo import story_memo
+from bot.summarize.story_memo import story_cached
 from bot.summarize.verb_groups import Group, decisive_group, opposed
 from bot.text_cache import SENTENCE_CHARS, text_cache
 
@@ -271,6 +271,9 @@ def other_acts(a_text: str, b_text: str) -> bool:
     return any(opposed(a_group, b_group) for _, a_group in a_acts for _, b_group in b_acts)
 
 
+# One pair is asked again and again (the repeat check, `same_core`, `cores_alike` and
+# `one_remark` in turn, each beam of the search): answered once a story.
+@story_cached
 def two_facts(a_text: str, b_text: str) -> bool:
     """Whether two sentences tell two facts however alike their words: other occasions of one
     act (`other_occasion`: "voted on Monday" / "voted on Thursday", "voted for" / "voted
@@ -278,13 +281,4 @@ def two_facts(a_text: str, b_text: str) -> bool:
     of whether one sentence tells another again asks it: the TL;DR's repeats, an angle's
     sentence and a quote under a bullet (`restated`, `told`, `angles`), and whether a sentence
     backs a bullet (`support`)."""
-    # One pair is asked again and again (the repeat check, `same_core`, `cores_alike` and
-    # `one_remark` in turn, each beam of the search): answered once a story.
-    memo = story_memo("two_facts")
-    if memo is None:
-        return other_occasion(a_text, b_text) or other_acts(a_text, b_text)
-    key = (a_text, b_text)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = other_occasion(a_text, b_text) or other_acts(a_text, b_text)
-    return found
+    return other_occasion(a_text, b_text) or other_acts(a_text, b_text)
