@@ -124,3 +124,20 @@ def test_results_are_the_same_before_and_after_the_tables_are_emptied(
     churned = _profiles()
     assert cold == warm == cleared == churned
     assert len(tables[0]) <= 3 and len(tables[1]) <= 1 and len(tables[2]) <= 2
+
+
+def test_words_longer_than_a_word_are_worked_out_not_kept(
+    tables: tuple[dict[str, str], ...],
+) -> None:
+    # Chinese without spaces, or letters a feed strings together, make one "word" of a whole
+    # text: 65,536 of them would hold gigabytes in a table bounded by its number of entries.
+    long_word = "和平协议" * 2_000
+    long_name = "Zed" + "q" * 5_000
+    long_run = " ".join(f"Alder{_letters(i)}" for i in range(200))
+    text = f"we met {long_name} and {long_run} on {long_word} and the harbour"
+    cold = raw_profile("Talks", text, FeatureWeights())
+    assert all(len(key) <= 64 for key in tables[0]) and "harbour" in tables[0]
+    assert all(len(key) <= 256 for key in tables[1])
+    assert all(len(key) <= 64 for key in tables[2])
+    assert raw_profile("Talks", text, FeatureWeights()) == cold  # the same, computed again
+    assert content_terms(long_word) == content_terms(long_word) != []

@@ -82,7 +82,9 @@ def _is_number(word: str) -> bool:
 # a new word would pass the cap (results don't change: entries are pure functions of their key),
 # so a long-running bot's memory stays bounded. The cap holds over a week of 40 feeds' words
 # (10,000 real articles: 29,000 distinct words), so emptying is rare and the refill is cheap;
-# full it adds about 13 MB to the process (it was 300,000 entries, 41 MB).
+# full it adds about 13 MB to the process (it was 300,000 entries, 41 MB). No word over
+# `WORD_CHARS` is kept, as in the word caches: Chinese without spaces is one "word" of a whole
+# text, and 65,536 such keys would hold gigabytes.
 _TERMS: dict[str, str] = {}
 _TERMS_CAP = 65_536
 
@@ -105,10 +107,12 @@ def content_terms(text: str) -> list[str]:
                 w = tokens[i]
                 t = cache.get(w)
                 if t is None:
+                    t = _term(w)
                     # Checked only where the table grows, so it never holds more than the cap.
-                    if len(cache) >= _TERMS_CAP:
-                        cache.clear()
-                    t = cache[w] = _term(w)
+                    if len(w) <= WORD_CHARS:
+                        if len(cache) >= _TERMS_CAP:
+                            cache.clear()
+                        cache[w] = t
                 terms[i] = t
     return list(filter(None, terms))
 
@@ -139,9 +143,11 @@ def entities(text: str, titled: bool | None = None) -> list[str]:
             if found[i] is None:
                 key = cache.get(run)  # the same run may be twice in the text
                 if key is None:
-                    if len(cache) >= _ENTITIES_CAP:
-                        cache.clear()
-                    key = cache[run] = _entity(run)
+                    key = _entity(run)
+                    if len(run) <= ENTITY_CHARS:
+                        if len(cache) >= _ENTITIES_CAP:
+                            cache.clear()
+                        cache[run] = key
                 found[i] = key
     return list(filter(None, found))
 
@@ -150,6 +156,10 @@ def entities(text: str, titled: bool | None = None) -> list[str]:
 # like `_TERMS`: 10,000 real articles held 12,500 runs; full it adds about 3.4 MB (was 37 MB).
 _ENTITIES: dict[str, str] = {}
 _ENTITIES_CAP = 32_768
+# The longest run kept: a name of four long words ("Federal Emergency Management Agency" is
+# 35 characters). A page in capitals, or runs of capitalised words a feed strings together,
+# make runs of any length; those are worked out each time.
+ENTITY_CHARS = 4 * WORD_CHARS
 
 
 def _entity(run: str) -> str:

@@ -28,6 +28,7 @@ from bot.cluster.features import (
 from bot.cluster.marks import marks
 from bot.cluster.periods import periods
 from bot.cluster.specifics import identifiers, shape
+from bot.text_cache import WORD_CHARS
 from bot.textutil import STOPWORDS, fold
 
 # A capitalised token in running prose (not at a sentence start): a name, place or organisation.
@@ -105,11 +106,14 @@ def _proper_nouns(text: str, titled: bool) -> set[str]:
         for w in words:
             key = cache.get(w)
             if key is None:
+                key = _noun_key(w)
                 # Bounded for a long-running bot, checked where it grows; entries are pure
-                # functions of their key, so emptying changes no result.
-                if len(cache) >= _NOUNS_CAP:
-                    cache.clear()
-                key = cache[w] = _noun_key(w)
+                # functions of their key, so emptying changes no result. No word over
+                # `WORD_CHARS`, as in `features._TERMS`.
+                if len(w) <= WORD_CHARS:
+                    if len(cache) >= _NOUNS_CAP:
+                        cache.clear()
+                    cache[w] = key
             keys.add(key)
     keys.discard("")
     return keys  # type: ignore[return-value]
