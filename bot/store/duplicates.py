@@ -5,7 +5,11 @@ or the same (source, folded title) within a few days. Also the keys articles are
 compared under (`article_id`, `entry_id`, `title_key`), which retention and migrations use too.
 
 A canonical URL shared with an item of the same feed counts only with more evidence (same title
-or text): status pages and changelogs link every item to one index. The title check only catches
+or text): status pages and changelogs link every item to one index. A copy another feed stored
+first counts, unless the new entry's feed is the page's own site's and that feed is not: then it
+is the outlet's own article after an aggregator's link to it (or a feed claiming the outlet's
+pages), and both are stored, so no feed can keep an outlet's article out by listing its address
+first. The title check only catches
 a republished article (new GUID, reworked URL): a title match counts when a URL cannot tell the
 two apart, when both URLs name the same page, or when the texts agree. A recurring title
 ("Morning briefing", "...: live updates") on a new page with new text is new."""
@@ -20,6 +24,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
+from bot.domains import registrable_domain
 from bot.store import old_guids, tombstones
 from bot.store.database import iso
 from bot.store.summaries import invalidate_summary
@@ -123,39 +128,92 @@ def seen_before(
     from bot.ingest.normalize import is_homepage  # see `tombstones.url_key`
 
     pages = [u for u in forms if not is_homepage(u)]
-    if pages and _same_page_repeat(db, row, pages):
+    publishers = _Publishers(db, pages[0] if pages else None)
+    if pages and _same_page_repeat(db, row, pages, publishers):
         return True
     when = row.get("published") or row["seen_at"]
     low, high = iso(when - TITLE_DEDUPE_WINDOW), iso(when + TITLE_DEDUPE_WINDOW)
     same_title = db.execute(
-        "SELECT canonical_url, text FROM articles WHERE source = ? AND title_key = ?"
+        "SELECT canonical_url, text, feed_id FROM articles WHERE source = ? AND title_key = ?"
         " AND COALESCE(published, seen_at) BETWEEN ? AND ?",
         [row["source"], title_key(row["title"]), low, high],
     ).fetchall()
     return any(
         _republished(url, row.get("text") or "", other_url, other_text or "")
-        for other_url, other_text in same_title
+        and not publishers.outranks(row.get("feed_id"), [feed_id])
+        for other_url, other_text, feed_id in same_title
     )
 
 
-def _same_page_repeat(db: sqlite_utils.Database, row: dict[str, Any], urls: list[str]) -> bool:
+class _Publishers:
+    """Which feeds publish the page an entry links to: those whose own address or site link is
+    on the page's site (its registrable domain). Looked up once a feed, and only when asked."""
+
+    def __init__(self, db: sqlite_utils.Database, page: str | None) -> None:
+        self._db = db
+        self._site = _site_of(page)
+        self._known: dict[Any, bool] = {}
+
+    def publishes(self, feed_id: Any) -> bool:
+        if self._site is None or feed_id is None:
+            return False
+        if feed_id not in self._known:
+            links = self._db.execute(
+                "SELECT url, site_url FROM feeds WHERE id = ?", [feed_id]
+            ).fetchone()
+            self._known[feed_id] = links is not None and self._site in map(_site_of, links)
+        return self._known[feed_id]
+
+    def outranks(self, feed_id: Any, others: list[Any]) -> bool:
+        """Whether `feed_id` publishes the page and none of `others` does: its entry is the
+        outlet's own article, not a repeat of theirs."""
+        return self.publishes(feed_id) and not any(map(self.publishes, others))
+
+
+def _site_of(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return registrable_domain(host, private=True)
+
+
+def _same_page_repeat(
+    db: sqlite_utils.Database, row: dict[str, Any], urls: list[str], publishers: _Publishers
+) -> bool:
     """Whether a stored article with one of these canonical URLs is this entry again. A shared URL alone is
     no proof: a status page or changelog links every item to one index (/incidents), like the
     home page some feeds give every item. So it counts when the other copy came from another feed
-    (a republish: the aggregator and the outlet), has the same folded title (a GUID that changes
+    (a republish: the aggregator and the outlet) unless this entry's feed publishes the page and
+    theirs does not (`_Publishers.outranks`), has the same folded title (a GUID that changes
     every poll), or the same text (a retitled republish)."""
     marks = ", ".join("?" * len(urls))
-    other_feed_or_title = db.execute(
+    feed_id, source = row.get("feed_id"), row["source"]
+    same_title = db.execute(
         f"SELECT 1 FROM articles WHERE canonical_url IN ({marks})"
-        " AND (feed_id IS NOT ? OR source IS NOT ? OR title_key = ?) LIMIT 1",
-        [*urls, row.get("feed_id"), row["source"], title_key(row["title"])],
+        " AND feed_id IS ? AND source IS ? AND title_key = ? LIMIT 1",
+        [*urls, feed_id, source, title_key(row["title"])],
     ).fetchone()
-    if other_feed_or_title:
+    if same_title:
+        return True
+    # Bounded: a page linked by many feeds is one outlet's or a few aggregators'.
+    other_feeds = [
+        other
+        for (other,) in db.execute(
+            f"SELECT DISTINCT feed_id FROM articles WHERE canonical_url IN ({marks})"
+            " AND (feed_id IS NOT ? OR source IS NOT ?) LIMIT 20",
+            [*urls, feed_id, source],
+        )
+    ]
+    if other_feeds and not publishers.outranks(feed_id, other_feeds):
         return True
     # Bounded: an index page shared by hundreds of incidents compares against the latest few.
     texts = db.execute(
-        f"SELECT text FROM articles WHERE canonical_url IN ({marks}) ORDER BY seen_at DESC LIMIT ?",
-        [*urls, _SHARED_URL_TEXT_CHECKS],
+        f"SELECT text FROM articles WHERE canonical_url IN ({marks})"
+        " AND feed_id IS ? AND source IS ? ORDER BY seen_at DESC LIMIT ?",
+        [*urls, feed_id, source, _SHARED_URL_TEXT_CHECKS],
     ).fetchall()
     text = row.get("text") or ""
     return any(_same_text(text, other or "") for (other,) in texts)
