@@ -205,3 +205,29 @@ def test_an_escaped_backtick_in_the_feeds_name_opens_no_code_span_on_discord(
     # The address's span whole in one piece.
     (piece,) = [p for p in pieces if "https://feeds.example/" in p]
     assert re.search(r"`https://feeds\.example/p+…`", piece), piece
+
+
+def test_a_feeds_title_and_error_are_one_line_each_in_the_alert(tmp_path: Path) -> None:
+    # A feed that fails on purpose until it is disabled writes its own title and error body: a
+    # line of its own would read as the bot's, and on Slack a leading "&gt;" is a quote.
+    db = open_database(tmp_path / "nd.db")
+    stored = feed_store.add_feed(db, "https://feeds.example/rss", origin="chat")
+    feed = {
+        "id": stored.id,
+        "url": stored.url,
+        "name": None,
+        "title": "Daily Wire\n> SECURITY NOTICE: sign in again at sso.example\nAn admin can run x",
+        "origin": "chat",
+        "disabled_reason": "HTTP 500\r\n> Your workspace is locked",
+        "consecutive_failures": 9,
+    }
+    text = disabled_feed_text(feed)
+    lines = text.splitlines()
+    assert lines[0].startswith("The feed Daily Wire > SECURITY NOTICE: sign in again at ")
+    assert "HTTP 500 > Your workspace is locked" in lines[0]
+    assert lines[1:] == [
+        f"An admin can re-enable it with newsdigest feeds enable {stored.id}",
+        f"or remove it with /feeds remove #{stored.id}",
+    ]
+    slack = [slack_notice_line(line) for line in lines]
+    assert not any(line.startswith(("&gt;", ">")) for line in slack)

@@ -118,3 +118,16 @@ async def test_a_feed_title_and_an_author_are_capped(
     assert feed.title is not None and len(feed.title) <= MAX_TITLE_CHARS
     (author,) = db.execute("SELECT author FROM articles").fetchone()
     assert len(author) <= MAX_TITLE_CHARS
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_titles_are_one_line(kind: str) -> None:
+    # A title's line breaks would be lines of the bot's own messages (the feed's title is in the
+    # disabled-feed alert): a title is read as one line, as it is shown.
+    build = FORMATS[kind][0]
+    body = build("Ferry accord\n> signed\r\n\n  at last", "Text.")
+    body = body.replace(b"<title>Hostile</title>", b"<title>Valley\nPost\n&gt; admins</title>")
+    body = body.replace(b'"title": "Hostile"', b'"title": "Valley\\nPost\\n> admins"')
+    parsed = parse_feed(body)
+    assert [e.title for e in parsed.entries] == ["Ferry accord > signed at last"]
+    assert parsed.title == "Valley Post > admins"

@@ -216,7 +216,8 @@ def title_to_text(fragment: str | None, *, plain: bool = False) -> str:
             fragment = _INLINE_TAG_RE.sub(_inline_tag_gap, _drop_comments(fragment))
         if "&" in fragment:
             fragment = html.unescape(fragment)
-    return _squash(fragment)
+    # One line: a title is shown as one, and its line breaks would be lines of a bot's message.
+    return _squash(fragment).replace("\n", " ")
 
 
 def _drop_comments(fragment: str) -> str:

@@ -26,7 +26,7 @@ from bot.store import channels as channel_store
 from bot.store import deliveries as delivery_store
 from bot.store import feeds as feed_store
 from bot.store.database import iso, parse_iso
-from bot.textutil import plural
+from bot.textutil import plural, squash_spaces
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +175,10 @@ def disabled_feed_text(feed: dict[str, Any], platform: str = "slack") -> str:
     # zero-width space in "http://" and "@everyone", Slack's look-alike for an edge "_"), and
     # one cut short at its query is no link to open.
     url = url_code(hidden_url(feed["url"]), SHOWN_URL_CHARS)
-    name = hidden_in_text(feed["name"] or feed["title"] or "")
-    reason = hidden_in_text(feed["disabled_reason"])
+    # One line each: a feed's title (or an error quoting its body) is the feed's text, and a line
+    # of its own would read as the bot's, a Slack quote too when it starts with ">".
+    name = squash_spaces(hidden_in_text(feed["name"] or feed["title"] or ""))
+    reason = squash_spaces(hidden_in_text(feed["disabled_reason"]))
     number = feed["id"]
     # Each platform's form, as /feeds replies give it: Discord's option is `feed:`.
     removal = f"/feeds remove {'feed:' if platform == 'discord' else ''}#{number}"
