@@ -196,6 +196,20 @@ def test_feed_text_reaches_the_pipe_without_escapes(env: dict[str, str]) -> None
     assert "Glitch [bold red]loud[/bold red]" in result.stdout
 
 
+def test_an_invalid_query_is_pointed_at_under_the_query(env: dict[str, str]) -> None:
+    # The error's code block was shown as any other reply lines: squashed and stripped, its
+    # caret under the query's first character, and its ``` fences printed.
+    result = chat(env, "/follow chips (chip OR\n")
+    assert result.returncode == 0, result.stderr
+    reply = replies(result.stdout)["/follow chips (chip OR"]
+    assert reply.splitlines()[1:4] == [
+        "At character 7: OR is missing a term after it",
+        "  (chip OR",
+        "        ^",
+    ]
+    assert "```" not in reply
+
+
 def test_a_channel_of_another_platform_is_refused(env: dict[str, str]) -> None:
     db = open_database(env["NEWSDIGEST_DB"])
     try:

@@ -23,7 +23,7 @@ from bot.commands.base import CommandContext, Reply
 from bot.commands.mutes import mute_usage
 from bot.commands.topics import suggested_topic
 from bot.render.console import render_card_console, render_digest_console
-from bot.render.text import clean, render_card_text, render_digest_text
+from bot.render.text import clean, preformatted, render_card_text, render_digest_text
 
 PLATFORM = "console"
 
@@ -75,12 +75,26 @@ def _follow_up_line(card: StoryCard, *, full: bool) -> str:
     return "Type: " + " · ".join(follow_ups(card, full=full))
 
 
-def _text_lines(reply: Reply) -> list[str]:
-    """A text reply's lines: its text (the bot's, quoting what was typed, marks gone) and one
-    line per list entry. `clean` makes each one display line: a typed or stored escape
-    sequence cannot reach the terminal."""
-    lines = [clean(line) for line in reply.text.splitlines()]
-    return lines + [f"  • {clean(str(line))}" for line in reply.lines]
+# A line of only this opens or closes a code block in a reply's text, as Slack and Discord read it.
+_FENCE = "```"
+
+
+def _text_lines(reply: Reply) -> list[tuple[str, bool]]:
+    """A text reply's lines, each with whether it is preformatted: its text (the bot's, quoting
+    what was typed, marks gone) and one line per list entry. `clean` makes each one display
+    line: a typed or stored escape sequence cannot reach the terminal. A code block's lines are
+    shown as Slack and Discord show them, without the fences and with their spacing
+    (`preformatted`): squashed and stripped, a caret no longer pointed at its character."""
+    lines: list[tuple[str, bool]] = []
+    in_block = False
+    for line in reply.text.splitlines():
+        if line.strip() == _FENCE:
+            in_block = not in_block
+        elif in_block:
+            lines.append((preformatted(line), True))
+        else:
+            lines.append((clean(line), False))
+    return lines + [(f"  • {clean(str(line))}", False) for line in reply.lines]
 
 
 def print_reply(reply: Reply, console: Console) -> None:
@@ -96,8 +110,9 @@ def print_reply(reply: Reply, console: Console) -> None:
         if reply.see_also:
             console.print(Text(clean(reply.see_also), style="dim"))
         return
-    for line in _text_lines(reply):
-        console.print(Text(line))
+    for line, pre in _text_lines(reply):
+        # Not rewrapped at the terminal's width: a wrapped query would leave its caret behind.
+        console.print(Text(line), soft_wrap=pre)
     if reply.hint:
         console.print(Text(clean(reply.hint), style="dim"))
 
@@ -115,4 +130,4 @@ def reply_text(reply: Reply) -> str:
             parts.append(clean(reply.see_also))
         return "\n\n".join(parts)
     hint = [clean(reply.hint)] if reply.hint else []
-    return "\n".join(_text_lines(reply) + hint)
+    return "\n".join([line for line, _ in _text_lines(reply)] + hint)

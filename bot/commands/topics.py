@@ -20,6 +20,7 @@ from bot.commands.follow_args import (
 from bot.commands.overview import paused_note
 from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import literal, quoted
+from bot.render.text import preformatted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
@@ -279,8 +280,11 @@ def _query_to_copy(query: str) -> str:
 def _in_fence(text: str) -> str:
     """`text` safe inside a ``` code block on Slack and Discord: a ``` of its own would close the
     block and let the rest format. Inside the block nothing else formats, so the backticks get
-    the look-alike `ˋ` (one column each: the caret under the query stays in line)."""
-    return text.replace("`", "ˋ")
+    the look-alike `ˋ` (one column each: the caret under the query stays in line). The typed
+    query's control characters and bidi overrides (which would reorder the line it is echoed on)
+    go as the console's code lines lose them (`preformatted`), its columns kept."""
+    lines = [preformatted(line) for line in text.splitlines()]
+    return "\n".join(lines).replace("`", "ˋ")
 
 
 _EXAMPLE_QUERY = '"some phrase" OR keyword'

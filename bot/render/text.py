@@ -142,6 +142,21 @@ def clean(text: str | None) -> str:
     return _SPACES_RE.sub(" ", "".join(kept)).strip()
 
 
+def preformatted(text: str | None) -> str:
+    """One line of a code block, as `clean` makes a display line but with its spacing kept: a
+    caret under a query's problem (`bot.topics.lexer.QueryError`) is placed by columns. So a
+    control character becomes one space for its one column, and bidi controls and invisible
+    format characters, which take none, go rather than becoming a space."""
+    if not text:
+        return ""
+    kept = [
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if ch not in _INVISIBLE and ch not in _BIDI_CONTROLS
+    ]
+    return "".join(kept).rstrip()
+
+
 def bare_quote(quote: str | None) -> str:
     """The quote without quotation marks of its own, so renderers can add exactly one pair.
 
