@@ -80,9 +80,10 @@ async def test_the_admin_hint_repeats_a_typed_query_literally(core: NewsDigest) 
 
 async def test_a_fence_in_a_bad_query_cannot_close_the_error_block(core: NewsDigest) -> None:
     reply = await Commands(core).dispatch("follow", "x query: ```*bold* (", SLACK)
-    assert reply.text.startswith("That query is not valid:\n```\n")
-    # Exactly the block's own two fences, on both platforms.
-    assert _slack(reply).count("```") == 2 and reply.text.count("```") == 2
+    assert reply.text.startswith("That query is not valid (topic 'x', query '```*bold* ('):\n```\n")
+    # Exactly the block's own two fences, on both platforms: the query quoted before the block,
+    # as typed, is escaped there.
+    assert _slack(reply).count("```") == 2
     assert _discord(reply).count("```") == 2
     assert "ˋˋˋ*bold* (" in reply.text
 

@@ -50,8 +50,11 @@ async def test_slack_follow_refuses_another_engines_field_or_wildcard(
     _, body = await h.slash("/follow", typed)
     # The place first, counted from 1 as people count characters (the caret's column too).
     position = caret.rsplit("\n", 1)[1].index("^") - 1
+    # The query as read is quoted before the block too, as typed text (Slack's look-alike ∗).
+    query = caret.split("\n", 1)[0].strip().replace("*", "∗")
     assert ack_text(body) == (
-        f"That query is not valid:\n```\nAt character {position}: {message}\n{caret}\n```"
+        f"That query is not valid (topic 'chips', query '{query}'):\n```\n"
+        f"At character {position}: {message}\n{caret}\n```"
     )
     assert channel_store.get_topic(core.db, "chips") is None
 

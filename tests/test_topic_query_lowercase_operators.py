@@ -84,7 +84,9 @@ def test_a_quoted_phrase_with_or_finds_it_as_written() -> None:
 async def test_follow_refuses_a_lowercase_or_with_the_fix(core: NewsDigest) -> None:
     commands = Commands(core)
     reply = await commands.dispatch("follow", "lower query: chip or semiconductor", SLACK)
-    assert reply.text.startswith("That query is not valid:\n```\n"), reply.text
+    assert reply.text.startswith(
+        "That query is not valid (topic 'lower', query 'chip or semiconductor'):\n```\n"
+    ), reply.text
     assert "write OR in capitals" in reply.text
     assert channel_store.get_topic(core.db, "lower") is None
     quoted = await commands.dispatch("follow", 'lower query: "salt or pepper"', SLACK)

@@ -55,11 +55,14 @@ def _unmarked_query(query: str) -> str:
     return query
 
 
-def unquoted_name(typed: str) -> str:
+def unquoted_name(typed: str) -> tuple[str, str]:
     """A topic name as typed without the quotes around it (`/unfollow “ferries”`), straight or
-    curly: no topic name has a quote."""
+    curly: no topic name has a quote; and what was typed after the quotes, which is no part of
+    the name (`/unfollow "x y" OR z`)."""
     found = _QUOTED_NAME_RE.fullmatch(straight_quotes(typed.strip()))
-    return found.group(2).strip() if found is not None else typed
+    if found is None:
+        return typed, ""
+    return found.group(2).strip(), typed.strip()[found.start(3) :].strip()
 
 
 def without_topic_option(args: str) -> str:

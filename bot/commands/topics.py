@@ -19,7 +19,7 @@ from bot.commands.follow_args import (
 )
 from bot.commands.overview import paused_note
 from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
-from bot.render.literal import literal, quoted
+from bot.render.literal import code, literal, quoted
 from bot.render.text import preformatted
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
@@ -107,7 +107,12 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             if exc.too_big:
                 # Echoing a pasted thousand-word query back would only bury the reason.
                 return Reply(f"That query is too big: {exc.message}.")
-            return Reply(f"That query is not valid:\n```\n{_in_fence(str(exc))}\n```")
+            # Which words were read as the name and which as the query: `/follow "x y" OR z`
+            # is the topic x-y and the query `OR z`, refused for an OR at its start.
+            return Reply(
+                f"That query is not valid (topic {slug!r}, query "
+                f"{quoted(query, _ECHO_QUERY_CHARS)}):\n```\n{_in_fence(str(exc))}\n```"
+            )
         # Topics are shared by every channel: changing one's query is an admin's call, and only
         # when asked for with `query:` (Discord's query option always is): words after a name
         # are too easily the rest of a name, or a guess at the topic's query.
@@ -323,9 +328,19 @@ async def unfollow(
     db = commands.core.db
     # The name as `/follow` reads it (words joined by '-', stray hyphens dropped), so
     # `/unfollow machine learning` finds the `machine-learning` that `/follow` created.
-    slug = topic_slug(db, unquoted_name(without_topic_option(args)))
+    name, after = unquoted_name(without_topic_option(args))
+    slug = topic_slug(db, name)
     if not slug:
         raise UsageError("Which topic?")
+    if after:
+        # Words after a quoted name were dropped, and the quoted topic unfollowed as if they
+        # had not been typed: refused, naming the topic the quotes gave, to unfollow on purpose.
+        option = "topic:" if ctx.platform == "discord" else ""
+        raise UsageError(
+            f"/unfollow takes one topic, and {quoted(after, _ECHO_CHARS)} came after the quoted "
+            f"name {quoted(name, _ECHO_CHARS)}. To unfollow that topic: "
+            + code(f"/unfollow {option}{slug}", _ECHO_CHARS + 20)
+        )
     # An unsaved channel (id 0) follows nothing, so this never needs to create its row.
     if not channel_store.unfollow(db, channel.id, slug):
         following = ", ".join(t.slug for t in channel_store.channel_topics(db, channel.id))
