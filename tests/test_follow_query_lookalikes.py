@@ -72,7 +72,9 @@ async def test_follow_says_an_operator_lookalike_is_a_word(h: Harness, core: New
     assert body == ""
     [call] = await h.slack_api.wait_for("chat.postMessage")
     described = TopicQuery.parse("chip NEAR wafer").describe()
-    assert call["text"].startswith(f"This channel now follows chips (matching {described}).")
+    assert call["text"].startswith(
+        f"This channel now follows chips (matching chip NEAR wafer, read as {described})."
+    )
     assert (
         " Note: NEAR is a word to find here, not an operator; the operators are AND, OR and NOT."
         in call["text"]

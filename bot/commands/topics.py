@@ -134,7 +134,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             )
             # Public, so cut: a pasted thousand-word query echoed in full would bury the
             # channel's conversation (/watchlist has the topic's query).
-            described = literal(parsed.describe(), _ECHO_QUERY_CHARS)
+            described = _matching(query, parsed)
             created = f" (matching {described})"
             if existing is not None:
                 created = (
@@ -159,6 +159,17 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
         return Reply(f"This channel already follows {slug}.{paused}")
     note = _lookalike_note(query) if created else ""
     return Reply(f"This channel now follows {slug}{created}.{note}{paused}", ephemeral=False)
+
+
+def _matching(query: str, parsed: TopicQuery) -> str:
+    """A saved query for /follow's confirmation: as typed, as /watchlist lists it (its reading
+    alone showed "Łódź" as "lodz", as if the accents were lost), then its reading when that
+    says more than case and accents do: `chip wafer` read as `chip AND wafer`, `C++` as `c`."""
+    typed = literal(query, _ECHO_QUERY_CHARS)
+    read = parsed.describe()
+    if fold(" ".join(query.split())) == fold(read):
+        return typed
+    return f"{typed}, read as {literal(read, _ECHO_QUERY_CHARS)}"
 
 
 def _lookalike_note(query: str) -> str:
