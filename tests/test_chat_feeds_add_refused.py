@@ -91,3 +91,31 @@ async def test_an_address_no_setting_allows_is_never_added(
         "address 169.254.169.254; no setting allows it."
     )
     assert [f for f in list_feeds(app.db) if "169.254" in f.url] == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reply"),
+    [
+        (
+            "file:///etc/passwd",
+            "Not added: only http:// and https:// feed URLs are allowed, got 'file:///etc/passwd'.",
+        ),
+        (
+            "q.example.org/rss",
+            "Not added: the URL has no http:// or https://: 'q.example.org/rss'; did you mean "
+            "https://q.example.org/rss?",
+        ),
+        (
+            "http://u:p@x.example/",
+            "Not added: feed URLs with a user name or password are not allowed.",
+        ),
+    ],
+)
+async def test_a_url_that_is_no_feed_address_is_refused_in_a_sentence(
+    guarded_core: NewsDigest, url: str, reply: str
+) -> None:
+    # The command line's wording ("Error: only http:// …") was the whole reply, in lowercase.
+    admin = dataclasses.replace(SLACK, is_admin=True)
+    refused = await Commands(guarded_core).dispatch("feeds", f"add {url}", admin)
+    assert refused.text == reply
+    assert all(feed.url != url for feed in list_feeds(guarded_core.db))

@@ -133,8 +133,11 @@ def feeds_command(core: NewsDigest, args: str, ctx: CommandContext) -> Reply:
             return Reply(f"That feed is already added, as feed #{exc.feed_id}: {shown}")
         except FeedUrlError as exc:
             # The message quotes the URL as typed: shown literally, and cut, since a pasted
-            # paragraph is no URL to copy back.
-            return Reply(literal(str(exc), _ECHO_ERROR_CHARS))
+            # paragraph is no URL to copy back. Worded for the command line's "Error: …", it is
+            # made a sentence here, as the refused address's reply above is.
+            reason = str(exc)
+            stop = "" if reason.endswith(("?", ".")) else "."
+            return Reply(f"Not added: {literal(reason, _ECHO_ERROR_CHARS)}{stop}")
         return Reply(
             # Not fetched here, unlike `newsdigest feeds add`: the reply is due within seconds,
             # and a slow server takes ten. Said plainly, so a wrong URL is looked for.
