@@ -229,6 +229,27 @@ def test_a_channel_of_another_platform_is_refused(env: dict[str, str]) -> None:
     assert unknown.returncode == 1 and "no console channel 'console:nowhere'" in unknown.stderr
 
 
+def test_an_unknown_channel_names_the_one_leaving_it_out_talks_as(env: dict[str, str]) -> None:
+    # It always offered `console:terminal`, where leaving CHANNEL out on the demo's database
+    # (one console channel of its own) talks as that one.
+    def refusal() -> str:
+        result = chat(env, "/watchlist\n", "nosuch")
+        assert result.returncode == 1
+        return result.stderr
+
+    assert "leave CHANNEL out to talk as `console:terminal`" in refusal()
+    db = open_database(env["NEWSDIGEST_DB"])
+    try:
+        channel_store.ensure_channel(db, "console", "team-news", name="team-news")
+        assert "leave CHANNEL out to talk as `console:team-news`" in refusal()
+        channel_store.ensure_channel(db, "console", "lobby", name="lobby")
+        # Left out, CHANNEL would only be asked for: no such offer.
+        several = refusal()
+        assert "leave CHANNEL out" not in several and "name one of those" in several
+    finally:
+        db.close()
+
+
 def test_a_missing_database_is_an_error_not_a_new_one(env: dict[str, str], tmp_path: Path) -> None:
     missing = tmp_path / "elsewhere.db"
     result = chat({**env, "NEWSDIGEST_DB": str(missing)}, "/watchlist\n")

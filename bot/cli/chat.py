@@ -82,10 +82,10 @@ def _chat_channel(
 
     consoles = channel_store.list_channels(db, "console")
     known = ", ".join(c.key for c in consoles) or "none yet"
+    terminal = [c for c in consoles if c.channel_id == TERMINAL]
+    # As `run` chooses: its terminal channel, else the console channel the database has.
+    chosen = terminal or (consoles if len(consoles) == 1 else [])
     if ref is None:
-        terminal = [c for c in consoles if c.channel_id == TERMINAL]
-        # As `run` chooses: its terminal channel, else the console channel the database has.
-        chosen = terminal or (consoles if len(consoles) == 1 else [])
         if chosen:
             return chosen[0].channel_id, chosen[0].name
         if consoles:
@@ -120,10 +120,16 @@ def _chat_channel(
             f"channel {ref!r} is in the config file but not yet in the database: "
             "`newsdigest poll` or `newsdigest run` syncs the config"
         )
+    # The channel leaving CHANNEL out talks as: the demo's database has one of its own, and
+    # with several and no terminal channel it would only ask which.
+    if chosen or not consoles:
+        left_out = chosen[0].key if chosen else f"console:{TERMINAL}"
+        other = f", or leave CHANNEL out to talk as `{left_out}`"
+    else:
+        other = ", or name one of those"
     raise click.ClickException(
         f"no console channel {ref!r} (console channels: {known}). Declare one under [[channels]] "
-        'with platform = "console" in the config file, or leave CHANNEL out to talk as '
-        "`console:terminal`"
+        f'with platform = "console" in the config file{other}'
     )
 
 
