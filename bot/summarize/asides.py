@@ -110,7 +110,9 @@ _QUALIFIER_WORD_RE = re.compile(
     r"preliminary|projected|temporarily|proposed|planned|expected)\b|n[’']t\b",
     re.IGNORECASE,
 )
-_PAREN_RE = re.compile(r"\s*\(([^()]{0,80})\)")
+# An aside is set off by a space: a bracket written onto a word is part of it ("section
+# 230(1)", "Rule 12(b)(6)", "f(x)"), and dropping it would change what the text cites.
+_PAREN_RE = re.compile(r"(?:\s+|(?<![\w)\]]))\(([^()]{0,80})\)")
 
 
 def parentheticals_dropped(text: str) -> str:
