@@ -15,7 +15,7 @@ from bot.config_entries import SLUG_RE
 from bot.models import Angle, Bullet
 from bot.outlets import independent_backing
 
-# Outlets one wire text's bullet names ("reported by 1 of 4: A, B +3 more (one wire copy)"): a
+# Outlets one wire text's bullet names ("reported by 1 of 4, one wire copy: A, B +3 more"): a
 # bullet line has room for a couple of names, not for every paper that ran the agency's copy.
 NAMED_OUTLETS = 2
 
@@ -177,7 +177,10 @@ class StoryCard:
         shown = ", ".join(names[:NAMED_OUTLETS])
         if len(names) > NAMED_OUTLETS:
             shown += f" +{len(names) - NAMED_OUTLETS} more"
-        return f"{label}: {shown}" + (" (one wire copy)" if len(names) > 1 else "")
+        # The wire note before the names: renderers put the label in brackets, and a bracket
+        # after the names would nest in them.
+        wire = ", one wire copy" if len(names) > 1 else ""
+        return f"{label}{wire}: {shown}"
 
     def added_by(self, outlets: Sequence[str]) -> tuple[list[Bullet], list[Angle]]:
         """What `outlets` (new to a posted story) bring to it: the TL;DR bullets they back, then

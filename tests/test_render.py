@@ -287,12 +287,12 @@ def test_corroboration_names_only_what_a_reader_could_not_tell() -> None:
     # One wire text carried by several outlets is one source: a couple of them are named.
     wire = Bullet("x", ["Valley Times", "Dune Radio"])
     assert card.corroboration(wire, str) == (
-        "reported by 1 of 4: Valley Times, Dune Radio (one wire copy)"
+        "reported by 1 of 4, one wire copy: Valley Times, Dune Radio"
     )
     papers = [f"Paper {i}" for i in range(60)]
     many = make_card(wire_groups=[papers], outlets=[*OUTLETS, *papers])
     assert many.corroboration(Bullet("x", papers), str) == (
-        "reported by 1 of 4: Paper 0, Paper 1 +58 more (one wire copy)"
+        "reported by 1 of 4, one wire copy: Paper 0, Paper 1 +58 more"
     )
     # A name that escapes to nothing leaves no dangling colon.
     assert card.corroboration(Bullet("x", ["\u200b"]), clean) == "reported by 1 of 4"
