@@ -54,3 +54,25 @@ def test_a_speaker_named_only_in_passing_is_no_voice() -> None:
     sentence = "Officials told reporters on Sunday that the pier built under Governor Ada Brill was unsafe."
     line = angle_line(sentence, ARTICLE, ["Ada Brill"], [], ["pier", "unsafe", "officials"])
     assert not line.startswith("Adds a voice"), line
+
+
+def test_a_quotation_with_its_speaker_is_a_voice_not_a_name() -> None:
+    # "Names Tomas Hale: “...,” said Tomas Hale." promised a name where the line gives a voice.
+    sentence = (
+        "“We planned for a hundred-year flood and got something worse,” said Tomas Hale, the "
+        "town's mayor."
+    )
+    article = Article(id="2", source="Riverside Gazette", title="Flood", text=sentence)
+    line = angle_line(sentence, article, ["Tomas Hale"], [], ["planned", "flood", "worse"])
+    assert line == f"Adds a voice: {sentence}", line
+
+
+def test_a_name_with_a_few_quoted_words_is_still_a_name() -> None:
+    # Mostly the outlet's own words: the quoted phrase does not make the line a voice.
+    sentence = (
+        "Islanders asked harbour judge Ada Brill to halt the levy, which they called “a tax on "
+        "living here”, until the vote."
+    )
+    article = Article(id="3", source="Riverside Gazette", title="Levy", text=sentence)
+    line = angle_line(sentence, article, ["Ada Brill"], [], ["halt", "judge", "levy"])
+    assert line.startswith("Names Ada Brill: "), line

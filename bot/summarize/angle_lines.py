@@ -42,7 +42,7 @@ from bot.summarize.compress import compress, variants
 from bot.summarize.finite_verbs import PUNCT, has_verb
 from bot.summarize.framed_names import in_passing, quoted_name, whole_names
 from bot.summarize.grounding import ELLIPSIS
-from bot.summarize.line_alone import SPEECH_RE, leans, quotes_words
+from bot.summarize.line_alone import SPEECH_RE, leans, mostly_quoted, quotes_words
 from bot.summarize.sentences import content_stems, token_stems
 from bot.summarize.telling_names import is_telling_name
 
@@ -357,7 +357,9 @@ def _line(
         and not in_passing(n, detail)
         and not quoted_name(n, detail)
     ]
-    if named and not any(detail.find(n) < opening for n in names):
+    # "Names Solberg: “...,” Solberg said." promises a name where the line gives a voice.
+    voiced = SPEECH_RE.search(detail) is not None and mostly_quoted(detail)
+    if named and not voiced and not any(detail.find(n) < opening for n in names):
         return f"{NAMES_FRAMING}{_join(named[:2])}: {detail}{end}"
     # Someone's own words: a telling speaker the others do not name, or a quotation of a few
     # words ("“We did the best we could,” Bass said"), whoever says it. Any name with "said"

@@ -33,6 +33,13 @@ def quotes_words(detail: str) -> bool:
     )
 
 
+def mostly_quoted(detail: str) -> bool:
+    """Whether `detail` is mostly someone's quoted words, the rest their speaker ("“...,” Hale
+    said."): a name there is who speaks, and the line adds a voice more than a name."""
+    quoted = sum(len(detail[start:end].split()) for start, end in quotation_bounds(detail))
+    return quoted >= VOICE_MIN_QUOTED_WORDS and 2 * quoted > len(detail.split())
+
+
 # A pronoun glued to its verb ("He's", "They're", "That's"): `leans_on_context` reads the word
 # whole. "It's" stays: as often "It's not clear whether ...", which says what it means alone.
 _CONTRACTED_ANAPHOR_RE = re.compile(r"^(?:he|she|they|that|this|these|those)['’]\w+\b", re.I)
