@@ -256,6 +256,11 @@ def test_demo_runs_offline_and_writes_the_preview(tmp_path: Path) -> None:
     assert "sources tracking this story" in result.output
     assert "TL;DR" in result.output
     assert "What others are reporting" in result.output
+    # Every part of a card shows in the demo's: corroboration, wire copy counted once, an
+    # outlet's framed angle with its quote, the outlets that add nothing, the story's age.
+    for part in ("(reported by 2 of", "shared wire copy counted once", "Adds a voice: ", "“"):
+        assert part in result.output, part
+    assert "Also reporting: " in result.output and "after first report" in result.output
     assert "1 failed" in result.output
     html = (tmp_path / "out" / "digest.html").read_text()
     assert "<!doctype html>" in html.lower() and "sources tracking" in html

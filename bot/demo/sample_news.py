@@ -87,7 +87,8 @@ ITEMS: tuple[Item, ...] = (
         "The AI model funded by Nordland's government will be licensed to all domestic firms, not "
         "only the seven founding members, industry minister Ingrid Solberg said. She said the "
         "consortium will hire 150 engineers at launch and keep its training data on servers "
-        "inside the country for security reasons.",
+        'inside the country for security reasons. "A model that learns from our factories '
+        'should not depend on servers abroad," Solberg said.',
         2.8,
     ),
     # --- Velm River floods (3 outlets) ---
@@ -98,7 +99,8 @@ ITEMS: tuple[Item, ...] = (
         "About 3,000 residents of Kessington were evacuated overnight after the Velm River rose "
         "two metres above its normal level. Emergency crews used boats to reach homes in the "
         "low-lying Millbank district. The mayor, Tomas Hale, said the town's flood barrier had "
-        "been overtopped for the first time since it was built in 2009.",
+        'been overtopped for the first time since it was built in 2009. "We planned for a '
+        'hundred-year flood and got something worse," Hale said.',
         9.0,
     ),
     Item(
@@ -148,7 +150,8 @@ ITEMS: tuple[Item, ...] = (
         "Trade minister Paul Arendt defended new export licences for advanced chips, saying the "
         "rules protect national security without harming ordinary trade. Opposition lawmakers "
         "said the ministry had not consulted the chip industry before announcing the licensing "
-        "rules on Monday.",
+        'rules on Monday. "We heard about these rules on the radio like everyone else," said '
+        "Karin Dahl, who leads the opposition on the trade committee.",
         5.5,
     ),
     # --- Central bank holds rates (3 outlets) ---
@@ -195,7 +198,8 @@ ITEMS: tuple[Item, ...] = (
         "Skyforge's Kestrel-2 lands on the Moon after nail-biting descent",
         "Mission controllers at Skyforge Dynamics cheered as Kestrel-2 confirmed a soft landing "
         "near the lunar south pole. A radar glitch had delayed the descent by two hours. Chief "
-        "executive Mara Quinn said the first drilling would start within days.",
+        'executive Mara Quinn said the first drilling would start within days. "We came down two '
+        'hours late and exactly where we aimed," Quinn told reporters at the control centre.',
         10.5,
     ),
     Item(
@@ -302,7 +306,9 @@ ITEMS: tuple[Item, ...] = (
         "Doctors welcome approval of Veridia malaria vaccine, warn of supply gaps",
         "Doctors welcomed the approval of Veridia Labs' malaria vaccine for children but warned "
         "that production of 20 million doses a year would not meet demand. The International "
-        "Health Agency said donors had pledged funding for the first rollout.",
+        'Health Agency said donors had pledged funding for the first rollout. "Twenty million '
+        'doses sounds like a lot until you count the children who need three each," said '
+        "paediatrician Amara Obi.",
         14.5,
     ),
     # --- Single-outlet items ---
