@@ -32,10 +32,12 @@ def config_group() -> None:
 def check_command(cli: CliContext) -> None:
     """Load the config file and print its warnings (values kept as written that chat refuses,
     a topic query that may not match what was meant, as `topics list` notes it: `chip or
-    semiconductor`, `title:chip`, `chip*`, `port NEAR strike`; a Discord id too short to be
-    one, a retention kept at the minimum, a feed listed in two spellings, the chat settings of a
-    channel whose entry changed that the next sync replaces), every time, then the
-    database it names (the path, made absolute, that `run` and the other commands use).
+    semiconductor`, `title:chip`, `chip*`, `port NEAR strike`; a feed on an address polling
+    refuses, which `poll` and `run` do not sync, with the reason and the setting that allows
+    it; a Discord id too short to be one, a retention kept at the minimum, a feed listed in two
+    spellings, the chat settings of a channel whose entry changed that the next sync replaces),
+    every time, then the database it names (the path, made absolute, that `run` and the other
+    commands use).
 
     Exit status: 0 when the file loads, warnings or not; 1 when it does not (the error names
     the key), when a channel follows a topic neither the file nor the database has (as `run`
@@ -53,7 +55,12 @@ def check_command(cli: CliContext) -> None:
     if (error := _unknown_channel_topic(config)) is not None:
         # `run` refuses it at start: the check must not pass it.
         raise click.ClickException(f"invalid configuration: {error}")
-    warnings = [*config.warnings, *_environment_warnings(config), *_chat_replaced(config)]
+    warnings = [
+        *config.warnings,
+        *_refused_feeds(config),
+        *_environment_warnings(config),
+        *_chat_replaced(config),
+    ]
     for warning in warnings:
         click.echo(f"Warning: {warning}")
     count = len(warnings)
@@ -95,6 +102,14 @@ def _unknown_channel_topic(config: Config) -> ConfigError | None:
         return unknown_channel_topic(config, stored)
     finally:
         conn.close()
+
+
+def _refused_feeds(config: Config) -> list[str]:
+    """Each feed entry the sync will skip, in the sync's own words: the file loads, so without
+    these the check said "no warnings" for a feed `poll` then refused."""
+    from bot.store.sync import refused_feeds
+
+    return list(refused_feeds(config, retry="`newsdigest poll` or `run` syncs it").values())
 
 
 def _chat_replaced(config: Config) -> list[str]:

@@ -43,7 +43,8 @@ def feeds_list(cli: CliContext) -> None:
     is whole and the last poll is its UTC date and time. A feed declared in
     the config file has a * after its id: change or remove it there. Feeds
     the file declares that `poll` or `run` has not synced yet are counted
-    under the table (a listing does not sync).
+    under the table (a listing does not sync), and apart from them those on
+    an address polling refuses, which the sync skips.
     """
     feeds = feed_store.list_feeds(cli.reader.db)
     pending = _declared_not_synced(cli, _stored_addresses(cli))
@@ -130,17 +131,26 @@ def _stored_addresses(cli: CliContext) -> set[str]:
 def _declared_not_synced(cli: CliContext, stored: set[str]) -> str:
     """What the file declares that is not in the database yet, as `not_synced_yet` says it: a
     listing only reads (it does not sync), and a feed just written into the file was missing
-    with no word why. A feed whose address polling refuses is left out: the sync skips it,
-    saying why, so `poll` would not add it."""
+    with no word why. A feed whose address polling refuses is counted apart: `poll` would not
+    add it, and "No feeds yet" alone hid the entries the sync skips."""
     from bot.feedaddress import refused_address
 
     allow = cli.config.polling.allow_private_networks
-    missing = [
-        f.url
-        for f in cli.config.feeds
-        if f.url not in stored and refused_address(f.url, allow) is None
-    ]
-    return not_synced_yet(cli, len(missing), "feed")
+    refused = [f.url for f in cli.config.feeds if refused_address(f.url, allow) is not None]
+    missing = [f.url for f in cli.config.feeds if f.url not in stored and f.url not in refused]
+    lines = [not_synced_yet(cli, len(missing), "feed"), _refused_entries(cli, len(refused))]
+    return "\n".join(line for line in lines if line)
+
+
+def _refused_entries(cli: CliContext, count: int) -> str:
+    """ "config/newsdigest.toml declares 1 feed on an address polling refuses: ...", or ""."""
+    if not count or cli.config.missing_path is not None:
+        return ""
+    return (
+        f"{cli.config_file()} declares {plural(count, 'feed')} on an address polling refuses, "
+        f"which `newsdigest poll` and `newsdigest run` do not add: `newsdigest config check` "
+        "says why."
+    )
 
 
 def not_synced_yet(cli: CliContext, count: int, noun: str) -> str:

@@ -91,8 +91,9 @@ def sync_config(db: sqlite_utils.Database, config: Config, *, retry: str = "rest
     return report
 
 
-def _refused_feeds(config: Config, retry: str) -> dict[str, str]:
-    """The declared feeds polling would refuse, by URL: "feeds[i] (URL): why"."""
+def refused_feeds(config: Config, retry: str) -> dict[str, str]:
+    """The declared feeds polling would refuse, by URL: "feeds[i] (URL): not synced: why";
+    `config check` warns of the same lines before any sync."""
     allow = config.polling.allow_private_networks
     refused: dict[str, str] = {}
     for i, feed in enumerate(config.feeds):
@@ -103,7 +104,7 @@ def _refused_feeds(config: Config, retry: str) -> dict[str, str]:
 
 
 def _sync_feeds(db: sqlite_utils.Database, config: Config, report: SyncReport, retry: str) -> None:
-    refused = _refused_feeds(config, retry)
+    refused = refused_feeds(config, retry)
     wanted = {f.url: f for f in config.feeds if f.url not in refused}
     # Config feeds are matched on the URL the file names (config_url), not the URL polled: a 301
     # moves the latter, and the move, validators and history must survive restarts.
