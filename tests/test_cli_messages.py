@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from click.testing import CliRunner
 from fakes.cli import polled_sample
 
 from bot.cli import cli
+from bot.cli.topics import argv_query
 from bot.config import Config
 from bot.store import feeds as feed_store
 from bot.store.database import open_database, utcnow
+from bot.topics.query import TopicQuery
 
 
 @pytest.fixture
@@ -95,10 +98,21 @@ def test_feeds_enable_on_an_enabled_feed_says_so_and_plurals_agree(env: Path) ->
 def test_topics_test_help_has_its_own_example() -> None:
     # `topics test --help` showed `topics add chips ...` as the way to type a query.
     text = " ".join(CliRunner().invoke(cli, ["topics", "test", "--help"]).output.split())
-    assert '(topics test "chip export" OR semiconductor -rumour --hours 24)' in text
+    assert "(topics test '(\"chip export\" OR semiconductor) -rumour' --hours 24)" in text
     assert "topics add" not in text
     added = " ".join(CliRunner().invoke(cli, ["topics", "add", "--help"]).output.split())
     assert '(topics add chips "chip export" OR semiconductor)' in added
+
+
+def test_topics_test_help_example_leaves_out_every_rumour() -> None:
+    # The example read as "exclude rumours" but parsed as `"chip export" OR (semiconductor AND
+    # NOT rumour)`: typed as the help shows it, the NOT must apply to the whole query.
+    text = CliRunner().invoke(cli, ["topics", "test", "--help"]).output
+    example = " ".join(text.split()).split("(topics test ", 1)[1].split(" --hours")[0]
+    words = tuple(shlex.split(example))
+    assert TopicQuery.parse(argv_query(words)).describe() == (
+        '("chip export" OR semiconductor) AND NOT rumour'
+    )
 
 
 def test_digest_without_any_channel_says_where_channels_come_from(env: Path) -> None:

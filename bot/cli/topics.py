@@ -31,8 +31,8 @@ the leads (first 60 words) of two of its outlets (of its only one), or 4 mention
 articles; OR'd terms count together. A word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles, anywhere in them (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
-100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase
-({example}).
+100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase;
+parentheses are quoted from the shell with what they group ({example}).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 
@@ -42,7 +42,8 @@ def query_help(example: str) -> str:
 
 
 ADD_EXAMPLE = 'topics add chips "chip export" OR semiconductor'
-TEST_EXAMPLE = 'topics test "chip export" OR semiconductor -rumour --hours 24'
+# Grouped: bare, `-rumour` binds tighter than OR and only left out rumours of semiconductors.
+TEST_EXAMPLE = "topics test '(\"chip export\" OR semiconductor) -rumour' --hours 24"
 
 
 @click.group("topics", help=f"Add, list, remove and test topics.\n\n{query_help(ADD_EXAMPLE)}")
