@@ -144,6 +144,6 @@ def test_channels_resume_names_what_it_cannot_find(site: Path) -> None:
     assert runner.invoke(cli, ["poll"]).exit_code in (0, 1)  # syncs the config's channel
     missing = runner.invoke(cli, ["channels", "resume", "#nope"])
     assert missing.exit_code == 1
-    assert missing.output == "Error: no channel '#nope' (known: slack:C0NEWS1)\n"
+    assert missing.output == "Error: no channel '#nope' (known: #news (slack:C0NEWS1))\n"
     helped = runner.invoke(cli, ["channels", "--help"])
     assert "channels resume" in helped.output and "webhook" in helped.output

@@ -225,11 +225,17 @@ def find(db: sqlite_utils.Database, ref: str, command: str) -> ChannelRow:
             f"{exc.keys[0]}`"
         ) from None
     if row is None:
-        known = ", ".join(c.key for c in channel_store.list_channels(db))
+        known = known_channels(db)
         raise click.ClickException(
             f"no channel {ref!r}" + (f" (known: {known})" if known else ": there are no channels")
         )
     return row
+
+
+def known_channels(db: sqlite_utils.Database) -> str:
+    """Every channel as a command may name it, "#news (slack:C0123), console:terminal": a list of
+    ids alone left the name the user had typed, or meant, nowhere to be seen."""
+    return ", ".join(describe(c) for c in channel_store.list_channels(db))
 
 
 @channels_group.command("remove")

@@ -96,9 +96,7 @@ def _chat_channel(
         # None yet: `run`'s own, signed up by the first /follow or setting, as in Slack.
         return TERMINAL, TERMINAL
     try:
-        row = channel_store.find_channel(db, ref) or (
-            channel_store.find_channel(db, ref.removeprefix("#")) if ref.startswith("#") else None
-        )
+        row = channel_store.find_channel(db, ref)
     except channel_store.AmbiguousChannelError as exc:
         raise click.ClickException(
             f"{exc}; name one by its platform:id, e.g. `newsdigest chat {exc.keys[0]}`"

@@ -187,7 +187,9 @@ def list_channels(db: sqlite_utils.Database, platform: str | None = None) -> lis
 
 
 def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
-    """By 'platform:id', bare id, or name. A bare id or name several channels share raises
+    """By 'platform:id', bare id, or name, a name also without its '#' or with one it lacks:
+    unquoted, `#news` is a shell comment, so `news` is how a command line names "#news". An
+    exact match comes first. A bare id or name several channels share raises
     `AmbiguousChannelError`: picking one would show (or act on) a channel the user did not mean,
     with nothing to say so."""
     if ":" in ref:
@@ -196,6 +198,13 @@ def find_channel(db: sqlite_utils.Database, ref: str) -> ChannelRow | None:
         if found:
             return found
     rows = list(db["channels"].rows_where("channel_id = ? OR name = ?", [ref, ref], order_by="id"))
+    if not rows and ref.startswith("#"):  # "#team" for the channel named or with id "team"
+        bare = ref.removeprefix("#")
+        rows = list(
+            db["channels"].rows_where("channel_id = ? OR name = ?", [bare, bare], order_by="id")
+        )
+    elif not rows:
+        rows = list(db["channels"].rows_where("name = ?", [f"#{ref}"], order_by="id"))
     if len(rows) > 1:
         raise AmbiguousChannelError(ref, [ChannelRow.from_row(r).key for r in rows])
     return ChannelRow.from_row(rows[0]) if rows else None
