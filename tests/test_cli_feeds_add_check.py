@@ -150,10 +150,30 @@ def test_an_address_that_moved_elsewhere_is_added_saying_where_it_moved(
     server.redirect("/old.xml", server.url("/rss.xml"))
     result = _add(server.url("/old.xml"))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == (
-        f"Fetched it: a feed with 1 entry (“Harbour Desk”); it moved permanently to "
-        f"{server.url('/rss.xml')}, where polls will read it from now on"
+    assert result.stdout.splitlines()[-2:] == [
+        f"Added feed 1: {server.url('/rss.xml')} (every 15m)",
+        f"Fetched it: a feed with 1 entry (“Harbour Desk”); {server.url('/old.xml')} moved "
+        "permanently there, so the feed is added at its new address",
+    ]
+    assert _urls(tmp_path) == [server.url("/rss.xml")]
+
+
+def test_the_address_a_new_feed_moved_to_is_not_added_again(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    # Stored at the old address, the moved-to one was added as feed 2, and the next poll
+    # disabled feed 1 as "which is feed 2; remove this one".
+    server.redirect("/old.xml", server.url("/rss.xml"))
+    assert _add(server.url("/old.xml")).exit_code == 0
+    again = _add(server.url("/rss.xml"))
+    assert again.exit_code == 1
+    assert words(again.stderr) == (
+        f"Error: feed already added, as feed 1: {server.url('/rss.xml')}"
     )
+    assert _urls(tmp_path) == [server.url("/rss.xml")]
+    polled = CliRunner().invoke(cli, ["poll"])
+    assert polled.exit_code == 0, polled.output
+    assert "remove this one" not in polled.output
 
 
 def test_a_move_to_a_watched_feed_spelt_otherwise_is_not_added(

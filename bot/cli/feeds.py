@@ -79,8 +79,9 @@ def feeds_add(
     checks, redirects followed; at most 10 seconds), and say what is there: "a feed with 12
     entries", or a warning (HTTP 404, a web page, connection refused). It is added either way
     (not if it moved permanently to a feed already added): a feed that is down for now is
-    polled, with backoff, until it answers; `feeds remove ID` takes back a wrong URL. Nothing
-    fetched is stored: the first poll reads it.
+    polled, with backoff, until it answers; `feeds remove ID` takes back a wrong URL. An
+    address that moved permanently is added at the one it moved to. Nothing fetched is stored:
+    the first poll reads it.
     """
     try:
         url = check_feed_url(url)
@@ -105,14 +106,18 @@ def feeds_add(
         if moved and (other := feed_store.get_feed_by_url(cli.core.db, moved)) is not None:
             # The first poll would only disable it as that feed's double: not added at all.
             _moved_to_a_feed(stored, moved, other)
-        feed = feed_store.add_feed(cli.core.db, url, name=name, interval=seconds, origin="cli")
+        # Stored where it moved, as its first poll would move it: stored as typed, its new
+        # address could be added again as another feed until then, which that poll disabled.
+        feed = feed_store.add_feed(
+            cli.core.db, moved or url, name=name, interval=seconds, origin="cli"
+        )
     except (FeedUrlError, ConfigError, FeedExistsError) as exc:
         raise click.ClickException(str(exc)) from None
     added = f"Added feed {feed.id}: {feed.url} (every {duration(feed.poll_interval)})"
     click.echo(added)
     if moved:
         # Polls move the feed there at the first poll (`feed_state`): said now, not silently.
-        what += f"; it moved permanently to {moved}, where polls will read it from now on"
+        what += f"; {stored} moved permanently there, so the feed is added at its new address"
     if found:
         click.echo(f"Fetched it: {what}")
     else:
