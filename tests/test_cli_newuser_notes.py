@@ -57,4 +57,4 @@ def test_status_shows_an_instant_channel_as_instant_only(
     # "channels  console:daily: ..." then "          console:ops: ..." (the section's column).
     lines = {line.removeprefix("channels").strip() for line in result.stdout.splitlines()}
     assert "console:ops: instant" in lines
-    assert "console:daily: digest, 0 9 * * * Europe/Berlin" in lines
+    assert "console:daily: digest, daily 09:00 Europe/Berlin" in lines

@@ -110,12 +110,9 @@ def _feeds(f: dict[str, Any]) -> list[str]:
     # Each named feed on a line, then its state in `feeds list`'s words (its error, why it was
     # disabled, when it last worked) on the next: errors run long.
     for feed in f["worst_failing"]:
-        success = feed["last_success"]
-        since = f"last success {_when(success)}" if success else "never succeeded"
-        lines.append(
-            f"failing #{feed['id']} {clean(feed['name'])}: {since}, "
-            f"next try {_when(feed['next_try'])}"
-        )
+        # The state says the last success and the next try: here only what it cannot say.
+        never = "" if feed["last_success"] else ": never succeeded"
+        lines.append(f"failing #{feed['id']} {clean(feed['name'])}{never}")
         lines.append(f"  {clean(feed['state'])}")
     for feed in f["disabled_feeds"]:
         lines.append(f"disabled #{feed['id']} {clean(feed['name'])}")
@@ -142,6 +139,9 @@ def _stories(s: dict[str, Any]) -> list[str]:
 
 
 def _channels(channels: list[dict[str, Any]]) -> list[str]:
+    # As `channels list` and /watchlist say it ("daily 09:00 UTC"), not the stored cron.
+    from bot.commands.schedule import describe_schedule
+
     if not channels:
         return ["none"]
     lines = []
@@ -151,7 +151,7 @@ def _channels(channels: list[dict[str, Any]]) -> list[str]:
         when = (
             "instant"
             if c["mode"] == "instant"
-            else f"{c['mode']}, {clean(c['schedule'])} {clean(c['timezone'])}"
+            else f"{c['mode']}, {describe_schedule(clean(c['schedule']), clean(c['timezone']))}"
         )
         paused = f"; paused: {clean(c['paused'])}" if c["paused"] else ""
         if c.get("not_posting"):
