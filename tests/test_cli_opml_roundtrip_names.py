@@ -96,3 +96,28 @@ def test_another_readers_outline_title_is_still_the_name(
     )
     assert CliRunner().invoke(cli, ["feeds", "import", str(opml)]).exit_code == 0
     assert [f.name for f in list_feeds(open_database(tmp_path / "nd.db"))] == ["My Paper"]
+
+
+def test_a_reimport_counts_loopback_feeds_as_already_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Feeds added while allow_private_networks was on, exported, then imported again with it
+    # off: each was listed as "refusing to fetch from loopback address", not as already there.
+    config = tmp_path / "nd.toml"
+    config.write_text("[polling]\nallow_private_networks = true\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
+    monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
+    runner = CliRunner()
+    for name in ("alpha", "beta"):
+        url = f"http://127.0.0.1:9/{name}.xml"
+        assert runner.invoke(cli, ["feeds", "add", url, "--no-check"]).exit_code == 0
+    exported = tmp_path / "out.opml"
+    assert runner.invoke(cli, ["feeds", "export", "-o", str(exported)]).exit_code == 0
+    config.write_text("", encoding="utf-8")  # loopback refused from now on
+
+    imported = runner.invoke(cli, ["feeds", "import", str(exported)])
+
+    assert imported.exit_code == 0, imported.output
+    assert "refusing" not in imported.stderr
+    assert "skipped 2 feeds already in the database" in imported.stderr
+    assert imported.stdout.strip() == f"Imported 0 feeds (2 skipped) from {exported}"

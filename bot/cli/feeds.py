@@ -24,6 +24,8 @@ from bot.store.feeds import FeedExistsError
 from bot.textutil import plural
 
 if TYPE_CHECKING:
+    import sqlite_utils
+
     from bot.ingest.fetcher import FetchResult
 
 # OPML (lxml) is imported by the commands that use it: `feeds list` and the rest start without it;
@@ -262,8 +264,13 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
             for entry in contents.feeds:
                 try:
                     url = check_feed_url(entry.url)
-                    refused = refusal(url, allow_private, retry="import again")
-                    if refused:
+                    # Already there comes first: a re-import of an export listed each feed on
+                    # an address refused now as refused, though it is in the database.
+                    existing = feed_store.get_feed(db, normalize_feed_url(url))
+                    if existing is not None:
+                        already += 1
+                        refoldered += _refolder(db, existing, entry.category)
+                    elif refused := refusal(url, allow_private, retry="import again"):
                         skipped.append((entry.url, refused))
                     else:
                         feed_store.add_feed(
@@ -279,14 +286,11 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
                         added += 1
                         if entry.category:
                             folders[entry.category] += 1
-                except FeedExistsError:
+                except FeedExistsError:  # added by another process since the look above
                     already += 1
-                    # A feed imported before folders were kept gets its folder from a re-run;
-                    # one it has already is never replaced.
-                    existing = feed_store.get_feed(db, url)
-                    if entry.category and existing is not None and existing.folder is None:
-                        feed_store.update_feed(db, existing.id, folder=entry.category)
-                        refoldered += 1
+                    refoldered += _refolder(
+                        db, feed_store.get_feed(db, normalize_feed_url(url)), entry.category
+                    )
                 except FeedUrlError as exc:
                     skipped.append((entry.url, str(exc)))
                 advance()
@@ -309,6 +313,18 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
     if folders:
         shown = ", ".join(f"{clean(name)} ({count})" for name, count in folders.items())
         click.echo(f"Folders: {shown}")
+
+
+def _refolder(
+    db: sqlite_utils.Database, existing: feed_store.FeedRow | None, folder: str | None
+) -> int:
+    """1 when a feed already there is put in the OPML outline's folder, else 0: a feed imported
+    before folders were kept gets its folder from a re-run; one it has already is never
+    replaced."""
+    if folder and existing is not None and existing.folder is None:
+        feed_store.update_feed(db, existing.id, folder=folder)
+        return 1
+    return 0
 
 
 @feeds_group.command("export")
