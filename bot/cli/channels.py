@@ -51,13 +51,13 @@ def channels_group() -> None:
 def channels_list(cli: CliContext) -> None:
     """List channels: each one's mode and schedule, posts waiting, and whether it is paused.
 
-    \b
     "waiting" counts the posts (cards, thread updates) queued or in flight,
     and says when the next may go out: "due now", "next in 9h" (quiet hours,
     a retry, an update's pacing), "sending"; a paused channel's are held
-    until it is resumed. A paused channel's state says
-    since when (UTC) and why; on a terminal the table keeps one line a channel
-    and each whole reason is printed under it, piped every cell is whole.
+    until it is resumed. A paused channel's state says since when (UTC) and
+    why; on a terminal the table keeps one line a channel and each whole
+    reason is printed under it, piped every cell is whole.
+
     While `newsdigest run` holds the database, a channel whose platform it
     did not start says so ("slack not running: SLACK_BOT_TOKEN is not set"):
     it gets nothing until that is fixed and `run` restarted.

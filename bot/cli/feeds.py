@@ -193,10 +193,10 @@ def check_new_feed(polling: PollingConfig, url: str) -> tuple[bool, str, str | N
 
 
 @feeds_group.command("remove")
-@click.argument("ref")
+@click.argument("ref", metavar="FEED")
 @pass_cli
 def feeds_remove(cli: CliContext, ref: str) -> None:
-    """Remove a feed by id or URL (its articles stay in their stories)."""
+    """Remove FEED, by id or URL (its articles stay in their stories)."""
     feed = _find_feed(cli, ref)
     if feed.origin == "config":
         # The next sync would add it back, with its polling state (validators, backoff) reset.
@@ -221,8 +221,8 @@ def feeds_import(cli: CliContext, opml_file: Path) -> None:
       URL, imported as a feed of its own);
     - not http(s), or only a web page (htmlUrl) without its feed;
     - on an address polling refuses (loopback, private, localhost): imported
-      only with allow_private_networks = true under [polling]; link-local and cloud
-      metadata addresses never.
+      only with allow_private_networks = true under [polling]; link-local and
+      cloud metadata addresses never.
     Folders are kept: `feeds list` shows them and `feeds export` writes them
     back; a re-run puts feeds that have no folder yet into theirs. A file that
     is not UTF-8 and declares no encoding is read as windows-1252, and the

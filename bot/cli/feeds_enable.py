@@ -28,7 +28,7 @@ __all__ = ["feeds_enable"]
 
 
 @click.command("enable")
-@click.argument("ref", required=False)
+@click.argument("ref", metavar="[FEED]", required=False)
 @click.option(
     "--refused",
     "all_refused",

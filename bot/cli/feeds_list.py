@@ -32,12 +32,13 @@ CONFIG_MARK = "*"
 def feeds_list(cli: CliContext) -> None:
     """List feeds with their polling state and last poll.
 
-    \b
     The state is what the last poll came to: "ok: 3 new", "ok: nothing new",
     "ok: not modified" (with any note the poll printed: entries left for later
     polls, or older than the retention), "2 failures: <the last error>"
     (backing off), "disabled: <why>" (not polled until `feeds enable`),
-    "disabled by operator" (parked with `feeds disable`), or "not polled yet". A failing feed's state says when it last succeeded.
+    "disabled by operator" (parked with `feeds disable`), or "not polled yet".
+    A failing feed's state says when it last succeeded.
+
     On a terminal each row is one line, the last poll is an age ("7m ago"),
     and the whole error or note is printed under the table; piped, every cell
     is whole and the last poll is its UTC date and time. A feed declared in
