@@ -29,10 +29,11 @@ def test_every_help_fits_80_columns() -> None:
 
 
 def test_the_feed_commands_name_their_argument_alike() -> None:
-    usages = {
-        name: CliRunner().invoke(cli, ["feeds", name, "--help"], prog_name="newsdigest").output.splitlines()[0]
-        for name in ("remove", "enable", "disable")
-    }
+    runner = CliRunner()
+    usages = {}
+    for name in ("remove", "enable", "disable"):
+        shown = runner.invoke(cli, ["feeds", name, "--help"], prog_name="newsdigest")
+        usages[name] = shown.output.splitlines()[0]
     assert usages == {
         "remove": "Usage: newsdigest feeds remove [OPTIONS] FEED",
         "enable": "Usage: newsdigest feeds enable [OPTIONS] [FEED]",
