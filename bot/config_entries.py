@@ -245,9 +245,11 @@ def _schedule(text: str, timezone: str, key: str) -> str:
             f"{key}.schedule", f"{exc} (got {text!r}; the time zone goes in {key}.timezone)"
         ) from None
     except ScheduleError as exc:
+        # A cron's error already quotes the value: said twice, it read as two values.
+        got = "" if repr(text) in str(exc) else f"got {text!r}; "
         raise ConfigError(
             f"{key}.schedule",
-            f'{exc} (got {text!r}; write 5 cron fields, "0 9 * * mon-fri", or [DAYS] HH:MM, '
+            f'{exc} ({got}write 5 cron fields, "0 9 * * mon-fri", or [DAYS] HH:MM, '
             '"weekdays 09:00")',
         ) from None
     if parsed.timezone != timezone:

@@ -139,12 +139,25 @@ def quiet_hours_shape(value: str) -> bool:
 
 def validate_quiet_hours(value: str, key: str) -> None:
     if not quiet_hours_shape(value):
-        raise ConfigError(key, f"expected 'HH:MM-HH:MM', got {value!r}")
+        raise ConfigError(key, f"{_bad_time(value)}expected 'HH:MM-HH:MM', got {value!r}")
     start, end = value.split("-")
     if start == end:
         # The scheduler reads an empty range as no quiet hours at all: say so rather than
         # accept a setting that does nothing.
         raise ConfigError(key, f"{value!r} starts and ends at the same time; leave it out")
+
+
+def _bad_time(value: str) -> str:
+    """ "'25:00' is not a time: hours run 00 to 23; " for a range with a time of day that is no
+    time, as chat says it; "" when the range is not two times at all."""
+    from bot.commands.clock import ClockError, read_clock
+
+    for part in value.split("-") if value.count("-") == 1 else ():
+        try:
+            read_clock(part.strip())
+        except ClockError as exc:
+            return f"{exc}; "
+    return ""
 
 
 def reject_unknown(raw: dict[str, Any], known: set[str], prefix: str) -> None:
