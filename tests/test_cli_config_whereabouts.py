@@ -198,7 +198,7 @@ def test_poll_without_config_in_a_fresh_checkout_creates_its_database(checkout: 
     assert "a feed your allow_private_networks under [polling] allows" in said
     assert "polling.allow_private_networks" not in said
     assert "from your checkout" not in said
-    assert "copy config/newsdigest.example.toml to config/newsdigest.toml" in said
+    assert "copy config/newsdigest.example.toml to config/newsdigest.toml" in said.lower()
     assert "`newsdigest poll --without-config` runs it" in said
 
     polled = runner.invoke(cli, ["poll", "--without-config"])
@@ -218,8 +218,12 @@ def test_a_write_in_the_checkout_without_config_says_how_to_make_one(checkout: P
     said = words(added.stderr)
     # "Run this from your checkout" told the operator to go where they stood.
     assert "from your checkout" not in said
-    assert "put your config/newsdigest.toml back, or copy config/newsdigest.example.toml" in said
-    assert "(`make install` makes it)" in said
+    # A fresh checkout never had the file: "put your config/newsdigest.toml back" was untrue.
+    assert "put your config/newsdigest.toml back" not in said
+    assert (
+        "copy config/newsdigest.example.toml to config/newsdigest.toml and edit the copy "
+        "(`make install` makes it; one you moved away: put it back)"
+    ) in said
 
 
 def test_config_check_of_a_named_missing_file_does_not_say_to_name_it(

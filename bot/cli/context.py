@@ -180,9 +180,11 @@ class CliContext:
         where they stood."""
         example, missing = self.config.path, self.config.missing_path
         if example is not None and missing is not None:
+            # Nothing says whether the file was ever there (a fresh checkout has none): how to
+            # make it is true either way, and a moved one is only named as a maybe.
             return (
-                f"put your {missing} back, or copy {example} to {missing} and edit the copy "
-                f"(`make install` makes it), or {NAME_CONFIG}"
+                f"copy {example} to {missing} and edit the copy (`make install` makes it; one "
+                f"you moved away: put it back), or {NAME_CONFIG}"
             )
         return f"run this from your checkout, or {NAME_CONFIG}"
 
