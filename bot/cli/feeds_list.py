@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
+from rich.text import Text
 
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.output import MiddleCut, duration, fit_table, is_piped, table_console
@@ -73,12 +75,15 @@ def feeds_list(cli: CliContext) -> None:
     ]
     table = Table(*columns)
     below: list[str] = []
+    timed: list[tuple[int, str]] = []  # (row, its note) for a state that is only its times
     # Two rows one URL spelt two ways, kept apart by the upgrade that made spellings one.
     twins = same_feeds((feed.id, feed.url) for feed in feeds)
     last_new = feed_store.last_new_entries(cli.reader.db)
     now = utcnow()
     for feed in feeds:
         name = feed.name or feed.title or "-"
+        # Under the table a dash stood for nothing: an unnamed feed is named by its address.
+        label = _esc(feed.name or feed.title or feed.url)
         status, detail, since = _state(feed, last_new.get(feed.id))
         # "ok: 3 new; stored the newest 200 ...", "2 failures: HTTP 503 (next try ...)"
         state = f"{status}{'; ' if status.startswith('ok') else ': '}{_esc(detail + since)}"
@@ -88,11 +93,14 @@ def feeds_list(cli: CliContext) -> None:
             state = f"[yellow]{same}[/yellow]; {state}"
             if brief:
                 below.append(
-                    f"{feed.id} {_esc(name)}: {same}, its URL spelt another way; both are "
+                    f"{feed.id} {label}: {same}, its URL spelt another way; both are "
                     "polled: remove one with `newsdigest feeds remove <id>`"
                 )
         if brief and detail:
-            below.append(f"{feed.id} {_esc(name)} ({status}): {_esc(detail + since)}")
+            below.append(f"{feed.id} {label} ({status}): {_esc(detail + since)}")
+        elif brief and since:
+            # No detail, but its times may be cut in the cell: said whole below if they are.
+            timed.append((len(table.rows), f"{feed.id} {label}: {status} {_esc(since.strip())}"))
         table.add_row(
             f"{feed.id}{CONFIG_MARK if feed.origin == 'config' else ''}",
             # An unnamed feed (no name, no title yet) is "-": the URL is in the next column.
@@ -109,6 +117,7 @@ def feeds_list(cli: CliContext) -> None:
     # yet" whole), then the name.
     flexible = {2 + shift: 20, 5 + shift: 14, 1: 12, **({2: 6} if foldered else {})}
     fit_table(table, console, flexible)
+    below += _cut_states(table, console, timed)
     console.print(table)
     if any(feed.origin == "config" for feed in feeds):
         console.print(
@@ -119,6 +128,18 @@ def feeds_list(cli: CliContext) -> None:
         console.print(line, highlight=False)
     if pending:
         console.print(escape(pending), highlight=False)
+
+
+def _cut_states(table: Table, console: Console, timed: list[tuple[int, str]]) -> list[str]:
+    """The notes of the rows whose state cell (status and times, "ok: not modified (last new
+    entry …)") is wider than the state column was fitted to: cut with '…' there, so whole here."""
+    column = table.columns[-1]
+    if column.width is None:
+        return []
+    cells = list(column.cells)
+    return [
+        note for row, note in timed if Text.from_markup(str(cells[row])).cell_len > column.width
+    ]
 
 
 def _stored_addresses(cli: CliContext) -> set[str]:

@@ -60,7 +60,9 @@ def stories_command(cli: CliContext, hours: int, min_sources: int, limit: int) -
             story.last_updated.strftime("%Y-%m-%d %H:%M"),
         )
     console = table_console()
-    fit_table(table, console, {0: 12, 2: 24})
+    # The headline is what a reader scans for: room goes to it first, the slug keeps 12 (a
+    # prefix of it still works as `newsdigest story PREFIX`).
+    fit_table(table, console, {2: 24, 0: 12})
     console.print(table)
 
 
