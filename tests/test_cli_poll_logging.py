@@ -38,10 +38,13 @@ def test_other_log_lines_still_show(
     config.write_text("[polling]\nallow_private_networks = true\ntimeout = 5\n", encoding="utf-8")
     monkeypatch.setenv("NEWSDIGEST_CONFIG", str(config))
     monkeypatch.setenv("NEWSDIGEST_DB", str(tmp_path / "nd.db"))
-    server.route("/new", b'<rss version="2.0"><channel><title>D</title></channel></rss>')
-    server.redirect("/old", server.url("/new"), 301)
+    feed = b'<rss version="2.0"><channel><title>D</title></channel></rss>'
+    server.route("/new", feed)
+    server.route("/old", feed)
     runner = CliRunner()
     assert runner.invoke(cli, ["feeds", "add", server.url("/old")]).exit_code == 0
+    # Moved after it was added: `feeds add` would have stored the new address.
+    server.redirect("/old", server.url("/new"), 301)
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
     polled = runner.invoke(cli, ["-v", "poll"])
     assert polled.exit_code == 0, polled.output

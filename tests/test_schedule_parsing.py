@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.commands.schedule import ScheduleError, describe_schedule, parse_schedule
+from bot.commands.schedule import ScheduleError, parse_schedule
+from bot.schedule_words import describe_schedule
 
 
 @pytest.mark.parametrize(

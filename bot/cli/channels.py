@@ -15,6 +15,7 @@ from bot.cli.context import NAME_CONFIG, CliContext, pass_cli
 from bot.cli.output import fit_table, is_piped, table_console
 from bot.cli.waiting import waiting_cell
 from bot.render.text import clean
+from bot.schedule_words import describe_schedule
 from bot.store import channels as channel_store
 from bot.store import service_state
 from bot.store.channels import ChannelRow
@@ -62,8 +63,6 @@ def channels_list(cli: CliContext) -> None:
     did not start says so ("slack not running: SLACK_BOT_TOKEN is not set"):
     it gets nothing until that is fixed and `run` restarted.
     """
-    from bot.commands.schedule import describe_schedule
-
     db = cli.reader.db
     channels = channel_store.list_channels(db)
     if not channels:

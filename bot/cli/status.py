@@ -13,6 +13,7 @@ import click
 
 from bot.cli.context import CliContext, pass_cli
 from bot.render.text import clean
+from bot.schedule_words import describe_schedule
 from bot.store.database import DatabaseOpenError, parse_iso, pending_migrations, utcnow
 from bot.textutil import plural
 
@@ -140,8 +141,6 @@ def _stories(s: dict[str, Any]) -> list[str]:
 
 def _channels(channels: list[dict[str, Any]]) -> list[str]:
     # As `channels list` and /watchlist say it ("daily 09:00 UTC"), not the stored cron.
-    from bot.commands.schedule import describe_schedule
-
     if not channels:
         return ["none"]
     lines = []

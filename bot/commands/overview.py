@@ -10,9 +10,9 @@ import sqlite_utils
 
 from bot.commands import mutes
 from bot.commands.base import ListLine, Reply, watchlist_command
-from bot.commands.schedule import describe_schedule
 from bot.config_entries import DEFAULT_DIGEST_SIZE, DEFAULT_SCHEDULE, DEFAULT_TIMEZONE
 from bot.feed_status import cut
+from bot.schedule_words import describe_schedule
 from bot.store import channels as channel_store
 from bot.store.channels import PAUSED_IN_CHAT, ChannelRow
 from bot.store.sync import REMOVED_FROM_CONFIG

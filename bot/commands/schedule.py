@@ -11,9 +11,10 @@ from bot.commands.base import straight_quotes, watchlist_command
 from bot.commands.clock import ClockError, join_halves, read_clock
 from bot.config_values import ConfigError, validate_schedule, validate_timezone
 from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, shortest_gap
+from bot.schedule_words import DAY_WORDS
 from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
 
-_DAYS = {"daily": "*", "everyday": "*", "weekdays": "mon-fri", "weekends": "sat,sun"}
+_DAYS = DAY_WORDS
 
 # A cron's minute or hour field, which no DAYS word looks like: four or more fields starting with
 # two are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
@@ -343,23 +344,6 @@ def _file_zone(typed: str | None, default: str) -> str:
     except ConfigError as exc:
         raise ScheduleZoneError(exc.problem) from None
     return typed
-
-
-def describe_schedule(cron: str, timezone: str) -> str:
-    """'weekdays 09:00 Europe/Berlin' for crons this module writes; the raw cron otherwise."""
-    fields = cron.split()
-    simple = (
-        len(fields) == 5
-        and fields[0].isdigit()
-        and fields[1].isdigit()
-        and fields[2] == fields[3] == "*"
-        and not any(ch.isdigit() for ch in fields[4])
-    )
-    if simple:
-        names = {v: k for k, v in _DAYS.items() if k != "everyday"}
-        days = names.get(fields[4], fields[4])
-        return f"{days} {int(fields[1]):02d}:{int(fields[0]):02d} {timezone}"
-    return f"cron '{cron}' {timezone}"
 
 
 def _days(token: str) -> str:
