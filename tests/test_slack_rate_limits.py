@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlite_utils
 from fakes.chat import FakeChatAdapter
 from fakes.slack_api import FakeSlackAPI
@@ -283,3 +284,25 @@ def test_a_second_429_asking_a_shorter_wait_does_not_shorten_the_hold_in_force()
     third = limits.hold("slack", POST, RateLimitedDeliveryError("429", retry_after=60), later)
     assert third == later + timedelta(seconds=60)
     assert limits.until("slack", POST, later + timedelta(seconds=60)) is None
+
+
+@pytest.mark.parametrize("retry_after", ["nan", "inf", "-5", "1e20", "86400000"])
+async def test_a_retry_after_that_is_no_sane_wait_holds_the_posts_an_hour_at_most(
+    db: sqlite_utils.Database, slack_api: FakeSlackAPI, retry_after: str
+) -> None:
+    # "nan" and "inf" parse as floats, and 1e20 seconds overflowed a datetime: the send crashed
+    # and left its row `sending`. A wait of days held every post of the workspace until the
+    # stale rule gave them all up.
+    world = World(db, slack_api)
+    ids = world.queue(instant(db, "C1"), "s1", "s2")
+    slack_api.limit("chat.postMessage", retry_after)
+    report = await world.drain()
+    assert report.failed == 0
+    rows = world.rows(ids)
+    assert [row.state for row in rows] == ["pending", "pending"]
+    assert all(row.next_attempt_at is not None for row in rows)
+    assert max(row.next_attempt_at for row in rows) <= T0 + timedelta(hours=1)  # type: ignore[operator]
+    slack_api.lift("chat.postMessage")
+    world.now = T0 + timedelta(hours=1)
+    await world.drain()
+    assert world.posted_stories("C1") == ["s1", "s2"]

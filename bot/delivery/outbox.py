@@ -345,7 +345,12 @@ class Outbox:
         expired += alert_store.expire_stale(self.db, now=now, stale_after=stale_after)
         if expired:
             report.failed += expired
-            log.info("%d queued post(s) dropped: overdue by over %s", expired, stale_after)
+            # In hours, as the window is thought of: a timedelta reads "2 days, 0:00:00".
+            log.info(
+                "%d queued post(s) dropped: overdue by over %g hours",
+                expired,
+                stale_after.total_seconds() / 3600,
+            )
 
     # --- sending ----------------------------------------------------------------------------
 

@@ -65,6 +65,10 @@ CHANNEL = "channel"
 # The shortest wait after a 429, whatever it asks: Retry-After 0 is no invitation to resend at
 # once.
 MIN_WAIT = 1.0
+# The longest: the outbox's own backoff tops out hourly, and a Retry-After of a million seconds
+# (a proxy's mistake, a garbled header) would hold every post of the workspace for days, until
+# the stale rule gave them all up.
+MAX_WAIT = 3600.0
 
 
 def call_of(row: DeliveryRow) -> str:
@@ -111,7 +115,7 @@ class RateLimits:
                 route,
                 call,
                 exc,
-                exc.retry_after,
+                (later - now).total_seconds(),
                 extra={"event": "platform_rate_limited", "platform": route, "call": call},
             )
         return self._until[(route, call)]
@@ -128,8 +132,10 @@ def wait_over(now: datetime, retry_after: float) -> datetime:
     """When a wait of `retry_after` seconds asked at `now` is over, to the second after it: rows
     store times to the second, and rounded down, a held row would come due, and wake the outbox,
     a moment before the wait ends. At least `MIN_WAIT`: a 429 asking for no wait (Retry-After
-    0) would otherwise have its row sent again at once, into the limit."""
-    later = now + timedelta(seconds=max(retry_after, MIN_WAIT))
+    0) would otherwise have its row sent again at once, into the limit. At most `MAX_WAIT`, and
+    a wait that is no number (NaN) is the longest: asked to wait, never resend at once."""
+    wait = min(retry_after, MAX_WAIT) if retry_after == retry_after else MAX_WAIT
+    later = now + timedelta(seconds=max(wait, MIN_WAIT))
     if later.microsecond:
         later = later.replace(microsecond=0) + timedelta(seconds=1)
     return later

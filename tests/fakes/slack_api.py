@@ -179,10 +179,12 @@ class FakeSlackAPI:
             Scripted(status, {}, {}, landed, raw=text, content_type=content_type)
         )
 
-    def limit(self, method: str, retry_after: float) -> None:
+    def limit(self, method: str, retry_after: float | str) -> None:
         """Every call to `method` is refused for the rate limit (429, "ratelimited", this
-        Retry-After) until `lift(method)`."""
-        self.limited[method] = str(int(retry_after))
+        Retry-After, a string sent as it is) until `lift(method)`."""
+        self.limited[method] = (
+            retry_after if isinstance(retry_after, str) else str(int(retry_after))
+        )
 
     def hold(self, method: str) -> Gate:
         """The next call to `method` is held, unanswered, until the gate returned is opened."""

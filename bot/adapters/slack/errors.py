@@ -14,6 +14,7 @@ characters [json-pointer:/blocks/0/text/text]" for invalid_blocks), is kept in t
 from __future__ import annotations
 
 import asyncio
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -161,9 +162,11 @@ def header_wait(headers: Any) -> float | None:
     if isinstance(retry, list):
         retry = retry[0] if retry else None
     try:
-        return float(retry) if retry else None
+        seconds = float(retry) if retry else None
     except (TypeError, ValueError):
         return None
+    # "nan" and "inf" are floats too: no number of seconds, so the outbox's own backoff applies.
+    return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
 
 
 def delivery_error(exc: Exception, what: str) -> DeliveryError:
