@@ -11,7 +11,10 @@ restricted (neither starts with `*`), a day matching either fires (`0 9 1 * mon`
 every Monday), and a schedule that can never fire (`0 9 31 2 *`) is an error, not a silent no-op.
 
 And one about daylight saving time: a wall-clock time the clocks skip fires at the first instant
-after the gap, once, as Vixie cron and systemd do (`LocalTimeTrigger`). APScheduler 3 moves such
+after the gap, once, as Vixie cron and systemd do (`LocalTimeTrigger`), unless the schedule's hour
+or minute is a wildcard (`15 * * * *`, `*/30 9-17 * * *`): such a schedule follows the clock, as
+Vixie cron's runs it, and 02:15 skipped is no fire at 03:00 a quarter of an hour before 03:15's.
+APScheduler 3 moves such
 a time an hour on within the day at best, and drops it when the gap starts at midnight (Santiago,
 Cairo, Beirut, Havana): a weekly digest then skipped a whole week. A wall time the clocks repeat
 fires at its first occurrence only.
@@ -138,10 +141,13 @@ class LocalTimeTrigger(CronTrigger):
     subclass, so callers typed for one (and its `timezone`) keep working; the job and the
     catch-up (`bot.runner.schedule.next_fire`) both use it, so they agree on every slot."""
 
-    def __init__(self, zoned: CronTrigger, wall: CronTrigger) -> None:
+    def __init__(self, zoned: CronTrigger, wall: CronTrigger, follows_clock: bool = False) -> None:
         self.__setstate__(zoned.__getstate__())
         self.zoned = zoned
         self.wall = wall
+        # Hour or minute a wildcard: times in a gap are skipped, not fired at its end (see the
+        # module doc), since the schedule's next time comes soon after anyway.
+        self.follows_clock = follows_clock
 
     def get_next_fire_time(
         self, previous_fire_time: datetime | None, now: datetime
@@ -166,11 +172,15 @@ class LocalTimeTrigger(CronTrigger):
         )
         candidate = self.wall.get_next_fire_time(None, wall.replace(tzinfo=UTC))
         while candidate is not None:
-            fires = arrival(candidate.replace(tzinfo=None), zone)
-            if fires >= start:
+            wall_time = candidate.replace(tzinfo=None)
+            fires = arrival(wall_time, zone)
+            skipped = (
+                self.follows_clock and fires.astimezone(zone).replace(tzinfo=None) != wall_time
+            )
+            if fires >= start and not skipped:
                 return fires.astimezone(zone)
             # Only the repeated hour of a fall-back has wall times whose instant is before
-            # `start`: a few steps at most.
+            # `start`, and only a gap has skipped ones: a few steps at most.
             candidate = self.wall.get_next_fire_time(candidate, candidate)
         return None
 
@@ -224,7 +234,8 @@ def _fields(cron: str) -> list[str]:
 def cron_trigger(cron: str, timezone: str) -> CronTrigger:
     fields = _fields(cron)
     zone = ZoneInfo(timezone)
-    trigger = LocalTimeTrigger(_crontab(fields, zone), _crontab(fields, UTC))
+    follows_clock = fields[0].startswith("*") or fields[1].startswith("*")
+    trigger = LocalTimeTrigger(_crontab(fields, zone), _crontab(fields, UTC), follows_clock)
     _check_fires(cron, trigger, zone)
     return trigger
 

@@ -1,5 +1,6 @@
 """A digest whose local time the clocks skip (a spring-forward gap) fires once, at the first
-instant after the gap, as Vixie cron and systemd run it: on the scheduler's trigger, in the
+instant after the gap, as Vixie cron and systemd run it (a schedule with a wildcard hour or
+minute follows the clock instead, as Vixie cron's do): on the scheduler's trigger, in the
 catch-up's arithmetic and in a running service. Fixed instants; nothing sleeps."""
 
 from __future__ import annotations
@@ -53,6 +54,26 @@ def test_every_time_in_one_gap_fires_once_at_its_end() -> None:
     assert trigger.get_next_fire_time(utc(2024, 3, 31, 1), utc(2024, 3, 31, 1)) == utc(
         2024, 3, 31, 1, 20
     )
+
+
+@pytest.mark.parametrize(
+    ("cron", "fires"),
+    [
+        # 02:15 never happens: after 01:15 CET the next fire is 03:15, not 03:00 and 03:15.
+        ("15 * * * *", [utc(2024, 3, 31, 0, 15), utc(2024, 3, 31, 1, 15)]),
+        # Every other hour, 02:00 skipped: after 00:00 CET the next is 04:00 CEST.
+        ("0 */2 * * *", [utc(2024, 3, 30, 23), utc(2024, 3, 31, 2)]),
+    ],
+)
+def test_a_schedule_with_a_wildcard_hour_or_minute_follows_the_clock(
+    cron: str, fires: list[datetime]
+) -> None:
+    # As Vixie cron runs such jobs: only a job at a fixed time is run when its time is skipped.
+    trigger = cron_trigger(cron, "Europe/Berlin")
+    before = fires[0] - timedelta(minutes=1)  # fire_times counts from after its start
+    assert fire_times(trigger, before, fires[1] + timedelta(minutes=1)) == fires
+    # The scheduler's own chain agrees.
+    assert trigger.get_next_fire_time(fires[0], fires[0]) == fires[1]
 
 
 def test_a_time_in_a_gap_fires_at_its_end_not_an_hour_later() -> None:
