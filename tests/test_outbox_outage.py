@@ -17,7 +17,7 @@ from fakes.chat import FakeChatAdapter
 from fakes.clock import Clock
 from fakes.runner import slack_service
 from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
-from fakes.stories import add_channel, add_story, make_card_source
+from fakes.stories import add_channel, add_story, grow_story, make_card_source
 
 from bot.adapters.slack.adapter import ChannelPacer, SlackAdapter
 from bot.adapters.slack.settings import SlackSettings, make_client
@@ -49,7 +49,7 @@ def dead_url() -> str:
 def one_story(db: sqlite_utils.Database, clock: Clock) -> tuple[Outbox, int]:
     outbox = Outbox(db, make_card_source(db, T0), settings=OutboxSettings(pace=0), clock=clock)
     channel = add_channel(db, "C1")
-    add_story(db, "s1", ["A", "B"], now=T0)
+    add_story(db, "s1", ["A", "B"], now=T0 - timedelta(minutes=5))  # polled, then the digest
     assert digests.enqueue_digest(db, channel, now=T0) == 1
     return outbox, channel.id
 
@@ -172,6 +172,32 @@ async def test_an_outage_past_the_story_window_ends_stale_and_is_not_queued_agai
     assert channel is not None
     assert digests.enqueue_digest(db, channel, now=clock.now) == 0
     assert not chat.cards()
+
+
+async def test_a_story_given_up_as_stale_that_grows_again_is_posted_once(
+    db: sqlite_utils.Database,
+) -> None:
+    # Its card never went out: a story still moving after the outage is news to the channel,
+    # not lost to it for good.
+    clock = Clock(T0)
+    outbox, channel_pk = one_story(db, clock)
+    chat = FakeChatAdapter("slack")
+    outbox.register(chat)
+    chat.failures = [TransientDeliveryError(CONNECT_ERROR)] * 1000
+    seen = await wait_out(outbox, clock, hours=60)
+    assert seen[-1].last_error == "stale"
+    chat.failures = []
+    grow_story(db, "s1", ["C"], now=clock.now)
+    channel = channel_store.get_channel_by_pk(db, channel_pk)
+    assert channel is not None
+    assert digests.enqueue_digest(db, channel, now=clock.now + timedelta(minutes=1)) == 1
+    [row] = [r for r in store.in_state(db, "pending") if r.kind == "story"]
+    assert row.story_id == "s1" and row.attempts == 0
+    clock.now += timedelta(minutes=2)
+    await outbox.drain()
+    assert [c.story_id for c in chat.cards()] == ["s1"]
+    # Sent now, it is the channel's card of the story: never queued a second time.
+    assert digests.enqueue_digest(db, channel, now=clock.now + timedelta(hours=1)) == 0
 
 
 async def test_one_row_the_platform_keeps_failing_backs_off_on_its_own(

@@ -19,6 +19,7 @@ from bot.store import channels as channel_store
 from bot.store import stories as story_store
 from bot.store import topic_matches
 from bot.store.channels import ChannelRow, TopicRow
+from bot.store.stale import STALE_CARD
 from bot.store.stories import StoryRow
 from bot.topics.answers import ANSWERS, askable, parsed, story_key
 from bot.topics.query import QueryError, StoryDoc
@@ -46,14 +47,19 @@ def delivered_story_ids(db: sqlite_utils.Database, channel_pk: int) -> set[str]:
     """Stories the channel was sent, or queued, whatever became of the row: `failed` rows count
     too, on purpose. An outage no longer fails a row (it waits, using no attempt), so what is
     left failing is: a payload the platform refused (queued again it would be refused again), a
-    story muted, gone or merged, a send given up while it may have landed (queueing it again
-    could post it twice), and a post that waited past `stale_after` (old news, which the stale
-    rule exists to keep from flooding a channel after a pause or an outage). None of these
-    should go out anew; the unique index on (story, channel) would refuse a second row anyway."""
+    story muted, gone or merged, and a send given up while it may have landed (queueing it again
+    could post it twice). None of these should go out anew; the unique index on (story,
+    channel) would refuse a second row anyway. A card that waited past `stale_after` is the
+    exception (`bot.store.stale.STALE_CARD`): it never went out, and a story still growing
+    after a pause or an outage would be lost to the channel for good; the selection's own
+    window keeps old news out (a digest takes stories updated since the channel's last), and
+    queueing it again replaces the stale row (`queued_posts.queue_story`)."""
     return {
         row[0]
         for row in db.execute(
-            "SELECT story_id FROM deliveries WHERE channel_pk = ? AND kind = 'story'", [channel_pk]
+            "SELECT story_id FROM deliveries WHERE channel_pk = ? AND kind = 'story'"
+            f" AND NOT {STALE_CARD}",
+            [channel_pk],
         )
     }
 

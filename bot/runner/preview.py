@@ -17,6 +17,7 @@ from bot.runner.digests import digest_notice, digest_start
 from bot.store import channels as channel_store
 from bot.store import counted_stories
 from bot.store.channels import ChannelRow
+from bot.store.stale import STALE_CARD
 from bot.store.stories import StoryRow
 from bot.textutil import plural
 
@@ -87,9 +88,11 @@ def empty_reason(
 
 def _card_states(db: sqlite_utils.Database, channel_pk: int) -> dict[str, str]:
     """The state of each story's card row in the channel: the stories its digests leave out
-    (`bot.pipeline.digest.delivered_story_ids`), sent or not."""
+    (`bot.pipeline.digest.delivered_story_ids`), sent or not; a card given up as stale never
+    went out, and leaves nothing out."""
     rows = db.execute(
-        "SELECT story_id, state FROM deliveries WHERE channel_pk = ? AND kind = 'story'",
+        "SELECT story_id, state FROM deliveries WHERE channel_pk = ? AND kind = 'story'"
+        f" AND NOT {STALE_CARD}",
         [channel_pk],
     ).fetchall()
     return {story_id: state for story_id, state in rows}

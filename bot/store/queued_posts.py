@@ -16,6 +16,7 @@ import sqlite_utils
 from bot.store.database import iso
 from bot.store.durable import durable
 from bot.store.schema_v2 import add_column
+from bot.store.stale import STALE_CARD
 
 
 def new_nonce() -> str:
@@ -44,7 +45,13 @@ def queue_story(
     now: datetime,
     not_before: datetime | None = None,
 ) -> int | None:
-    """`enqueue_story`, returning the new row's id (None if the channel has or had the story)."""
+    """`enqueue_story`, returning the new row's id (None if the channel has or had the story).
+    A card of the story given up as stale never went out: it is replaced (see
+    `bot.store.stale`)."""
+    db.execute(
+        f"DELETE FROM deliveries WHERE story_id = ? AND channel_pk = ? AND {STALE_CARD}",
+        [story_id, channel_pk],
+    )
     cursor = db.execute(
         "INSERT OR IGNORE INTO deliveries (story_id, channel_pk, kind, state, nonce,"
         " next_attempt_at, release_at, created_at, updated_at)"

@@ -11,6 +11,11 @@ unsent. `is_stale` judges a row in hand (one that may have landed, whose lookup 
 and the `expire_stale`s of deliveries (here) and alerts every waiting row at once, all by
 `stale_cutoff`, so they cannot drift apart. (A "feed disabled" notice is the one exception: it
 waits while its feed stays disabled.)
+
+A story's card given up as stale never went out, so it does not count as the channel's card of
+the story (`STALE_CARD`): a digest or an instant pass may choose the story again once it is
+news again (updated since the channel's last digest, reported within the instant window), and
+old news stays out by those rules, not by a card the channel never saw.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from bot.store.durable import durable
 
 if TYPE_CHECKING:
     from bot.store.deliveries import DeliveryRow
+
+
+# A story's card row given up as stale (SQL, over `deliveries`): it never went out.
+STALE_CARD = "(kind = 'story' AND state = 'failed' AND last_error IS 'stale')"
 
 
 def stale_cutoff(now: datetime, stale_after: timedelta) -> datetime:
