@@ -28,6 +28,7 @@ from bot.runner import digests
 from bot.runner.service import Service
 from bot.store import channels as channel_store
 from bot.store import deliveries as store
+from bot.store.channels import ChannelRow
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CONNECT_ERROR = "Slack chat.postMessage: ClientConnectorError: Cannot connect"
@@ -155,21 +156,29 @@ async def test_a_leftover_rate_limit_waits_its_retry_after_using_no_attempt(
     assert [m.story_id for m in chat.cards()] == ["s1"]
 
 
-async def test_an_outage_past_the_story_window_ends_stale_and_is_not_queued_again(
+async def outage_past_the_window(
     db: sqlite_utils.Database,
-) -> None:
+) -> tuple[Clock, Outbox, FakeChatAdapter, ChannelRow, list[store.DeliveryRow]]:
+    """One story's card, its platform unreachable for 60 hours: the row at each step."""
     clock = Clock(T0)
     outbox, channel_pk = one_story(db, clock)
     chat = FakeChatAdapter("slack")
     outbox.register(chat)
     chat.failures = [TransientDeliveryError(CONNECT_ERROR)] * 1000
     seen = await wait_out(outbox, clock, hours=60)
+    channel = channel_store.get_channel_by_pk(db, channel_pk)
+    assert channel is not None
+    return clock, outbox, chat, channel, seen
+
+
+async def test_an_outage_past_the_story_window_ends_stale_and_is_not_queued_again(
+    db: sqlite_utils.Database,
+) -> None:
+    clock, _, chat, channel, seen = await outage_past_the_window(db)
     assert seen[-1].state == "failed" and seen[-1].last_error == "stale"
     assert clock.now >= T0 + OutboxSettings().stale_after
     assert max(r.attempts for r in seen) == 0
     # Old news by now: the next digest does not queue it again (see delivered_story_ids).
-    channel = channel_store.get_channel_by_pk(db, channel_pk)
-    assert channel is not None
     assert digests.enqueue_digest(db, channel, now=clock.now) == 0
     assert not chat.cards()
 
@@ -179,17 +188,10 @@ async def test_a_story_given_up_as_stale_that_grows_again_is_posted_once(
 ) -> None:
     # Its card never went out: a story still moving after the outage is news to the channel,
     # not lost to it for good.
-    clock = Clock(T0)
-    outbox, channel_pk = one_story(db, clock)
-    chat = FakeChatAdapter("slack")
-    outbox.register(chat)
-    chat.failures = [TransientDeliveryError(CONNECT_ERROR)] * 1000
-    seen = await wait_out(outbox, clock, hours=60)
+    clock, outbox, chat, channel, seen = await outage_past_the_window(db)
     assert seen[-1].last_error == "stale"
     chat.failures = []
     grow_story(db, "s1", ["C"], now=clock.now)
-    channel = channel_store.get_channel_by_pk(db, channel_pk)
-    assert channel is not None
     assert digests.enqueue_digest(db, channel, now=clock.now + timedelta(minutes=1)) == 1
     [row] = [r for r in store.in_state(db, "pending") if r.kind == "story"]
     assert row.story_id == "s1" and row.attempts == 0
