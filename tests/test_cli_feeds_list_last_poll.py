@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_cli_piped_output import cli_env, newsdigest, on_terminal
+from test_cli_piped_output import cli_env, on_terminal, set_up
 
 from bot.cli import cli
 from bot.feedserver import FeedServer, Reply
@@ -85,8 +85,8 @@ def test_on_an_80_column_terminal_notes_go_under_the_table(tmp_path: Path) -> No
     Path(env["NEWSDIGEST_CONFIG"]).write_text(CONFIG, encoding="utf-8")
     with FeedServer(ROUTES) as server:
         for path in ROUTES:
-            newsdigest(env, "feeds", "add", server.url(path))
-        newsdigest(env, "poll")  # exits 0: not every feed failed
+            set_up(env, "feeds", "add", server.url(path))
+        set_up(env, "poll")  # exits 0: not every feed failed
         listing = on_terminal(env, 80, "feeds", "list")
     lines = listing.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -125,7 +125,7 @@ def test_a_state_without_detail_is_whole_on_an_80_column_terminal(tmp_path: Path
     # state was lost on the common terminal width.
     env = cli_env(tmp_path)
     long = "https://feeds.example-news-organisation.com/" + "section/" * 4 + "rss.xml"
-    newsdigest(env, "feeds", "add", long, "--name", "Example News Organisation")
+    set_up(env, "feeds", "add", long, "--name", "Example News Organisation")
     shown = on_terminal(env, 80, "feeds", "list")
     assert "│ not polled yet │" in shown
     assert max(len(line) for line in shown.splitlines()) <= 80

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from _refused_feeds import RSS
-from test_cli_piped_output import cli_env, newsdigest, on_terminal
+from test_cli_piped_output import cli_env, newsdigest, on_terminal, set_up
 
 from bot.cli.output import cut_middle
 from bot.feedserver import FeedServer, Reply
@@ -33,7 +33,7 @@ def test_feeds_list_urls_stay_distinguishable_at_80_columns(env: dict[str, str])
     paths = [f"/section/world/regional/feeds/latest/{region}.xml" for region in ("north", "south")]
     with FeedServer() as srv:
         for path in paths:
-            newsdigest(env, "feeds", "add", srv.url(path))
+            set_up(env, "feeds", "add", srv.url(path))
     listing = on_terminal(env, 80, "feeds", "list")
     lines = listing.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -49,8 +49,8 @@ def test_stories_headlines_are_cut_to_one_line_at_80_columns(
     env: dict[str, str], sample_server: FeedServer
 ) -> None:
     for path in ("/harbor-times/feed", "/northern-ledger/feed", "/civic-wire/feed"):
-        newsdigest(env, "feeds", "add", sample_server.url(path))
-    newsdigest(env, "poll")
+        set_up(env, "feeds", "add", sample_server.url(path))
+    set_up(env, "poll")
     piped = newsdigest(env, "stories").stdout
     listing = on_terminal(env, 80, "stories")
     lines = listing.splitlines()
@@ -68,8 +68,8 @@ def test_stories_give_the_headline_the_room_at_80_columns(
 ) -> None:
     # The slug took its whole width first and left the headline ~25 cells.
     for path in ("/harbor-times/feed", "/northern-ledger/feed", "/civic-wire/feed"):
-        newsdigest(env, "feeds", "add", sample_server.url(path))
-    newsdigest(env, "poll")
+        set_up(env, "feeds", "add", sample_server.url(path))
+    set_up(env, "poll")
     body = [line for line in on_terminal(env, 80, "stories").splitlines() if line.startswith("│")]
     slug, headline = (len(cell) for cell in body[0].split("│")[1:4:2])
     assert headline >= 30 and headline > 2 * slug, body[0]
@@ -78,7 +78,7 @@ def test_stories_give_the_headline_the_room_at_80_columns(
 def test_feeds_list_notes_name_an_unnamed_feed_by_its_address(env: dict[str, str]) -> None:
     page = b"<!doctype html><html><body><p>no feed here</p></body></html>"
     with FeedServer({"/page.html": Reply(body=page)}) as srv:
-        newsdigest(env, "feeds", "add", "--no-check", srv.url("/page.html"))
+        set_up(env, "feeds", "add", "--no-check", srv.url("/page.html"))
         # Every feed failing, `poll` exits 1.
         subprocess.run([sys.executable, "-m", "bot", "poll"], env=env, capture_output=True)
         listing = " ".join(on_terminal(env, 80, "feeds", "list").split())
@@ -89,8 +89,8 @@ def test_feeds_list_notes_name_an_unnamed_feed_by_its_address(env: dict[str, str
 def test_feeds_list_prints_a_cut_state_whole_under_the_table(env: dict[str, str]) -> None:
     path = "/section/world/regional/feeds/latest/northern-provinces/harbour.xml"
     with FeedServer({path: Reply(body=RSS)}) as srv:
-        newsdigest(env, "feeds", "add", srv.url(path))
-        newsdigest(env, "poll")
+        set_up(env, "feeds", "add", srv.url(path))
+        set_up(env, "poll")
         lines = on_terminal(env, 80, "feeds", "list").splitlines()
     row = next(line for line in lines if line.startswith("│ 1"))
     assert row.rstrip().endswith("…│") or "…" in row.split("│")[-2], row
