@@ -38,15 +38,16 @@ from bot.summarize.llm_budget import TokenBudget, small_budget_warning
 from bot.summarize.llm_check import LLMRejected, check_answer
 from bot.summarize.llm_http import (
     MAX_RESPONSE_BYTES,
+    Charges,
     EndpointError,
     Exchange,
     ResponseUnreadable,
-    billed_tokens,
     parse_answer,
     parse_body,
     post_chat,
     read_capped,
     redact,
+    usage_tokens,
 )
 from bot.summarize.llm_prompt import (
     MAX_ARTICLES,
@@ -86,6 +87,7 @@ class LLMWriter:
         self.breaker = breaker or Breaker()
         self.host = urlsplit(settings.base_url).hostname or settings.base_url
         self._spent_warned: str | None = None  # the day "budget spent" was last said
+        self._charges = Charges(self.host)
         warning = small_budget_warning(
             budget.daily_limit, full_call_estimate(), full_call_estimate("字"), MAX_ARTICLES
         )
@@ -218,8 +220,13 @@ class LLMWriter:
     def _failed(self, call: _Call, exc: Exception, story: str) -> None:
         """Settle a failed call's booking, tell the breaker, and log one line saying why."""
         if isinstance(exc, EndpointError):
-            # An error status bills what its body says was used, else nothing.
-            self.budget.settle(call.day, call.estimate, exc.tokens or 0)
+            # An error status bills what its body says was used (if any call could cost
+            # that), else nothing.
+            self.budget.settle(
+                call.day,
+                call.estimate,
+                self._charges.charge(exc.tokens, call.estimate, call.day, story, unsaid=0),
+            )
         elif not call.exchange.answered:
             # Refused, unreachable or timed out before any answer: nothing can have been billed.
             self.budget.settle(call.day, call.estimate, 0)
@@ -333,7 +340,9 @@ class LLMWriter:
             raise
         else:
             self.breaker.success()
-            self.budget.settle(call.day, call.estimate, billed_tokens(call.payload, call.estimate))
+            reported = usage_tokens(call.payload)
+            cost = self._charges.charge(reported, call.estimate, call.day, story)
+            self.budget.settle(call.day, call.estimate, cost)
             call.fetched = True
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ import httpx
 
 from bot.summarize.llm_breaker import retry_after_seconds
 from bot.summarize.llm_check import LLMRejected
+
+log = logging.getLogger(__name__)
 
 # A chat completion of MAX_COMPLETION_TOKENS is a few kilobytes; anything near this is not an
 # answer, and reading it whole would let a broken or hostile endpoint fill the memory.
@@ -140,10 +143,50 @@ def _content(payload: Any) -> str:
     return content
 
 
-def billed_tokens(payload: Any, estimate: int) -> int:
-    """What the server says the call cost; the estimate when it does not say (or says nonsense)."""
-    tokens = usage_tokens(payload)
-    return estimate if tokens is None else tokens
+# How far past its estimate a call's reported cost is believed. The estimate is the prompt at
+# four characters a token plus the completion cap; a tokenizer spending a token on every byte of
+# the prompt, and the chat template's own tokens, stay within four times it. A count beyond this
+# no call on that prompt could cost: a server's bug (or a hostile one). Believed, 10**20 of it
+# crashed the booking (past SQLite's INTEGER) and lost the card, and 2*10**18 was booked whole.
+MAX_USAGE_PER_ESTIMATE = 10
+
+
+class Charges:
+    """What each call is charged from the tokens its response reports, distrusting a count no
+    call could cost (one line a UTC day says so: a server that misreports mostly does so on every
+    call)."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        self._warned: str | None = None  # the day an unbelievable count was last logged
+
+    def charge(
+        self,
+        reported: int | None,
+        estimate: int,
+        day: str,
+        story: str,
+        *,
+        unsaid: int | None = None,
+    ) -> int:
+        """The tokens `reported` for a call booked at `estimate` on `day`; `unsaid` (by default
+        the estimate) when none were; the estimate when more than MAX_USAGE_PER_ESTIMATE times
+        it were."""
+        if reported is None:
+            return estimate if unsaid is None else unsaid
+        if reported <= estimate * MAX_USAGE_PER_ESTIMATE:
+            return reported
+        if self._warned != day:
+            self._warned = day
+            log.warning(
+                "LLM endpoint %s reported %d tokens used for %s, booked at an estimated %d: no "
+                "call could cost that, so the estimate is charged (said once a day)",
+                self.host,
+                reported,
+                story or "a story",
+                estimate,
+            )
+        return estimate
 
 
 def usage_tokens(payload: Any) -> int | None:
