@@ -149,6 +149,38 @@ def has_digit(text: str) -> bool:
     return any(map(text.__contains__, "0123456789"))
 
 
+def number_forms_as_digits(text: str) -> str:
+    """`text` with each character that writes a number without being a decimal digit (a Roman
+    numeral "Ⅶ", a circled "⑨", a fraction "½") as its value in ASCII digits, kept apart from a
+    word or digit it is glued to. A superscript or subscript glued after a word or digit is left
+    alone: a power or a note mark ("km²", "10⁹", "said¹"), no figure of its own.
+
+    Such characters are no `\\d` and no word, so a figure written in them went past every check
+    that reads numbers: "Ⅶ months" passed for the sources' "six months"."""
+    if text.isascii():
+        return text
+    values = {
+        char: value
+        for char in set(text)
+        if unicodedata.category(char) in ("No", "Nl")
+        and (value := unicodedata.numeric(char, None)) is not None
+    }
+    if not values:
+        return text
+
+    def spelled(match: re.Match[str]) -> str:
+        char, at = match.group(0), match.start()
+        before, after = text[at - 1 : at], text[at + 1 : at + 2]
+        glued = before.isalnum()
+        if glued and unicodedata.decomposition(char).startswith(("<super>", "<sub>")):
+            return char
+        value = values[char]
+        digits = str(int(value)) if value.is_integer() else f"{value:g}"
+        return (" " if glued else "") + digits + (" " if after.isalnum() else "")
+
+    return re.sub("[" + "".join(map(re.escape, values)) + "]", spelled, text)
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens, keeping inner apostrophes, dots and hyphens ('u.s.', 'covid-19')."""
     return _WORD_RE.findall(fold(text))

@@ -25,7 +25,7 @@ from bot.summarize.support import (
     story_evidence,
     supporting_outlets,
 )
-from bot.textutil import STOPWORDS, content_words, fold, squash_spaces
+from bot.textutil import STOPWORDS, content_words, fold, number_forms_as_digits, squash_spaces
 
 __all__ = [
     "ELLIPSIS",
@@ -211,10 +211,14 @@ def ungrounded(text: str, sources: Iterable[str]) -> list[str]:
     source_days = {key for _, key in calendar_names(raw_corpus)}
     missing.extend(raw for raw, key in calendar_names(text) if key not in source_days)
     # Read from the unfolded text: the case of "Mar." or "AM" does not matter, but "US$" does.
-    source_numbers = SourceQuantities(raw_corpus)
+    # Number characters ("Ⅶ", "⑨") are read as their digits on both sides, so a figure written
+    # in them must be grounded like any other, and a source's own grounds the same.
+    source_numbers = SourceQuantities(number_forms_as_digits(raw_corpus))
     # With scale, unit and role: "$6.16 billion" is not "$6.16 million", nor "March 12" a count.
     missing.extend(
-        q.raw for q in quantities(text, small_words=False) if not source_numbers.grounds(q)
+        q.raw
+        for q in quantities(number_forms_as_digits(text), small_words=False)
+        if not source_numbers.grounds(q)
     )
     return missing
 

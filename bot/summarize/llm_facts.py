@@ -41,7 +41,7 @@ from decimal import Decimal, InvalidOperation
 from bot.summarize.calendar_words import month_before
 from bot.summarize.llm_acts import wrong_actor, wrong_object
 from bot.summarize.sentences import stem
-from bot.textutil import STOPWORDS
+from bot.textutil import STOPWORDS, number_forms_as_digits
 
 __all__ = ["misstated"]
 
@@ -362,7 +362,9 @@ def _contradicts(kind: str, given: set[str]) -> bool:
 
 def misstated(text: str, sources: Iterable[str]) -> str | None:
     """The first part of `text` the sources state otherwise (see the module docstring), or None."""
-    texts = list(sources)
+    # "Ⅶ ministers" counts ministers as "7 ministers" does (`grounding.ungrounded` reads so too).
+    text = number_forms_as_digits(text)
+    texts = [number_forms_as_digits(source) for source in sources]
     for check in (_wrong_pair, _wrong_count, _uncounted, _wrong_kind, wrong_actor, wrong_object):
         found = check(text, texts)
         if found is not None:
