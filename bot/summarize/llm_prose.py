@@ -15,6 +15,7 @@ close"): then it relays the source.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 # Mentions (@everyone, @here, @name, <@U123>, <!channel>, <#C1>), links (a scheme, www., a
@@ -44,6 +45,30 @@ _MARKUP_RE = re.compile(
     r"|\|\|",
     re.IGNORECASE,
 )
+# Markup that opens a line: a heading ("# ", "### "), Discord's subtext ("-# ") and a quote block
+# (">", "> ", ">>> "), which both platforms render from the start of any line of a message.
+_LINE_MARKUP_RE = re.compile(r"^[ \t]*(?:(?:#{1,6}|-#)[ \t]|>)", re.MULTILINE)
+# Embeddings, overrides and isolates reorder the text around them as shown ("\u202e" shows
+# the rest of a line backwards), so a card can show words other than the ones checked. The
+# marks (U+200E, U+200F, U+061C) are left: right-to-left prose carries them, and they reorder
+# nothing beyond a neighbouring character.
+_BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Mentions spelled so the patterns above miss them, a platform or a reader's eye not: with an
+# invisible character inside ("@\u200beveryone") or in a compatibility form ("＠everyone",
+# "﹤!channel>"). Looked for in the text folded (`_folded`), which is only read, never shown.
+_FOLDED_MENTION_RE = re.compile(r"(?<![\w.])@\w|<[@!#]")
+
+
+def _folded(text: str) -> str:
+    """`text` without format characters (zero-width spaces, joiners) and in NFKC, for the
+    markup checks only: the whole of `_MARKUP_RE` on it would refuse everyday CJK prose, whose
+    full-width tildes ("3～5") fold to the "~" of strikethrough."""
+    if text.isascii():
+        return text
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    return unicodedata.normalize("NFKC", visible)
+
+
 # A verb saying what an outlet (or a count of them) reports, with the auxiliaries and adverbs a
 # model puts between: "report", "have reported", "also say", "were first to report".
 _REPORTING_VERB = (
@@ -182,7 +207,12 @@ def check_prose(text: str, outlet_names: Iterable[str], sources: Sequence[str] =
     when a source says "three newspapers reported"."""
     if len(text) > MAX_PROSE_CHARS:
         raise ProseRejected(f"model text of {len(text)} characters (at most {MAX_PROSE_CHARS})")
-    markup = _MARKUP_RE.search(text)
+    markup = (
+        _MARKUP_RE.search(text)
+        or _LINE_MARKUP_RE.search(text)
+        or _BIDI_CONTROL_RE.search(text)
+        or _FOLDED_MENTION_RE.search(_folded(text))
+    )
     if markup:
         raise ProseRejected(f"markup, mention or link in model text: {markup.group(0)!r}")
     for counted in _COUNTED_SOURCES_RE.finditer(text):
