@@ -158,3 +158,45 @@ def test_a_slug_word_has_at_most_max_word_chars(title: str, expected: str) -> No
     assert len(slug) <= MAX_WORDS * (MAX_WORD_CHARS + 1)
     # Whole in the id of Discord's "Full breakdown" button, which holds 100 characters.
     assert FullBreakdownButton(slug).item.custom_id == f"nd:full:{slug}"
+
+
+@pytest.mark.parametrize(
+    ("title", "words"),
+    [
+        # Ages, plural or spelled out, name no one: "6yearolds" and "twoyearold" were slug words.
+        (
+            "Clinic slots for 6-year-olds open in Tamsfield",
+            ["clinic", "slots", "open", "tamsfield"],
+        ),
+        ("Two-year-old rescued from Corvane river", ["rescued", "corvane", "river"]),
+        ("Halbrook pup, a 5-month-old, finds home", ["halbrook", "pup", "finds", "home"]),
+        # A range or a score is its numbers, not a year glued from them ("1619"); the "olds"
+        # of a spaced age goes with it.
+        ("Norvalia curfew for 16-19 year olds struck down", ["norvalia", "curfew", "struck"]),
+        ("Halbrook edge Corvane 104-98 in overtime", ["halbrook", "edge", "corvane", "overtime"]),
+        # A figure with its unit or its decimals is no word: "25t", "9point" (and "2,024" is
+        # two tokens, never the year 2024).
+        ("Vardania unveils $2.5T budget", ["vardania", "unveils", "budget"]),
+        ("Mayor Keene backs 9-point housing plan", ["mayor", "keene", "backs", "housing"]),
+        ("Corvane hospital adds 2,024 beds", ["corvane", "hospital", "adds", "beds"]),
+        # A prefix before a name keeps its hyphen, so the name reads: not "extamsfield".
+        ("Ex-Tamsfield mayor charged in Corvane", ["ex-tamsfield", "mayor", "charged"]),
+        ("Rally against anti-Norvalia slogans", ["rally", "anti-norvalia", "slogans"]),
+    ],
+)
+def test_ages_figures_and_prefixed_names_make_no_odd_slug_words(
+    title: str, words: list[str]
+) -> None:
+    assert _slug_words(title)[: len(words)] == words
+
+
+def test_years_and_numbered_names_stay_slug_words() -> None:
+    assert _slug_words("Norvalia sets 2030 emissions goal") == [
+        "norvalia",
+        "2030",
+        "emissions",
+        "goal",
+    ]
+    assert _slug_words("Corvane's 2019-20 season ends")[:2] == ["corvane", "2019"]
+    # A name with its prefix is one of a slug's words, its hyphen kept.
+    assert _slug("Ex-Tamsfield mayor charged in Corvane") == "ex-tamsfield-corvane"

@@ -57,8 +57,14 @@ _BOUND_PREFIXES = frozenset(
 )
 # Contractions name nothing ("you'd", "can't"); a possessive "'s" is dropped from its name.
 _CONTRACTION_RE = re.compile(r"(?:n't|'(?:d|ll|re|ve|m))$")
-# An age ("18-year-old") is no name: as one word it read "18yearold".
-_AGE_RE = re.compile(r"\d+-(?:year|month|week|day)s?-old")
+# An age ("18-year-old", "11-year-olds", "five-month-old", the "olds" of "18-20 year olds") is
+# no name: as one word it read "18yearold", and the plural "11yearolds" still did.
+_AGE_RE = re.compile(r"(?:[a-z0-9]+-)?(?:year|month|week|day)s?-olds?|olds")
+# A figure ("3.5T", "7-point", "10-day") names no event, and glued into one slug word it read
+# as a fragment no headline writes ("35t", "7point"), or as a year it is not ("20.24").
+_FIGURE_RE = re.compile(r"\d+(?:\.\d+)+[a-z]*|\d+(?:\.\d+)*(?:-[a-z]+)+")
+# A range or a score ("18-20", "2019-20") is its numbers: glued, "1820" read as a year.
+_NUMBERS_RE = re.compile(r"\d+(?:-\d+)+")
 # A name with a number ("Kestrel-2", "COVID-19", "F-35") keeps its hyphen: "kestrel2" misreads.
 _NAME_NUMBER_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-\d+[a-z]?")
 # Joins the parts of hyphenated names within one piece (`_pieces`): no headline token holds it.
@@ -135,13 +141,17 @@ def _parts_named(token: str, title_case: bool, opens: bool) -> bool:
 
 
 def _pieces(token: str, title_case: bool = False, opens: bool = False) -> list[str]:
-    """The words one headline token writes, as written: none for a contraction or an age, the
-    name without its possessive, a token split at its hyphens (see `_BOUND_PREFIXES`)."""
+    """The words one headline token writes, as written: none for a contraction, age or figure,
+    a range's numbers, a name without its possessive, a token split at hyphens."""
     folded = fold(token)
-    if _CONTRACTION_RE.search(folded) or _AGE_RE.fullmatch(folded):
+    if _CONTRACTION_RE.search(folded):
         return []
     if token[-2:-1] in ("'", "’") and token[-1:] in ("s", "S"):
         token, folded = token[:-2], fold(token[:-2])
+    if _AGE_RE.fullmatch(folded) or _FIGURE_RE.fullmatch(folded):
+        return []
+    if _NUMBERS_RE.fullmatch(folded):
+        return folded.split("-")
     if (
         "-" not in token
         or _NAME_NUMBER_RE.fullmatch(folded)
@@ -157,7 +167,10 @@ def _pieces(token: str, title_case: bool = False, opens: bool = False) -> list[s
         if lower in _BOUND_PREFIXES or (len(lower) == 1 and lower.isalpha()):
             glue += part
             continue
-        out.append(glue + part)
+        # A prefix before a name keeps its hyphen ("ex-tamsfield"): glued, "extamsfield" read
+        # as a word no headline writes. Before a word ("anti-vax") it is glued as ever.
+        prefixed = fold(glue) in _BOUND_PREFIXES and part[:1].isupper()
+        out.append(f"{glue}{_JOINED}{part}" if prefixed else glue + part)
         glue = ""
     if glue:
         out.append(glue)
