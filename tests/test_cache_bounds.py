@@ -90,7 +90,7 @@ CACHES: dict[str, tuple[int, int, int | None, int | None]] = {
     "bot.summarize.claim_figures._scale_stems": (1, 1000, None, None),
     "bot.cluster.background.load_background": (1, 2_100_000, None, None),
     "bot.cluster.days._background": (1, 65536, None, None),
-    "bot.cluster.slugs._background": (1, 65536, None, None),
+    "bot.cluster.slug_words._background": (1, 65536, None, None),
     "bot.domains._suffix_list": (2, 1_700_000, None, None),
     "bot.timezones.zones_by_folded_name": (1, 110_000, None, None),
     "bot.timezones._zones_by_city": (1, 110_000, None, None),

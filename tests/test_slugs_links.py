@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.cluster.slugs import _slug_words, make_slug
+from bot.cluster.slug_words import slug_words
+from bot.cluster.slugs import make_slug
 from bot.models import Article
 from bot.topics.lookup import slugify
 from tests._cost import assert_grows_linearly
@@ -53,7 +54,7 @@ def test_a_name_with_a_number_keeps_its_hyphen(title: str, slug: str) -> None:
 
 
 def test_slug_words_keep_the_hyphen_of_a_name_with_a_number_only() -> None:
-    assert _slug_words("Levy delayed to mid-2024 after 2-1 vote") == [
+    assert slug_words("Levy delayed to mid-2024 after 2-1 vote") == [
         "levy",
         "delayed",
         "mid-2024",

@@ -9,7 +9,8 @@ import pytest
 import test_slug_settle as settle
 
 from bot.adapters.discord.views import FullBreakdownButton
-from bot.cluster.slugs import MAX_WORD_CHARS, MAX_WORDS, _slug_words, make_slug
+from bot.cluster.slug_words import MAX_WORD_CHARS, slug_words
+from bot.cluster.slugs import MAX_WORDS, make_slug
 from bot.models import Article
 from bot.pipeline.clustering import StoryClusterer
 from bot.store import stories as story_store
@@ -39,7 +40,7 @@ def _slug(*titles: str, taken: set[str] | None = None) -> str:
     ],
 )
 def test_slug_words_split_hyphens_and_drop_contractions(title: str, words: list[str]) -> None:
-    assert _slug_words(title)[: len(words)] == words
+    assert slug_words(title)[: len(words)] == words
 
 
 @pytest.mark.parametrize(
@@ -60,8 +61,8 @@ def test_slugs_of_hyphenated_and_contracted_headlines_read(title: str, slug: str
 def test_kept_hyphens_and_bound_prefixes_are_unchanged() -> None:
     # A name with a number keeps its hyphen, and a prefix ("anti-", "re-") stays on its word:
     # "re" or "anti" alone would be a slug word that names nothing.
-    assert _slug_words("Kestrel-2 lander touches down") == ["kestrel-2", "lander", "touches"]
-    assert _slug_words("Anti-vax rally backs re-election bid") == [
+    assert slug_words("Kestrel-2 lander touches down") == ["kestrel-2", "lander", "touches"]
+    assert slug_words("Anti-vax rally backs re-election bid") == [
         "antivax",
         "rally",
         "backs",
@@ -69,19 +70,19 @@ def test_kept_hyphens_and_bound_prefixes_are_unchanged() -> None:
         "bid",
     ]
     # A single letter is part of its word too: "x-ray", "e-mail".
-    assert _slug_words("X-ray scanners miss e-mail bombs")[:2] == ["xray", "scanners"]
+    assert slug_words("X-ray scanners miss e-mail bombs")[:2] == ["xray", "scanners"]
     # A compound word is one word, where its capitals say nothing too.
-    assert _slug_words("White-collar jobs shift to short-form video") == [
+    assert slug_words("White-collar jobs shift to short-form video") == [
         "whitecollar",
         "jobs",
         "shift",
         "shortform",
     ]
-    assert _slug_words("Why AI Firms Are Pivoting to Short-Form Video")[-1:] == [
+    assert slug_words("Why AI Firms Are Pivoting to Short-Form Video")[-1:] == [
         "shortform",
     ]
-    assert _slug_words("Talks on a Gaza cease-fire resume")[:2] == ["talks", "gaza"]
-    assert "ceasefire" in _slug_words("Talks on a Gaza cease-fire resume")
+    assert slug_words("Talks on a Gaza cease-fire resume")[:2] == ["talks", "gaza"]
+    assert "ceasefire" in slug_words("Talks on a Gaza cease-fire resume")
 
 
 def test_a_multiword_name_reads_in_order_even_when_the_first_headline_lacks_it() -> None:
@@ -187,16 +188,16 @@ def test_a_slug_word_has_at_most_max_word_chars(title: str, expected: str) -> No
 def test_ages_figures_and_prefixed_names_make_no_odd_slug_words(
     title: str, words: list[str]
 ) -> None:
-    assert _slug_words(title)[: len(words)] == words
+    assert slug_words(title)[: len(words)] == words
 
 
 def test_years_and_numbered_names_stay_slug_words() -> None:
-    assert _slug_words("Norvalia sets 2030 emissions goal") == [
+    assert slug_words("Norvalia sets 2030 emissions goal") == [
         "norvalia",
         "2030",
         "emissions",
         "goal",
     ]
-    assert _slug_words("Corvane's 2019-20 season ends")[:2] == ["corvane", "2019"]
+    assert slug_words("Corvane's 2019-20 season ends")[:2] == ["corvane", "2019"]
     # A name with its prefix is one of a slug's words, its hyphen kept.
     assert _slug("Ex-Tamsfield mayor charged in Corvane") == "ex-tamsfield-corvane"
