@@ -291,12 +291,25 @@ def _xml_safe(text: str) -> str:
     return xml_text(_strip_controls(text))
 
 
-# What `_squash` removes besides whitespace, found by one search (most texts have none).
-_SQUASH_DROPS_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{INVISIBLE_CLASS}]")
+# C1 code points as the windows-1252 characters they were meant for. XML reads `&#146;` as
+# U+0092, a control; old CMSs and Word pastes write it for an apostrophe, and HTML5 reads numeric
+# references so ("Don&#146;t" is "Don’t"). The five that windows-1252 leaves undefined stay.
+_C1_MAP = {
+    code: char
+    for code in range(0x80, 0xA0)
+    if (char := bytes([code]).decode("cp1252", "replace")) != "\ufffd"
+}
+_C1_RE = re.compile("[\x80-\x9f]")
+
+# What `_squash` changes or removes besides whitespace, found by one search (most texts have none).
+_SQUASH_DROPS_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f{INVISIBLE_CLASS}]")
 
 
 def _squash(text: str) -> str:
     if _SQUASH_DROPS_RE.search(text):
+        if _C1_RE.search(text):
+            # Before anything splits on whitespace: U+0085 is a line break to str.split().
+            text = text.translate(_C1_MAP)
         # Invisible characters go at ingest, so stored text matches topics word for word.
         text = strip_invisible(_strip_controls(text))
     # str.split() is the fastest whitespace squasher in CPython (several x a regex sub).
