@@ -103,7 +103,7 @@ def read_entry(
         and not is_home_id(raw_id)
     )
     if raw_link:
-        link = absolute_link(base, raw_link)
+        link = absolute_link(base, raw_link, feed.hosts)
     elif named and raw_id.startswith(("http://", "https://")):
         # An Atom entry linked only by its id, as an RSS item is by its permalink guid. The
         # GUID stays the id as written.

@@ -8,6 +8,11 @@ with no site link, or the feed's address written out. Such a link names no entry
 (`FeedAddress.is_own`), as a guid permalink `#x` is. An article address that carries a part of the
 feed's key (`FeedAddress.carries_secret`, by `bot.redact.secret_parts`) would show the key on
 every card, where /feeds list and alerts hide it: it is kept for the entry's identity only.
+
+A link written without its scheme whose first segment is the feed's own host, or its site's
+(`<link>blog.example/post/</link>`), names that host (`site_hosts`): read as a relative path it
+nested the host once per level, the channel link under the feed's address and each item's under
+that. Any other first segment is a path, as relative links always were.
 """
 
 from __future__ import annotations
@@ -27,16 +32,19 @@ class FeedAddress:
     own: str | None = None
     # The parts of it that are a key (`bot.redact.secret_parts`).
     secrets: frozenset[str] = frozenset()
+    # Its host and its site's, as `site_hosts` gives them.
+    hosts: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, url: str | None) -> FeedAddress:
+    def of(cls, url: str | None, site: str | None = None) -> FeedAddress:
+        """The address `url`; `site` is the feed's site link, resolved, whose host counts too."""
         if not url:
-            return cls()
+            return cls(hosts=site_hosts(site))
         try:
             own = canonical_url(url)
         except ValueError:
             own = None
-        return cls(own=own, secrets=secret_parts(url))
+        return cls(own=own, secrets=secret_parts(url), hosts=site_hosts(url, site))
 
     def is_own(self, link: str | None) -> bool:
         """Whether `link` (canonical) is the feed's own address, whatever fragment it had."""
@@ -62,9 +70,43 @@ def entry_base(base: str | None, xml_base: str | None) -> str | None:
         return base
 
 
-def absolute_link(base: str | None, link: str) -> str | None:
+def site_hosts(*addresses: str | None) -> frozenset[str]:
+    """The hosts (with any port, lower case, without a leading "www.") of the http(s)
+    `addresses`, for `absolute_link` to know a link written without its scheme by."""
+    hosts = set()
+    for address in addresses:
+        if address and address.startswith(("http://", "https://")):
+            try:
+                netloc = urlsplit(address).netloc
+            except ValueError:
+                continue
+            if host := _bare_host(netloc.rpartition("@")[2]):
+                hosts.add(host)
+    return frozenset(hosts)
+
+
+def _bare_host(host: str) -> str:
+    host = host.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def _scheme_less(link: str, hosts: frozenset[str]) -> str:
+    """`link` as a network-path reference ("//host/...") when it is written without its scheme
+    and its first segment is one of `hosts`; otherwise as written."""
+    text = link.strip()
+    if text.startswith(("http://", "https://", "/", ".", "#", "?")):
+        return link
+    first = text.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return "//" + text if first and _bare_host(first) in hosts else link
+
+
+def absolute_link(base: str | None, link: str, hosts: frozenset[str] = frozenset()) -> str | None:
     """`link` resolved against `base`, in canonical form; None unless it is a usable http(s)
-    URL. urljoin raises on some malformed links ("http://[oops/x"): feed text is untrusted."""
+    URL. A link without its scheme on one of `hosts` (`site_hosts`) is that host's page, in
+    `base`'s scheme. urljoin raises on some malformed links ("http://[oops/x"): feed text is
+    untrusted."""
+    if hosts and base:
+        link = _scheme_less(link, hosts)
     try:
         url = canonical_url(urljoin(base, link) if base else link)
     except ValueError:

@@ -19,7 +19,7 @@ from typing import Any
 from bot.ingest.entries import ParsedEntry, newest, raw_str, read_entry, shared_ids
 from bot.ingest.entry_cap import Sharers
 from bot.ingest.entry_fields import fill_from_document
-from bot.ingest.entry_links import FeedAddress, absolute_link, entry_base
+from bot.ingest.entry_links import FeedAddress, absolute_link, entry_base, site_hosts
 from bot.ingest.intervals import SY_IGNORED_UP_TO_MINUTES, asked_ttl, asked_update_minutes
 from bot.ingest.jsonfeed import is_json
 from bot.ingest.normalize import canonical_url, cap_title, html_to_text, title_to_text
@@ -86,7 +86,7 @@ def build_feed(
     feed_link = raw_str(feed.get("link")) or None
     base = url or feed_link
     if base and feed_link:
-        base = absolute_link(base, feed_link) or url
+        base = absolute_link(base, feed_link, site_hosts(url)) or url
     title = cap_title(title_to_text(raw_str(feed.get("title")))) or None
     count = len(raw_entries)
     bases = None if is_json(body) else fill_from_document(raw_entries, body)
@@ -117,7 +117,7 @@ def build_feed(
             url or base, len(shared - shared_ids(raw_entries)),
         )  # fmt: skip
     entries = []
-    address = FeedAddress.of(url)
+    address = FeedAddress.of(url, base)
     for index in kept:
         try:
             resolve_against = entry_base(base, bases[index]) if bases else base
