@@ -5,7 +5,8 @@ fastfeedparser hands over each date as its own ISO reading, and it misreads a 12
 offset is dropped); feedparser misreads the clock too. The raw text of such dates is read here,
 for `bot.ingest.normalize.parse_date` to read again. And fastfeedparser's RSS 1.0 (RDF) path
 reads neither content:encoded nor dc:description, so an RDF item's bodies are read here too, as
-is media:description (YouTube's Atom and other video feeds have no other text), which it skips.
+is media:description (YouTube's Atom and other video feeds have no other text), which it skips,
+and an Atom `<summary type="xhtml">`, which it reads as empty.
 Neither parser (as called) applies xml:base to entry links; the base in effect is read here.
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
@@ -34,6 +35,7 @@ __all__ = [
     "fill_from_document",
     "has_media",
     "has_odd_dates",
+    "has_xhtml_summary",
     "has_xml_base",
     "is_rdf",
     "odd_date",
@@ -70,6 +72,10 @@ _CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_DESCRIPTION = "{http://purl.org/dc/elements/1.1/}description"
 _MEDIA_NAMESPACE = b"http://search.yahoo.com/mrss/"
 _MEDIA_DESCRIPTION = "{http://search.yahoo.com/mrss/}description"
+_ATOM_SUMMARY = "{http://www.w3.org/2005/Atom}summary"
+_XHTML_SUMMARY_RE = re.compile(rb"""<(?:[\w.-]+:)?summary\s[^<>]*\btype\s*=\s*["']xhtml["']""")
+# A serialised tag's namespace prefix ("<x:p>", "</x:p>").
+_TAG_PREFIX_RE = re.compile(r"<(/?)[\w.-]+:")
 # An RSS 1.0 document's root, within its first bytes (after the declaration and any comment).
 _RDF_ROOT_RE = re.compile(rb"<(?:[\w.-]+:)?RDF[\s>]")
 _RDF_HEAD_BYTES = 4096
@@ -92,6 +98,8 @@ class DocumentEntry:
     content: str = ""
     description: str = ""
     media_description: str = ""
+    # An Atom summary of type="xhtml", as HTML markup.
+    xhtml_summary: str = ""
     # The xml:base in effect for the entry (the feed's and its own, combined), if any.
     base: str | None = None
 
@@ -99,15 +107,17 @@ class DocumentEntry:
 def fill_from_document(raw_entries: list[Any], body: bytes) -> list[str | None] | None:
     """Put right in `raw_entries` (a parser's entries, for an XML `body`) what the parser
     misread or left out: dates with a 12-hour clock or an offset it dropped, an RSS 1.0 item's
-    content:encoded and dc:description, and the media:description of an entry with no other
-    body. Returns each entry's xml:base when an entry has a relative link and the document sets
-    one, else None."""
+    content:encoded and dc:description, and the xhtml summary or media:description of an entry
+    with no other body. Returns each entry's xml:base when an entry has a relative link and the
+    document sets one, else None."""
     rdf = is_rdf(body)
-    media = not all(map(_has_body, raw_entries)) and has_media(body)
+    bodiless = not all(map(_has_body, raw_entries))
+    media = bodiless and has_media(body)
+    xhtml = bodiless and has_xhtml_summary(body)
     relative = any(map(_has_relative_link, raw_entries)) and has_xml_base(body)
-    if not rdf and not media and not relative and not has_odd_dates(body):
+    if not rdf and not media and not xhtml and not relative and not has_odd_dates(body):
         return None
-    found = document_entries(body, len(raw_entries), bodies=rdf or media)
+    found = document_entries(body, len(raw_entries), bodies=rdf or media or xhtml)
     if found is None:
         return None
     for raw, entry in zip(raw_entries, found, strict=True):
@@ -121,6 +131,9 @@ def _fill(raw: MutableMapping[str, Any], entry: DocumentEntry) -> None:
         raw["content"] = [{"value": entry.content}]
     if entry.description and not (raw.get("summary") or raw.get("description")):
         raw["description"] = entry.description
+    # The entry's own summary before the media's description, which is of the video.
+    if entry.xhtml_summary and not _has_body(raw):
+        raw["description"] = entry.xhtml_summary
     if entry.media_description and not _has_body(raw):
         raw["description"] = entry.media_description
     for key, text in entry.odd_dates.items():
@@ -172,6 +185,11 @@ def has_xml_base(body: bytes) -> bool:
     return b"xml:base" in body
 
 
+def has_xhtml_summary(body: bytes) -> bool:
+    """Whether some summary in `body` is marked `type="xhtml"`."""
+    return b"xhtml" in body and _XHTML_SUMMARY_RE.search(body) is not None
+
+
 def has_media(body: bytes) -> bool:
     """Whether `body` declares the Media RSS namespace (media:description may be in it)."""
     return _MEDIA_NAMESPACE in body
@@ -205,6 +223,10 @@ def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
         if bodies and child.tag == _DC_DESCRIPTION and not entry.description:
             entry.description = _inner_markup(child)
             continue
+        if bodies and child.tag == _ATOM_SUMMARY and child.get("type") == "xhtml":
+            if not entry.xhtml_summary:
+                entry.xhtml_summary = _xhtml_markup(child)
+            continue
         key = _DATE_ELEMENTS.get(etree.QName(child).localname)
         if key is None or key in seen:
             continue
@@ -220,6 +242,14 @@ def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
             text = media.text
             entry.media_description = text if media.get("type") == "html" else html.escape(text)
     return entry
+
+
+def _xhtml_markup(element: etree._Element) -> str:
+    """An xhtml element's content as HTML: its tags without their prefix, so that an HTML parser
+    knows `<x:p>` (xmlns:x the XHTML namespace) for the paragraph it is. Done on the serialised
+    markup, where every "<" is a tag's (one in text is escaped), so a summary of a million
+    elements costs no Python step for each."""
+    return _TAG_PREFIX_RE.sub(r"<\1", _inner_markup(element))
 
 
 def _inner_markup(element: etree._Element) -> str:
