@@ -8,6 +8,8 @@ reads neither content:encoded nor dc:description, so an RDF item's bodies are re
 is media:description (YouTube's Atom and other video feeds have no other text), which it skips,
 and an Atom `<summary type="xhtml">`, which it reads as empty.
 Neither parser (as called) applies xml:base to entry links; the base in effect is read here.
+An RSS item's own elements, where fastfeedparser took a namespaced one for them, are read by
+`bot.ingest.own_elements`.
 
 The document is parsed a second time (lxml, no network, no entities) only when a cheap scan of
 the bytes finds something to read, so most documents cost nothing more. `fill_from_document`
@@ -26,6 +28,7 @@ from typing import Any
 from lxml import etree
 
 from bot.ingest.normalize import parse_date
+from bot.ingest.own_elements import fill_own, foreign_first, has_foreign_first
 
 log = logging.getLogger(__name__)
 
@@ -102,22 +105,25 @@ class DocumentEntry:
     xhtml_summary: str = ""
     # The xml:base in effect for the entry (the feed's and its own, combined), if any.
     base: str | None = None
+    # An RSS item's own elements' text, where a namespaced one came first (`own_elements`).
+    own: dict[str, str] = field(default_factory=dict)
 
 
 def fill_from_document(raw_entries: list[Any], body: bytes) -> list[str | None] | None:
     """Put right in `raw_entries` (a parser's entries, for an XML `body`) what the parser
     misread or left out: dates with a 12-hour clock or an offset it dropped, an RSS 1.0 item's
-    content:encoded and dc:description, and the xhtml summary or media:description of an entry
-    with no other body. Returns each entry's xml:base when an entry has a relative link and the
+    content:encoded and dc:description, the xhtml summary or media:description of an entry
+    with no other body, and an RSS item's own elements where it read namespaced ones. Returns each entry's xml:base when an entry has a relative link and the
     document sets one, else None."""
     rdf = is_rdf(body)
     bodiless = not all(map(_has_body, raw_entries))
     media = bodiless and has_media(body)
     xhtml = bodiless and has_xhtml_summary(body)
     relative = any(map(_has_relative_link, raw_entries)) and has_xml_base(body)
-    if not rdf and not media and not xhtml and not relative and not has_odd_dates(body):
+    own = not rdf and has_foreign_first(body)
+    if not rdf and not media and not xhtml and not relative and not own and not has_odd_dates(body):
         return None
-    found = document_entries(body, len(raw_entries), bodies=rdf or media or xhtml)
+    found = document_entries(body, len(raw_entries), bodies=rdf or media or xhtml, own=own)
     if found is None:
         return None
     for raw, entry in zip(raw_entries, found, strict=True):
@@ -146,6 +152,9 @@ def _fill(raw: MutableMapping[str, Any], entry: DocumentEntry) -> None:
             if copy == key or (misread is not None and raw.get(copy) == misread):
                 raw[copy] = date.isoformat()
                 raw[f"{copy}_parsed"] = None  # feedparser's, which the parser reads first
+    if entry.own:
+        # Last: an own pubDate outranks a namespaced one's date, odd or not.
+        fill_own(raw, entry.own)
 
 
 def _has_body(raw: Mapping[str, Any]) -> bool:
@@ -196,11 +205,12 @@ def has_media(body: bytes) -> bool:
 
 
 def document_entries(
-    body: bytes, count: int, *, bodies: bool = False
+    body: bytes, count: int, *, bodies: bool = False, own: bool = False
 ) -> list[DocumentEntry] | None:
-    """The document's `count` entries in order, with their content:encoded, dc:description and
-    media:description when `bodies`; None when the document does not parse or has another number of entries
-    (then which is whose is not known)."""
+    """The document's `count` entries in order, with their content:encoded, dc:description,
+    xhtml summary and media:description when `bodies`, and an RSS item's own elements where a
+    namespaced one comes first when `own`; None when the document does not parse or has another
+    number of entries (then which is whose is not known)."""
     try:
         root = etree.fromstring(body, _XML_PARSER)
     except (etree.LxmlError, ValueError):
@@ -208,12 +218,12 @@ def document_entries(
         return None
     if root is None:
         return None
-    entries = [_entry(element, bodies) for element in root.iter(*_ENTRY_TAGS)]
+    entries = [_entry(element, bodies, own) for element in root.iter(*_ENTRY_TAGS)]
     return entries if len(entries) == count else None
 
 
-def _entry(element: etree._Element, bodies: bool) -> DocumentEntry:
-    entry = DocumentEntry(base=element.base)
+def _entry(element: etree._Element, bodies: bool, own: bool) -> DocumentEntry:
+    entry = DocumentEntry(base=element.base, own=foreign_first(element) if own else {})
     seen: set[str] = set()
     # Children only: a <source> or media:group inside the entry has dates of its own.
     for child in element.iterchildren(tag=etree.Element):
