@@ -106,7 +106,7 @@ class DocumentEntry:
     # The xml:base in effect for the entry (the feed's and its own, combined), if any.
     base: str | None = None
     # An RSS item's own elements' text, where a namespaced one came first (`own_elements`).
-    own: dict[str, str] = field(default_factory=dict)
+    own: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def fill_from_document(raw_entries: list[Any], body: bytes) -> list[str | None] | None:
