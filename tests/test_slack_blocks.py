@@ -17,9 +17,9 @@ from bot.adapters.slack.blocks import (
     SlackMessage,
     card_messages,
     digest_messages,
-    update_message,
 )
 from bot.adapters.slack.escape import plain, slack_escape, slack_link, truncate, units
+from bot.adapters.slack.fitted import update_message
 from bot.cards import Digest, SourceLink, StoryCard
 from bot.models import Angle, Bullet
 

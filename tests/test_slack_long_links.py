@@ -14,9 +14,9 @@ from bot.adapters.slack.blocks import (
     card_messages,
     context,
     section,
-    update_message,
 )
 from bot.adapters.slack.escape import slack_link
+from bot.adapters.slack.fitted import update_message
 from bot.cards import SourceLink
 from bot.models import Angle
 

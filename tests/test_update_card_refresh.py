@@ -24,7 +24,7 @@ from test_slack_garbled_posts import T0, TRUNCATED_JSON
 from test_slack_garbled_posts import World as SlackWorld
 
 from bot.adapters.slack.adapter import UPDATE_EVENT_TYPE, story_metadata
-from bot.adapters.slack.blocks import update_message
+from bot.adapters.slack.fitted import update_message
 from bot.delivery.outbox import Outbox, OutboxSettings
 from bot.runner import digests, update_planner
 from bot.store import channels as channel_store

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.discord.embeds import EMBED_TOTAL_LIMIT, embed_size, update_embed
-from bot.adapters.slack.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, block_chars, update_message
+from bot.adapters.slack.blocks import MAX_BLOCKS, MAX_MESSAGE_CHARS, block_chars
+from bot.adapters.slack.fitted import update_message
 from bot.cards import SourceLink, StoryCard
 from bot.models import Angle, Bullet
 

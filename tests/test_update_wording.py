@@ -14,7 +14,7 @@ import sqlite_utils
 
 from bot.adapters.console import ConsoleAdapter
 from bot.adapters.discord.embeds import update_embed
-from bot.adapters.slack.blocks import update_message
+from bot.adapters.slack.fitted import update_message
 from bot.cards import SourceLink, StoryCard
 from bot.delivery.adapter import PostedMessage
 from bot.models import Angle, Bullet

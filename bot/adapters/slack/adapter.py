@@ -29,11 +29,11 @@ from bot.adapters.slack.blocks import (
     SlackMessage,
     card_messages,
     section,
-    update_message,
 )
 from bot.adapters.slack.conversations import ConversationIds
 from bot.adapters.slack.errors import delivery_error, error_code
 from bot.adapters.slack.escape import notice_line, truncate
+from bot.adapters.slack.fitted import card_edit_message, update_message
 from bot.adapters.slack.headings import DigestHeadings
 from bot.adapters.slack.history import find_by_nonce
 from bot.adapters.slack.overflow import (
@@ -233,9 +233,12 @@ class SlackAdapter(DigestHeadings):
     async def refresh_card(
         self, channel: ChannelRow, posted: PostedMessage, card: StoryCard
     ) -> None:
-        """chat.update of the original card's first message to `card`. Raises as a post does,
-        but for a card deleted or too old to edit: nothing to do."""
-        first = card_messages(card)[0]
+        """chat.update of the original card's first message to `card`, whole in that one message
+        (`card_edit_message`): what the card's overflow message carried in the thread is not
+        posted again with each edit, so a grown card holds lines back with its "+N more" note
+        and keeps its buttons. Raises as a post does, but for a card deleted or too old to
+        edit: nothing to do."""
+        first = card_edit_message(card)
         try:
             conversation = await self._conversation(channel, "chat.update")
             await self.client.chat_update(

@@ -9,7 +9,6 @@ own text and a reply's list lines are `text_lists`, built from the small builder
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +25,8 @@ from bot.cards import (
     FOLLOW,
     MUTE,
     NEW_TOPIC,
-    UPDATE_ANGLES_HEADING,
-    UPDATE_BULLETS_HEADING,
     Digest,
     StoryCard,
-    StoryUpdate,
 )
 from bot.models import Angle, Bullet
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
@@ -55,7 +51,7 @@ MAX_FALLBACK_CHARS = 1_000
 _TITLE_CHARS = 300
 _LINE_CHARS = 500
 _QUOTE_CHARS = 500
-_NAME_CHARS = 80
+NAME_CHARS = 80
 # A link's markup counts in full towards the section and message limits though only its label
 # shows: a few tracking-laden URLs would split a card or get cut mid-link. Longer links are
 # shown as their label only.
@@ -74,6 +70,17 @@ ACTION_IDS = {
     NEW_TOPIC: ACTION_NEW_TOPIC,
     MUTE: ACTION_MUTE,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """How many of a card's TL;DR bullets, sources and angles to show, the rest named with the
+    card's "+N more" note (None: as a compact or full card shows them). A form that must be one
+    message (an edited card, `card_edit`) holds back lines this way."""
+
+    bullets: int | None = None
+    sources: int | None = None
+    angles: int | None = None
 
 
 @dataclass(slots=True)
@@ -185,7 +192,7 @@ def context_line(card: StoryCard) -> str:
     """'6 sources tracking this story · as of 2h after first report · topic': the card's own
     count label (`StoryCard.sources_label`, its wire note included), as every platform says it."""
     parts = [f"*{card.sources_label}*", card.age_label]
-    topics = [esc(t, _NAME_CHARS) for t in card.topics if t]
+    topics = [esc(t, NAME_CHARS) for t in card.topics if t]
     if topics:
         parts.append(", ".join(topics))
     return " · ".join(parts)
@@ -199,30 +206,36 @@ def card_fallback(card: StoryCard) -> str:
     )
 
 
-def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> list[Block]:
+def card_units(
+    card: StoryCard, *, full: bool = False, buttons: bool = True, kept: Kept = Kept()
+) -> list[Block]:
     """A card's blocks in reading order. Packing may split them across messages."""
     blocks: list[Block] = [header(card.headline), context(context_line(card))]
     if card.tldr:
-        lines = [_bullet_text(card, b) for b in card.tldr]
+        lines = _held_back(card, [bullet_text(card, b) for b in card.tldr], kept.bullets)
         blocks += sections("*TL;DR*", lines)
         if card.writer_note:
             blocks.append(context(card.writer_note))
     if card.sources:
         shown = card.sources if full else card.sources[:COMPACT_SOURCES]
+        shown = shown[: kept.sources] if kept.sources is not None else shown
         lines = [
-            f"• *{esc(s.source, _NAME_CHARS)}*: {link(s.url, truncate(s.title or '', _TITLE_CHARS, escaped=False))}"
+            f"• *{esc(s.source, NAME_CHARS)}*: {link(s.url, truncate(s.title or '', _TITLE_CHARS, escaped=False))}"
             for s in shown
         ]
         if hidden := len(card.sources) - len(shown):
-            lines.append(_more(card, hidden, "outlet"))
+            lines.append(more(card, hidden, "outlet"))
         blocks += sections("*Sources*", lines)
     angles, hidden_angles = split_angles(card, full)
-    if angles:
-        lines = [_angle_text(n, a) for n, a in enumerate(angles, 1)]
+    if kept.angles is not None:
+        hidden_angles += len(angles[kept.angles :])
+        angles = angles[: kept.angles]
+    if angles or hidden_angles:
+        lines = [angle_text(n, a) for n, a in enumerate(angles, 1)]
         if hidden_angles:
-            lines.append(_more(card, hidden_angles))
+            lines.append(more(card, hidden_angles))
         blocks += sections("*What others are reporting*", lines)
-    also = [esc(name, _NAME_CHARS) for name in card.also_reporting if name]
+    also = [esc(name, NAME_CHARS) for name in card.also_reporting if name]
     if also:
         blocks.append(context(truncate("Also reporting: " + ", ".join(also), MAX_SECTION_CHARS)))
     if buttons:
@@ -230,18 +243,25 @@ def card_units(card: StoryCard, *, full: bool = False, buttons: bool = True) -> 
     return blocks
 
 
-def _more(card: StoryCard, hidden: int, noun: str = "") -> str:
+def _held_back(card: StoryCard, lines: list[str], kept: int | None) -> list[str]:
+    """`lines` but for those past `kept`, which the card's "+N more" note names."""
+    if kept is None or kept >= len(lines):
+        return lines
+    return [*lines[:kept], more(card, len(lines) - kept)]
+
+
+def more(card: StoryCard, hidden: int, noun: str = "") -> str:
     """The core's note on what a card or update holds back, in italics, its command a code span."""
-    return f"_{card.more_label(hidden, noun, lambda command: f'`{esc(command, _NAME_CHARS)}`')}_"
+    return f"_{card.more_label(hidden, noun, lambda command: f'`{esc(command, NAME_CHARS)}`')}_"
 
 
-def _bullet_text(card: StoryCard, bullet: Bullet) -> str:
-    backing = card.corroboration(bullet, lambda name: esc(name, _NAME_CHARS))
+def bullet_text(card: StoryCard, bullet: Bullet) -> str:
+    backing = card.corroboration(bullet, lambda name: esc(name, NAME_CHARS))
     return f"• {esc(bullet.text, _LINE_CHARS)} _({backing})_"
 
 
-def _angle_text(n: int, angle: Angle) -> str:
-    text = f"{n}. *{esc(angle.source, _NAME_CHARS)}* — {esc(angle.line, _LINE_CHARS)}"
+def angle_text(n: int, angle: Angle) -> str:
+    text = f"{n}. *{esc(angle.source, NAME_CHARS)}* — {esc(angle.line, _LINE_CHARS)}"
     if quote := bare_quote(angle.quote):
         text += f"\n> “{esc(quote, _QUOTE_CHARS)}”"
     # A bare "Read" that goes nowhere is noise.
@@ -270,60 +290,6 @@ def card_messages(
         fallback=card_fallback(card),
         continued=f"_continued: {esc(card.headline, _TITLE_CHARS)}_",
     )
-
-
-def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
-    """The thread reply when a posted story grows: the core's `StoryUpdate` (who joined, and what
-    they add), laid out as Block Kit.
-
-    One message, so a reply never arrives half in the thread; what does not fit is named with
-    the `/story` command that shows it, as on a compact card, never dropped silently."""
-    update = StoryUpdate.of(card, new_outlets)
-    lead = f"*Update:* {update.lead(lambda name: esc(name, _NAME_CHARS))}"
-    bullet_lines = [_bullet_text(card, b) for b in update.bullets]
-    angle_lines = [_angle_text(n, a) for n, a in enumerate(update.angles, 1)]
-    noun = "source" if card.source_count == 1 else "sources"
-    text = truncate(
-        f"{slack_escape(update.title)} ({card.source_count} {noun})", MAX_FALLBACK_CHARS
-    )
-
-    def build(kept_bullets: int, kept_angles: int) -> list[Block]:
-        blocks = sections(lead, [])
-        if bullet_lines:
-            lines = bullet_lines[:kept_bullets]
-            if hidden := len(bullet_lines) - kept_bullets:
-                lines.append(_more(card, hidden))
-            blocks += sections(f"*{UPDATE_BULLETS_HEADING}*", lines)
-        if angle_lines:
-            lines = angle_lines[:kept_angles]
-            if hidden := len(angle_lines) - kept_angles:
-                lines.append(_more(card, hidden))
-            blocks += sections(f"*{UPDATE_ANGLES_HEADING}*", lines)
-        return blocks
-
-    def fits(blocks: list[Block]) -> bool:
-        return len(pack([blocks], fallback=text)) == 1
-
-    # Angles go first (the TL;DR says what the story is), then bullets from the end. Fewer
-    # lines never take more room, so the most that fit is found by bisection.
-    kept_bullets = len(bullet_lines)
-    kept_angles = _most_that_fit(len(angle_lines), lambda k: fits(build(kept_bullets, k)))
-    if kept_angles == 0:
-        kept_bullets = _most_that_fit(kept_bullets, lambda k: fits(build(k, 0)))
-    return SlackMessage(text=text, blocks=build(kept_bullets, kept_angles))
-
-
-def _most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
-    """The largest k in 0..total with fits(k), for a `fits` that holds for every k below one
-    that does (0 is taken when nothing fits)."""
-    low, high = 0, total
-    while low < high:
-        mid = (low + high + 1) // 2
-        if fits(mid):
-            low = mid
-        else:
-            high = mid - 1
-    return low
 
 
 # --- digests -------------------------------------------------------------------------------------
