@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from bot.render.cuts import head, units, word_head
 from bot.render.literal import CODE_BACKTICK, parts
 from bot.render.text import clean, disguised_link, note_host, safe_url
 
@@ -36,7 +37,7 @@ _BARE_URL = re.compile(r"(https?)(?=://)", re.IGNORECASE)
 def utf16_len(text: str) -> int:
     """Discord counts limits in UTF-16 code units (JavaScript string length); an emoji is two.
     Counting that way is never below the code-point count, so budgets stay on the safe side."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2  # a lone surrogate: one unit
+    return units(text)
 
 
 def neutralize_mentions(text: str) -> str:
@@ -116,17 +117,17 @@ def trusted_link(url: str) -> str:
     return f"<{target}>" if target else escape(url, line_start=False)
 
 
-def fit(text: str, limit: int) -> str:
-    """Cut already-rendered text to `limit` UTF-16 units, ending in an ellipsis when cut.
+def fit(text: str, limit: int, *, words: bool = False) -> str:
+    """Cut already-rendered text to `limit` UTF-16 units, ending in an ellipsis when cut, never
+    through what shows as one character (`bot.render.cuts.head`: a flag, an emoji sequence, an
+    accented letter); `words`: at a word's edge where one is near (`word_head`).
 
     Never leaves a dangling backslash (it would escape the ellipsis and show a stray `\\`)."""
     if utf16_len(text) <= limit:
         return text
     if limit <= 0:
         return ""
-    cut = text[: max(0, limit - 1)]
-    while cut and utf16_len(cut) > limit - 1:
-        cut = cut[:-1]
+    cut = (word_head if words else head)(text, limit - 1)
     # An odd run of trailing backslashes means the last one was an escape with its target cut.
     trailing = len(cut) - len(cut.rstrip("\\"))
     if trailing % 2:

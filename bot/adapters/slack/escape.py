@@ -9,8 +9,8 @@ is Slack's documented way to make text literal, so every piece of feed text goes
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from bot.render.cuts import head, units
 from bot.render.literal import parts
 from bot.render.text import clean, disguised_link, note_host, safe_url, url_host
 
@@ -102,78 +102,6 @@ def plain(text: str | None, limit: int | None = None) -> str:
 
 # In escaped text every `&` opens an entity, so one at the very end with no `;` yet was cut.
 _CUT_ENTITY_RE = re.compile(r"&[A-Za-z#0-9]{0,8}$")
-
-
-def units(text: str) -> int:
-    """`text`'s length as Slack's limits are counted here: in UTF-16 code units, so an emoji (or
-    any character past U+FFFF) is two. Slack's documentation says "characters" without saying
-    which; JavaScript counts these units, and a header of 100 emoji is 100 code points but 200
-    units, which Slack may refuse (invalid_blocks, the card not posted). The stricter reading
-    costs only a shorter cut of emoji-heavy text."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def head(text: str, limit: int) -> str:
-    """The longest start of `text` of at most `limit` UTF-16 units (`units`), never half of a
-    character's surrogate pair, nor of what shows as one character (`_cluster_start`)."""
-    cut = min(len(text), max(0, limit))  # no fewer units than code points: nothing past fits
-    total = 0
-    for index, char in enumerate(text[:cut]):
-        total += 2 if ord(char) > 0xFFFF else 1
-        if total > limit:
-            cut = index
-            break
-    return text[: _cluster_start(text, cut)]
-
-
-_ZWJ = "\u200d"
-
-
-def _extends(char: str) -> bool:
-    """A character shown as part of the one before it: left without it, or it without this,
-    the cut shows garbage (a bare accent, a tone swatch, a man where a family was)."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in ("Mn", "Mc", "Me")  # combining accents, a keycap's box
-        or char == _ZWJ
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors: VS16 asks for the emoji form
-        or 0xE0100 <= code <= 0xE01EF
-        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
-        or 0xE0020 <= code <= 0xE007F  # tags: a subdivision flag's letters
-    )
-
-
-def _conjunct(text: str, index: int) -> bool:
-    """A letter after a virama: an Indic conjunct ("क्ष"), shown as one; cut, a half form shows."""
-    return (
-        unicodedata.combining(text[index - 1]) == 9 and unicodedata.category(text[index])[0] == "L"
-    )
-
-
-def _regional(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def _cluster_start(text: str, index: int) -> int:
-    """`index`, or the nearest index before it that does not cut through a grapheme cluster:
-    not before a combining mark, a variation selector, a skin tone or a tag, nor either side of
-    a zero-width joiner (an emoji ZWJ sequence goes whole or not at all), nor between the two
-    regional indicators of a flag (pairs counted from the start of their run), nor inside an
-    Indic conjunct (a letter after a virama). Hangul syllables
-    spelt in conjoining jamo are not handled (Korean news comes precomposed)."""
-    while 0 < index < len(text):
-        if _extends(text[index]) or text[index - 1] == _ZWJ or _conjunct(text, index):
-            index -= 1
-            continue
-        if _regional(text[index]) and _regional(text[index - 1]):
-            run = 0
-            while run < index and _regional(text[index - 1 - run]):
-                run += 1
-            if run % 2:
-                index -= 1
-                continue
-        break
-    return index
 
 
 def truncate(text: str, limit: int, *, escaped: bool = True) -> str:
