@@ -42,6 +42,10 @@ FIELD_VALUE_LIMIT = 1024
 FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 THREAD_NAME_LIMIT = 100
+# A compact card's description: the TL;DR matters most but should not starve the sources.
+HEAD_DESCRIPTION = 2500
+# A TL;DR bullet's text, as on Slack: three bullets of a long sentence each fit the description.
+BULLET_CHARS = 500
 
 COLOUR = discord.Colour(0x2B6CB0)
 UPDATE_COLOUR = discord.Colour(0x2F855A)
@@ -173,14 +177,13 @@ def thread_name(card: StoryCard) -> str:
 
 
 def _head_embed(card: StoryCard) -> discord.Embed:
-    lines = [f"**{card.sources_label}**"]
+    lead = [f"**{card.sources_label}**"]
     if card.topics:
-        lines.append("Topics: " + ", ".join(escape(t) for t in card.topics))
-    if card.tldr:
-        lines += ["", "**TL;DR**"]
-        lines += [_bullet_line(card, b) for b in card.tldr]
-        if card.writer_note:
-            lines.append(f"*{card.writer_note}*")
+        lead.append("Topics: " + ", ".join(escape(t) for t in card.topics))
+    bullets = [_bullet_line(card, b) for b in card.tldr]
+    if bullets:
+        lead += ["", "**TL;DR**"]
+    tail = [f"*{card.writer_note}*"] if bullets and card.writer_note else []
     # The article whose title the headline is, else the first source's. Percent-encoded as in
     # the masked source links, so the title opens the same address.
     urls = ((link_url(u), u) for u in card.title_urls)
@@ -204,8 +207,7 @@ def _head_embed(card: StoryCard) -> discord.Embed:
     embed = discord.Embed(
         title=title or "Untitled story",
         url=url,
-        # Leaves room for fields: the TL;DR matters most but should not starve the sources.
-        description=_fit_lines(lines, 2500),
+        description=_fit_lines(lead, bullets, tail, HEAD_DESCRIPTION, _more(card)),
         colour=COLOUR,
         timestamp=card.as_of,
     )
@@ -250,8 +252,10 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
 
 
 def _bullet_line(card: StoryCard, bullet: Bullet) -> str:
+    """A TL;DR bullet, its text cut at a word to `BULLET_CHARS` (as Slack cuts it): three long
+    sentences then all show, where whole they filled the description with two."""
     backing = card.corroboration(bullet, lambda name: escape_fit(name, 80))
-    return f"• {escape(bullet.text)} *({backing})*"
+    return f"• {fit(escape(bullet.text), BULLET_CHARS, words=True)} *({backing})*"
 
 
 def _angle_value(angle: Angle) -> str:
@@ -310,18 +314,17 @@ def _fill_many(head: discord.Embed, fields: list[_Field]) -> list[discord.Embed]
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _fit_lines(lines: list[str], limit: int) -> str:
-    """Whole lines while they fit, then an ellipsis line, so no bullet is cut mid-markdown."""
-    out: list[str] = []
-    used = 0
-    for line in lines:
-        n = utf16_len(line) + (1 if out else 0)
-        if used + n > limit - 2:
-            out.append("…")
-            break
-        out.append(line)
-        used += n
-    return "\n".join(out)
+def _fit_lines(
+    lead: list[str], lines: list[str], tail: list[str], limit: int, more: Callable[[int], str]
+) -> str:
+    """`lead`, then as many of `lines` as fit whole (none is cut mid-markdown), those left out
+    named by the note `more` gives, then `tail`, within `limit` units."""
+    for kept in range(len(lines), -1, -1):
+        held = [more(len(lines) - kept)] if kept < len(lines) else []
+        text = "\n".join([*lead, *lines[:kept], *held, *tail])
+        if utf16_len(text) <= limit:
+            return text
+    return fit(text, limit)
 
 
 def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:
