@@ -218,14 +218,21 @@ class StoryUpdate:
         """'Update: <headline>': what a notification or an embed's title says (raw headline)."""
         return f"Update: {self.card.headline}"
 
-    def lead(self, name: Callable[[str], str]) -> str:
+    def lead(self, name: Callable[[str], str], most: int | None = None) -> str:
         """'Harbor Ledger, Valley Times joined. Now 8 sources tracking this story.', the count
         worded as on the card (`sources_label`); 'Now 8 sources ...' alone when no outlet is
         new to the channel (the count grew as wire copy was told apart). `name` is the
-        renderer's escaping of an outlet name; one that escapes to nothing is left out."""
+        renderer's escaping of an outlet name; one that escapes to nothing is left out.
+        `most`: names past it are counted ("A, B +28 more joined."), for a renderer whose room
+        would otherwise cut the count off."""
         names = [n for n in map(name, self.new_outlets) if n]
         now = f"Now {self.card.sources_label}."
-        return f"{', '.join(names)} joined. {now}" if names else now
+        if not names:
+            return now
+        shown = ", ".join(names[:most])
+        if most is not None and len(names) > most:
+            shown += f" +{len(names) - most} more"
+        return f"{shown} joined. {now}"
 
 
 DIGEST_TITLE = "News digest"

@@ -46,6 +46,10 @@ THREAD_NAME_LIMIT = 100
 HEAD_DESCRIPTION = 2500
 # A TL;DR bullet's text, as on Slack: three bullets of a long sentence each fit the description.
 BULLET_CHARS = 500
+# An outlet's name, as on Slack; an update's description, and the part of it its lead may take.
+NAME_CHARS = 80
+UPDATE_DESCRIPTION = 3000
+UPDATE_LEAD = 1200
 
 COLOUR = discord.Colour(0x2B6CB0)
 UPDATE_COLOUR = discord.Colour(0x2F855A)
@@ -123,13 +127,13 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
     threaded under): the bullets they back, then their angles, at most `MAX_UPDATE_ANGLES` of
     them for the embed's size limit, the rest named with `/story`."""
     update = StoryUpdate.of(card, new_outlets)
-    lines = [update.lead(escape)]
-    if update.bullets:
-        lines += ["", f"**{UPDATE_BULLETS_HEADING}**"]
-        lines += [_bullet_line(card, b) for b in update.bullets]
+    lead = [_update_lead(update)]
+    bullets = [_bullet_line(card, b) for b in update.bullets]
+    if bullets:
+        lead += ["", f"**{UPDATE_BULLETS_HEADING}**"]
     embed = discord.Embed(
         title=escape_fit(update.title, TITLE_LIMIT),
-        description=fit("\n".join(lines), 3000),
+        description=_fit_lines(lead, bullets, [], UPDATE_DESCRIPTION, _more(card)),
         colour=UPDATE_COLOUR,
         timestamp=card.as_of,
     )
@@ -145,6 +149,21 @@ def update_embed(card: StoryCard, new_outlets: Sequence[str]) -> discord.Embed:
         note = fit(card.more_label(hidden, command=escape), 200)
         embed.add_field(name="More angles", value=note, inline=False)
     return embed
+
+
+def _update_lead(update: StoryUpdate) -> str:
+    """Who joined, each name cut to `NAME_CHARS` as on Slack, and as many names as leave the
+    lead within `UPDATE_LEAD`, the rest counted: cut as text, the lead lost the count it ends
+    with and pushed the TL;DR section out of the description."""
+
+    def name(outlet: str) -> str:
+        return escape_fit(outlet, NAME_CHARS)
+
+    for most in range(len(update.new_outlets), -1, -1):
+        lead = update.lead(name, most)
+        if utf16_len(lead) <= UPDATE_LEAD:
+            return lead
+    return fit(lead, UPDATE_LEAD)
 
 
 CARD_LINE = "Jump to the story's card"
