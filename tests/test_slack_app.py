@@ -13,7 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import aiohttp
 import pytest
@@ -65,7 +65,12 @@ class Harness:
                 url, data=body.encode(), headers={**headers, "Content-Type": content_type}
             ) as response,
         ):
-            return response.status, await response.text()
+            raw = await response.text()
+        if response.status == 200 and "command" in parse_qs(body) and raw.startswith("{"):
+            # The 200 answer to a slash command is its ack, shown only if Slack takes it (a
+            # refused request's 401 is not an ack).
+            self.slack_api.check_ack(json.loads(raw))
+        return response.status, raw
 
     async def slash(
         self, command: str, text: str = "", *, user: str = "U1", trigger: str | None = None

@@ -12,7 +12,11 @@ Response URLs (`fake.response_url()`) are served and recorded too; `response_url
 `response_url_drops` make one answer an error or drop the connection after taking the message,
 and `script_response_url()` queues one-off answers for one (a 429 with Retry-After).
 chat.postMessage, chat.update and chat.postEphemeral refuse blocks over Block Kit's limits as
-Slack does, with invalid_blocks (`fakes.slack_blocks`), and post or change nothing.
+Slack does, with invalid_blocks (`fakes.slack_blocks`), and a message without text or blocks with
+no_text, and post or change nothing. A response_url refuses the same messages (400 and the error
+code as text, as Slack's webhooks answer), and so does a slash command's ack: over Socket Mode
+`socket_send` raises `RefusedAck`, and an HTTP-mode harness hands the ack it got to `check_ack`.
+Every refusal is also kept in `refusals`, with the faults, for a test to read.
 `script_raw()` answers with a body that is not JSON (a proxy's HTML page, a cut-off answer), as
 Slack's edge sometimes does, whether or not the call took effect. `api_drops` names methods whose
 calls are recorded and then get no answer: the connection closes, a network-level failure.
@@ -33,7 +37,7 @@ from typing import Any
 from aiohttp import web
 
 from fakes.gate import Gate
-from fakes.slack_blocks import invalid_blocks
+from fakes.slack_blocks import invalid_message
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -44,6 +48,10 @@ HTML_PAGE = "<html><body><h1>Gateway</h1></body></html>"
 TRUNCATED_JSON = '{"ok": true, "channel": "C1", "ts": "17000'
 # What Slack's calls other than chat.postMessage take as `channel`: a conversation's own id.
 CONVERSATION_ID_RE = re.compile(r"^[CGD][A-Z0-9]+$")
+
+
+class RefusedAck(AssertionError):
+    """A slash command's ack carried a message Slack would not show: the bot's reply is lost."""
 
 
 @dataclass(slots=True)
@@ -70,6 +78,8 @@ class Scripted:
 class FakeSlackAPI:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        # (method or "response_url:<key>" or "ack", Slack's refusal) for each message refused.
+        self.refusals: list[tuple[str, dict[str, Any]]] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: list[dict[str, Any]] = []
         self.group_members: dict[str, list[str]] = {}
@@ -211,6 +221,15 @@ class FakeSlackAPI:
         the calls after that (e.g. a card's second message)."""
         self._scripted[method].append(Scripted(200, {}, {}, usual=True))
 
+    def check_ack(self, body: Any) -> None:
+        """Slack's reading of a slash command's ack `body` (the JSON the app answered with; an
+        empty ack is fine): raises `RefusedAck` when it carries a message Slack would refuse."""
+        if not isinstance(body, dict) or not (body.keys() - {"response_type"}):
+            return
+        if refused := invalid_message(body):
+            self.refusals.append(("ack", refused))
+            raise RefusedAck(f"Slack refuses the ack {body!r}: {refused}")
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.method == method]
 
@@ -279,9 +298,14 @@ class FakeSlackAPI:
 
     async def _response_url(self, request: web.Request) -> web.Response:
         key = request.match_info["key"]
-        await self._record("response_url:" + key, request)
+        body = await self._record("response_url:" + key, request)
         if key in self.response_url_drops and request.transport is not None:
             request.transport.close()
+        # A message that only deletes the original needs no text; any other is checked as
+        # chat.postMessage checks it. Slack's webhooks answer a refusal as text, not JSON.
+        if not body.get("delete_original") and (refused := invalid_message(body)):
+            self.refusals.append(("response_url:" + key, refused))
+            return web.Response(status=400, text=refused["error"])
         if self._response_url_scripted[key]:
             scripted = self._response_url_scripted[key].popleft()
             return web.Response(
@@ -306,7 +330,9 @@ class FakeSlackAPI:
         await asyncio.wait_for(self._socket_open.wait(), timeout)
         assert self.socket is not None
         await self.socket.send_json(envelope)
-        return await asyncio.wait_for(self.socket_acks.get(), timeout)
+        ack = await asyncio.wait_for(self.socket_acks.get(), timeout)
+        self.check_ack(ack.get("payload"))
+        return ack
 
     # --- default Web API behaviour ---------------------------------------------------------------
 
@@ -333,13 +359,19 @@ class FakeSlackAPI:
             return channel
         return self.channel_names.get(channel.removeprefix("#"))
 
+    def _refused(self, method: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Slack's answer refusing the message `body` sent to `method`, kept in `refusals`."""
+        if refused := invalid_message(body):
+            self.refusals.append((method, refused))
+        return refused
+
     def _chat_postMessage(self, body: dict[str, Any]) -> dict[str, Any]:
         channel = self.conversation_of(body.get("channel", ""))
         if channel is None:
             return {"ok": False, "error": "channel_not_found"}
         if error := self.channel_errors.get(channel) or self.channel_errors.get(body["channel"]):
             return {"ok": False, "error": error}
-        if refused := invalid_blocks(body.get("blocks")):
+        if refused := self._refused("chat.postMessage", body):
             return refused
         ts = f"{int(self.clock())}.{next(self._ts):06d}"
         message = {"type": "message", "ts": ts, "text": body.get("text", ""), "bot_id": "BBOT"}
@@ -352,7 +384,7 @@ class FakeSlackAPI:
     def _chat_update(self, body: dict[str, Any]) -> dict[str, Any]:
         if not CONVERSATION_ID_RE.match(body.get("channel", "")):
             return {"ok": False, "error": "channel_not_found"}
-        if refused := invalid_blocks(body.get("blocks")):
+        if refused := self._refused("chat.update", body):
             return refused
         for message in self.messages.get(body.get("channel", ""), []):
             if message["ts"] == body.get("ts"):
@@ -369,7 +401,7 @@ class FakeSlackAPI:
         return {"ok": False, "error": "message_not_found"}
 
     def _chat_postEphemeral(self, body: dict[str, Any]) -> dict[str, Any]:
-        if refused := invalid_blocks(body.get("blocks")):
+        if refused := self._refused("chat.postEphemeral", body):
             return refused
         return {"ok": True, "message_ts": f"{int(self.clock())}.{next(self._ts):06d}"}
 
