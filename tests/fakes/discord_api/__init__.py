@@ -3,8 +3,10 @@
 It records every request (method, path, query, JSON body) and keeps just enough state to answer
 like Discord: channels in one server, messages per channel (with nonce de-duplication when
 `enforce_nonce` is set), threads started from messages, webhook executions, interaction callbacks
-and their `@original` messages, and command syncs. It also enforces the embed/content limits that make
-Discord answer 400 Invalid Form Body, so a renderer that overflows fails the test the same way
+and their `@original` messages, and command syncs. It also enforces the embed/content/component
+limits that make Discord answer 400 Invalid Form Body (`limits`), and its 50006 for an empty
+message, on posts, edits, webhooks and interaction callbacks (replies, updates, autocomplete
+answers, modals) and on thread names, so a renderer that overflows fails the test the same way
 it would fail in production. `fail_next` queues error answers (a 429 with `Via` and a JSON body,
 a 403, a 5xx) for the next matching requests. `revoke_token` makes Discord refuse the bot token
 as it does once it is reset: 401 to every request that carries it (webhook URLs carry their own),

@@ -7,7 +7,13 @@ import itertools
 from typing import Any
 
 from fakes.discord_api.answers import APP_ID, BOT_USER, GUILD_ID
-from fakes.discord_api.limits import validate_message
+from fakes.discord_api.limits import (
+    choices_errors,
+    invalid_form,
+    modal_errors,
+    refusal,
+    validate_message,
+)
 
 
 class Interactions:
@@ -36,9 +42,14 @@ class Interactions:
         data = body.get("data") or {}
         interaction: dict[str, Any] = {"id": iid, "type": 2}
         resource: dict[str, Any] = {"type": kind}
+        if kind == 4 and (refused := refusal(data)):
+            return 400, refused, {}
+        # An update of the clicked message (7) may change only some of it; the rest is kept.
+        checks = {7: validate_message, 8: choices_errors, 9: modal_errors}
+        if kind in checks and (errors := checks[kind](data)):
+            # The answer's own errors sit under "data" (`choices_errors`, `modal_errors`).
+            return 400, invalid_form(errors if kind != 7 else _under_data(errors)), {}
         if kind in (4, 5):
-            if kind == 4 and (errors := validate_message(data)):
-                return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
             msg = self._message(0, data if kind == 4 else {"flags": data.get("flags", 0)})
             msg["interaction_token"] = token
             self.originals[token] = int(msg["id"])
@@ -72,6 +83,10 @@ class Interactions:
             out.append(echoed)
         self.synced[key] = out
         return 200, out, {}
+
+
+def _under_data(errors: dict[str, str]) -> dict[str, str]:
+    return {f"data.{key}": value for key, value in errors.items()}
 
 
 def watchlist_show(channel: int) -> dict[str, Any]:

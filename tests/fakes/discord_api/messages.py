@@ -16,7 +16,7 @@ from typing import Any
 
 from fakes.discord_api.answers import APP_ID, BOT_ID, BOT_USER, GUILD_ID, now_iso
 from fakes.discord_api.guild import READ_MESSAGE_HISTORY, VIEW_CHANNEL, FakeGuild
-from fakes.discord_api.limits import validate_message
+from fakes.discord_api.limits import invalid_form, refusal, thread_name_errors
 
 # What history shows of a message the app did not send, without the Message Content intent.
 HIDDEN = {"content": "", "embeds": [], "attachments": [], "components": []}
@@ -52,8 +52,8 @@ class Messages:
         return msg
 
     def _create_message(self, body: Any, query: Any, channel: str) -> tuple[int, Any, dict]:
-        if errors := validate_message(body):
-            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        if refused := refusal(body):
+            return 400, refused, {}
         cid = int(channel)
         starter = self.messages.get(cid)
         if cid in self.gone_channels or (starter is not None and "thread" not in starter):
@@ -114,8 +114,8 @@ class Messages:
         msg = self.messages.get(int(mid))
         if msg is None or msg["channel_id"] != channel:
             return 404, {"message": "Unknown Message", "code": 10008}, {}
-        if errors := validate_message(body):
-            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        if refused := refusal(edited(msg, body)):
+            return 400, refused, {}
         for key in ("content", "embeds", "components", "flags"):
             if key in body:
                 msg[key] = body[key]
@@ -136,6 +136,8 @@ class Messages:
         msg = self.messages.get(int(mid))
         if msg is None:
             return 404, {"message": "Unknown Message", "code": 10008}, {}
+        if errors := thread_name_errors(body):
+            return 400, invalid_form(errors), {}
         if "thread" in msg:
             return (
                 400,
@@ -167,8 +169,8 @@ class Messages:
     def _execute_webhook(
         self, body: Any, query: Any, wid: str, token: str
     ) -> tuple[int, Any, dict]:
-        if errors := validate_message(body):
-            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        if refused := refusal(body):
+            return 400, refused, {}
         channel = self.webhook_channels.get(int(wid), 0)
         if thread := query.get("thread_id"):
             starter = self.messages.get(int(thread))
@@ -216,8 +218,8 @@ class Messages:
         msg = self.messages.get(key or 0)
         if msg is None:
             return 404, {"message": "Unknown Message", "code": 10008}, {}
-        if errors := validate_message(body):
-            return 400, {"code": 50035, "message": "Invalid Form Body", "errors": errors}, {}
+        if refused := refusal(edited(msg, body)):
+            return 400, refused, {}
         for k in ("content", "embeds", "components", "flags"):
             if k in body:
                 msg[k] = body[k]
@@ -276,6 +278,13 @@ class Messages:
         self.messages[mid] = msg
         self.channels.setdefault(channel, []).append(mid)
         return msg
+
+
+def edited(msg: dict[str, Any], body: Any) -> dict[str, Any]:
+    """The message as an edit `body` leaves it: Discord judges the result, so an edit may blank
+    the content of a message that keeps its embeds, but not of one left with nothing."""
+    kept = {k: msg.get(k) for k in ("content", "embeds", "components", "attachments")}
+    return {**kept, **(body if isinstance(body, dict) else {})}
 
 
 def webhook_user(webhook_id: str) -> dict[str, Any]:
