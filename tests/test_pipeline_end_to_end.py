@@ -97,3 +97,27 @@ async def test_story_lookup_and_full_card(core: NewsDigest) -> None:
             a.title + " " + a.text for a in core.story_members(story.id) if a.source == angle.source
         )
         assert angle.quote.strip("…").strip() in member_text
+
+
+async def test_stories_stay_apart_when_feeds_are_polled_a_few_at_a_time(
+    core: NewsDigest, sample_server: FeedServer
+) -> None:
+    # `run` spreads the feeds due at start over minutes, a few at a time, so a story's first
+    # report may meet only other events: one chip-export report, polled alone, joined the
+    # national AI model's story on "AI" and the export story's later reports followed it in.
+    feeds = {f.url: f for f in feed_store.list_feeds(core.db)}
+    plan = [
+        ["civic-wire"],
+        ["daily-meridian", BROKEN_OUTLET.slug],
+        ["harbor-times"],
+        ["tech-current"],
+        ["market-pulse", "northern-ledger"],
+        ["riverside-gazette"],
+    ]
+    for slugs in plan:
+        await core.poll(feeds=[feeds[sample_server.url(f"/{slug}/feed")] for slug in slugs])
+    intended = {without_chat_markup(item.title): item.story for item in ITEMS}
+    stories: dict[str, set[str]] = defaultdict(set)
+    for title, story_id in core.db.execute("SELECT title, story_id FROM articles"):
+        stories[story_id].add(intended[title])
+    assert all(len(events) == 1 for events in stories.values()), stories

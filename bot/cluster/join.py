@@ -74,9 +74,9 @@ def join_score(
     # same order: the pair dot product is `raw`, to the last bit.
     single = len(story.members) == 1
     fulls = [raw] if single else [dot(xv, p.vec) for p in profiles]
-    # Alike this little, with no other story in sight (no rival to hold the model back) and
-    # headlines sharing nothing but names: two events of one person, not one event.
-    if max(fulls) < s.min_join_similarity and rival <= 0.0 and _names_only(x, profiles):
+    # Alike this little, the headlines sharing nothing but names: two events of one person (or
+    # of one buzzword), not one event.
+    if max(fulls) < s.min_join_similarity and _names_only(x, profiles):
         return VETOED
     top = bound.at(max(fulls), sum(fulls) / len(fulls), centroid_sim, rival) - pen + gap
     if top < bound.floor:
