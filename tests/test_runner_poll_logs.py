@@ -122,7 +122,7 @@ async def test_passes_and_a_feeds_failure_are_logged_once_each_way(
 
 @pytest.fixture
 def restore_logging(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("", "bot", "apscheduler.executors", "apscheduler.scheduler", "httpx", "httpcore"):
+    for name in ("", "bot", "httpx", "httpcore"):
         logger = logging.getLogger(name)
         monkeypatch.setattr(logger, "level", logger.level)
     monkeypatch.setattr(logging.getLogger(), "handlers", list(logging.getLogger().handlers))
@@ -137,6 +137,11 @@ def _run_logs(monkeypatch: pytest.MonkeyPatch, cli_level: int) -> str:
     logging.getLogger(LOGGER).debug("a feed's poll")
     logging.getLogger(LOGGER).info("a pass")
     logging.getLogger("discord.gateway").debug("a library's detail")
+    # Said by discord.py at each login, so at each retry while discord.com is out of reach.
+    logging.getLogger("discord.client").info("logging in using static token")
+    logging.getLogger("slack_bolt.AsyncApp").info("a library's notice")
+    logging.getLogger("apscheduler.executors.default").info("Running job")
+    logging.getLogger("discord.client").warning("a library's warning")
     logging.getLogger("httpx").info("GET http://user:pw@llm.example/")
     return stream.getvalue()
 
@@ -160,6 +165,10 @@ def test_verbose_run_shows_our_debug_lines_then_the_libraries(
     assert "a pass" in written
     assert ("a feed's poll" in written) is ours
     assert ("a library's detail" in written) is libraries
+    assert ("logging in using static token" in written) is libraries
+    assert ("a library's notice" in written) is libraries
+    assert ("Running job" in written) is libraries
+    assert "a library's warning" in written
     assert "user:pw" not in written
 
 

@@ -62,9 +62,10 @@ def cli_verbosity(level: int) -> int:
 def configure_logging(log_format: str = "json") -> None:
     """JSON lines, or plain text for `text` (NEWSDIGEST_LOG_FORMAT, read and checked by
     `RunnerSettings`); at least INFO, since a service that logs only warnings cannot be
-    followed. The CLI's -v flags (read from the root level it set) add: -v newsdigest's own
-    DEBUG lines (each feed's poll, a quiet pass); -vv the libraries' too (discord.py,
-    slack-sdk, apscheduler's every job run), but for httpx and httpcore (`quiet_http_clients`)."""
+    followed; the libraries' warnings and errors only. The CLI's -v flags (read from the root
+    level it set) add: -v newsdigest's own DEBUG lines (each feed's poll, a quiet pass); -vv the
+    libraries' INFO and DEBUG lines too (discord.py, slack-sdk, apscheduler's every job run),
+    but for httpx and httpcore (`quiet_http_clients`)."""
     root = logging.getLogger()
     verbose = cli_verbosity(root.level)
     handler = logging.StreamHandler(sys.stderr)
@@ -73,13 +74,11 @@ def configure_logging(log_format: str = "json") -> None:
     else:
         handler.setFormatter(JsonFormatter())
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose >= 2 else logging.INFO)
-    # Below the root's level for our loggers alone: a library's debug output is another -v.
-    logging.getLogger("bot").setLevel(logging.DEBUG if verbose >= 1 else logging.NOTSET)
-    # apscheduler logs every job run at INFO; its warnings (missed runs) are what matter.
-    scheduler = logging.DEBUG if verbose >= 2 else logging.WARNING
-    logging.getLogger("apscheduler.executors").setLevel(scheduler)
-    logging.getLogger("apscheduler.scheduler").setLevel(scheduler)
+    # The root's level is every library's (discord.py, slack-bolt, slack-sdk, apscheduler,
+    # aiohttp...): their INFO is their own bookkeeping (discord.py's "logging in using static
+    # token" at each retry, apscheduler's every job run), so below -vv only their warnings show.
+    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+    logging.getLogger("bot").setLevel(logging.DEBUG if verbose >= 1 else logging.INFO)
     quiet_http_clients()
 
 
