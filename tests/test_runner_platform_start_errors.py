@@ -24,7 +24,7 @@ import discord
 import httpx
 import pytest
 from fakes.runner import stop
-from fakes.slack_api import BOT_TOKEN
+from fakes.slack_api import BOT_TOKEN, FakeSlackAPI
 
 from bot.app import NewsDigest
 from bot.config import ChannelConfig, Config, Secrets
@@ -139,6 +139,28 @@ async def test_a_network_failure_at_start_is_one_line_without_a_traceback(
         assert "\n" not in line and "exc" not in json.loads(line)
         assert "Cannot connect to host 127.0.0.1" in record.getMessage()
         assert record.getMessage().endswith("retrying in the background")
+
+
+async def test_a_token_refused_at_start_is_one_line_with_its_event(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    slack_api: FakeSlackAPI,
+) -> None:
+    # The event a token refused mid-run has: a log watcher alerting on it sees both.
+    caplog.set_level(logging.INFO, logger="bot.runner.starter")
+    slack_unreachable(monkeypatch, "http")
+    monkeypatch.setenv("SLACK_API_URL", slack_api.api_url)
+    service = make_service(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-revoked"})
+    await service.start()
+    await stop(service)
+    (refused,) = [r for r in caplog.records if "not retrying" in r.getMessage()]
+    assert refused.getMessage().startswith(
+        "platform slack cannot start, not retrying: authentication failed: Slack refused "
+        "SLACK_BOT_TOKEN (invalid_auth)"
+    )
+    line = json.loads(JsonFormatter().format(refused))
+    assert (line["event"], line["platform"]) == ("platform_auth_failed", "slack")
 
 
 class BuggyPlatform:

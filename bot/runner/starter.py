@@ -146,7 +146,12 @@ class PlatformStarter:
             error = f"not retried: {reason}"
             if service.platform_errors.get(name) != error:
                 service.platform_errors[name] = error
-                log.error("platform %s: %s", name, error, extra={"event": "platform_failed"})
+                log.error(
+                    "platform %s: %s",
+                    name,
+                    error,
+                    extra={"event": "platform_failed", "platform": name},
+                )
             return
         running = [p for p in service.platforms if p.name == name and p not in self.reconnecting]
         if not running:
@@ -261,16 +266,23 @@ class PlatformStarter:
         self.reconnecting.discard(platform)
         if isinstance(exc, FatalPlatformError):
             # Not a token: the message names the setting to change.
-            log.error("platform %s cannot start, not retrying: %s", platform.name, exc)
+            log.error(
+                "platform %s cannot start, not retrying: %s",
+                platform.name,
+                exc,
+                extra={"event": "platform_failed", "platform": platform.name},
+            )
             self.service.platform_errors[platform.name] = f"not retried: {exc}"
             return
         # An AuthDeliveryError (`start_error_is_fatal`) says what happened and what to do; a
         # class name adds nothing.
         message = str(exc)
+        # The event of a token refused mid-run (`lost`): either way it waits for a new token.
         log.error(
             "platform %s cannot start, not retrying: authentication failed: %s",
             platform.name,
             message,
+            extra={"event": "platform_auth_failed", "platform": platform.name},
         )
         self.service.platform_errors[platform.name] = (
             f"authentication failed, not retried: {message}"
