@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,6 +67,21 @@ def test_prune_deletes_old_stories_and_keeps_the_rest(db_path: Path) -> None:
     assert _stories(db_path) == {"queued", "fresh"}
     again = CliRunner().invoke(cli, ["prune"])
     assert "Nothing older than 180 days" in again.output
+
+
+def test_a_prune_by_hand_is_the_last_prune_status_shows(db_path: Path) -> None:
+    before = json.loads(CliRunner().invoke(cli, ["status", "--json"]).output)
+    assert before["database"]["last_prune"] is None
+    assert CliRunner().invoke(cli, ["prune", "--dry-run"]).exit_code == 0
+    dry = json.loads(CliRunner().invoke(cli, ["status", "--json"]).output)
+    assert dry["database"]["last_prune"] is None  # a dry run deleted nothing: no prune
+    assert CliRunner().invoke(cli, ["prune"]).exit_code == 0
+    after = json.loads(CliRunner().invoke(cli, ["status", "--json"]).output)
+    assert after["database"]["last_prune"] is not None
+    pruned = after["database"]["last_pruned"]
+    assert (pruned["stories"], pruned["articles"], pruned["kept_pending"]) == (2, 3, 1)
+    text = CliRunner().invoke(cli, ["status"]).output
+    assert "last prune never" not in text and "(2 stories deleted)" in text
 
 
 def test_older_than_overrides_the_config(db_path: Path) -> None:

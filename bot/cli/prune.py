@@ -9,7 +9,7 @@ import click
 from bot.cli.context import CliContext, pass_cli
 from bot.cli.progress import progress_bar
 from bot.config_values import MIN_RETENTION_DAYS, retention_problem
-from bot.store import retention
+from bot.store import retention, service_state
 from bot.store.database import utcnow
 from bot.store.retention import PruneCounts
 from bot.textutil import plural
@@ -81,6 +81,10 @@ def prune_command(cli: CliContext, days: int | None, dry_run: bool) -> None:
             dry_run=dry_run,
             on_batch=advance,
         )
+    if not dry_run:
+        # As the bot's daily prune: `status` (and /healthz after the bot's next start) would
+        # otherwise say "never" for a database pruned by hand, or by cron.
+        service_state.record_prune(db, counts.as_dict(), now=now)
     click.echo(_report(counts, days, before.strftime("%Y-%m-%d %H:%M UTC"), dry_run))
 
 

@@ -31,7 +31,7 @@ import sqlite_utils
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.store import retention, service_state
-from bot.store.database import database_file, iso, open_database, parse_iso, utcnow
+from bot.store.database import database_file, open_database, parse_iso, utcnow
 from bot.store.retention import PruneCounts
 
 log = logging.getLogger(__name__)
@@ -90,12 +90,7 @@ class Pruner:
 
     def _save_last(self, now: datetime, counts: PruneCounts) -> None:
         try:
-            service_state.save(
-                self.db,
-                service_state.LAST_PRUNE,
-                {"at": iso(now), "counts": counts.as_dict()},
-                now=now,
-            )
+            service_state.record_prune(self.db, counts.as_dict(), now=now)
         except Exception:  # the prune is done; only its record after a restart is lost
             log.warning("could not record the prune", exc_info=True)
 

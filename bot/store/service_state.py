@@ -38,6 +38,11 @@ def save(db: sqlite_utils.Database, key: str, value: Any, *, now: datetime) -> N
     )
 
 
+def record_prune(db: sqlite_utils.Database, counts: dict[str, int], *, now: datetime) -> None:
+    """The last prune, the bot's daily one or `newsdigest prune`'s: when, and what it deleted."""
+    save(db, LAST_PRUNE, {"at": iso(now), "counts": counts}, now=now)
+
+
 def running_platforms(db: sqlite_utils.Database, pid: int | None) -> dict[str, Any] | None:
     """The platforms record of the `run` whose pid is `pid` (the lock's holder), or None: no
     record, an older schema, or one left by an earlier run (killed before it could say otherwise),
