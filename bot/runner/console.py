@@ -10,12 +10,19 @@ Deleting it is `newsdigest channels remove console:terminal`."""
 from __future__ import annotations
 
 import logging
+from functools import partial
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.store import channels as channel_store
 from bot.store.channels import ChannelRow
+from bot.store.loop_waits import when_free
 from bot.store.sync import STANDING_IN
+
+if TYPE_CHECKING:
+    from bot.runner.platforms import Platform
+    from bot.runner.service import Service
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +53,21 @@ def ensure_console_channel(db: sqlite_utils.Database, *, chat: bool) -> None:
     channel = channel_store.ensure_channel(db, "console", "terminal", name="terminal")
     channel_store.update_channel(db, channel.id, schedule="0 * * * *", origin="runner")
     log.info("no chat platform runs: printing an hourly digest to the terminal")
+
+
+async def platform_given_up(service: Service, platform: Platform) -> None:
+    """A platform retried since the start will not start this run after all (its token refused,
+    a setting to change). The command line hears it now, not at the minute's record, which left
+    `status` saying "retrying in the background" meanwhile. With no other chat platform running
+    or being retried, the terminal stands in again, as it does for a token refused at the first
+    attempt: paused for a platform that never comes, it left nothing printed or posted."""
+    await service.platform_state.record_when_free()
+    if service.state != "running" or service.platforms or service.starter.being_retried():
+        return
+    service.chat_configured = False
+    chat = bool(set(service.outbox.adapters) - {"console"})
+    await when_free(service.db, partial(ensure_console_channel, service.db, chat=chat), whole=True)
+    service.sync_jobs()
 
 
 def _runner_made(db: sqlite_utils.Database) -> list[ChannelRow]:

@@ -45,8 +45,7 @@ class PlatformState:
         names = {c.platform for c in channel_store.list_channels(service.db)}
         names |= posting | set(service.platform_errors)
         tokenless = started_without_token(service.platforms, service.env)
-        retrying = {p.name for p in service.starter.pending}
-        retrying |= {t.get_name().removeprefix("start-") for t in service.starter.tasks}
+        retrying = service.starter.being_retried()
         found: dict[str, dict[str, Any]] = {}
         for name in sorted(names - {"console"}):
             problem = service.platform_errors.get(name)

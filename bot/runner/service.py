@@ -48,7 +48,7 @@ from bot.runner.changes import (
 )
 from bot.runner.clock_waits import undo_waits
 from bot.runner.clock_watch import ClockWatch
-from bot.runner.console import ensure_console_channel, without_runner_console
+from bot.runner.console import ensure_console_channel, platform_given_up, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
@@ -150,6 +150,7 @@ class Service:
             self,
             backoff=Backoff(self.settings.platform_retry_initial, self.settings.platform_retry_max),
             on_late_start=self._platform_started_late,
+            on_given_up=partial(platform_given_up, self),
         )
         self.outbox.outages.on_fatal = self.platform_lost
         # What `channels list` and `status` say of the platforms (`bot.runner.platform_state`).

@@ -45,12 +45,17 @@ class PlatformStarter:
         *,
         backoff: Backoff,
         on_late_start: Callable[[Platform], Awaitable[None]],
+        on_given_up: Callable[[Platform], Awaitable[None]],
     ) -> None:
         self.service = service
         self.backoff = backoff
         self.on_late_start = on_late_start
+        self.on_given_up = on_given_up
         self.pending: list[Platform] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        # The platforms whose retry loop is still trying: its task outlives the verdict by the
+        # hooks it runs, which must not see the platform as still being retried.
+        self.retrying: set[str] = set()
         # Running platforms whose connection is being restarted while they deliver without it.
         self.reconnecting: set[ReconnectablePlatform] = set()
         # Platforms given up mid-run, being stopped; waited for on shutdown, not cancelled.
@@ -84,7 +89,13 @@ class PlatformStarter:
             task = asyncio.create_task(self._retry(platform), name=f"start-{platform.name}")
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+            self.retrying.add(platform.name)
         self.pending = []
+
+    def being_retried(self) -> set[str]:
+        """The platforms that failed to start for a reason worth retrying and may still start
+        by themselves: waiting for the retries, or in them."""
+        return {p.name for p in self.pending} | self.retrying
 
     async def stop(self) -> None:
         for task in list(self.tasks):
@@ -176,6 +187,7 @@ class PlatformStarter:
             task = asyncio.create_task(self._retry(platform, after=closing), name=f"start-{name}")
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+            self.retrying.add(name)
 
     async def _stop_lost(self, platform: Platform) -> None:
         try:
@@ -190,6 +202,14 @@ class PlatformStarter:
             log.exception("disconnecting platform %s failed", platform.name)
 
     async def _retry(self, platform: Platform, *, after: asyncio.Task[None] | None = None) -> None:
+        try:
+            await self._retry_until_done(platform, after=after)
+        finally:
+            self.retrying.discard(platform.name)
+
+    async def _retry_until_done(
+        self, platform: Platform, *, after: asyncio.Task[None] | None
+    ) -> None:
         if after is not None:
             # Not `await after`: cancelling this retry on shutdown must not cancel the stop.
             await asyncio.wait({after})
@@ -201,11 +221,13 @@ class PlatformStarter:
             exc = await self._attempt(platform)
             if exc is None:
                 log.info("platform %s started after %d retries", platform.name, attempt)
+                self.retrying.discard(platform.name)
                 await self.on_late_start(platform)
                 return
             if start_error_is_fatal(exc):
-                if await self._give_up(platform, exc):
-                    await self.on_late_start(platform)
+                started = await self._give_up(platform, exc)
+                self.retrying.discard(platform.name)
+                await (self.on_late_start if started else self.on_given_up)(platform)
                 return
             # One line per retry: the first failure logged a traceback if one could help.
             log.warning(
