@@ -61,7 +61,8 @@ def channels_list(cli: CliContext) -> None:
 
     While `newsdigest run` holds the database, a channel whose platform it
     did not start says so ("slack not running: SLACK_BOT_TOKEN is not set"):
-    it gets nothing until that is fixed and `run` restarted.
+    it gets nothing until that is fixed and `run` restarted, or, for a
+    platform "retrying in the background" (the network), until it connects.
     """
     db = cli.reader.db
     channels = channel_store.list_channels(db)
@@ -84,10 +85,10 @@ def channels_list(cli: CliContext) -> None:
         Column("state", no_wrap=brief, overflow="ellipsis" if brief else "fold"),
     )
     below: list[str] = []
-    idle: list[ChannelRow] = []
+    idle: list[str] = []
     for channel in channels:
         idle_why = service_state.not_posting(channel, platforms)
-        idle += [channel] if idle_why else []
+        idle += [idle_why] if idle_why else []
         if brief and (channel.paused_reason or idle_why):
             below.append(f"{channel.key} {_state(channel, idle_why, whole=True)}")
         table.add_row(
@@ -107,12 +108,8 @@ def channels_list(cli: CliContext) -> None:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
     for line in _advice(channels):
         click.echo(line)
-    if idle:
-        click.echo(
-            f"{plural(len(idle), 'channel')} not posting: fix what the state names in the "
-            "service's environment and restart `newsdigest run`. Nothing is lost meanwhile: its "
-            "start catches up on what the channel missed within the catch-up window."
-        )
+    for line in _idle_advice(idle):
+        click.echo(line)
 
 
 def _running_platforms(cli: CliContext) -> dict[str, Any] | None:
@@ -161,6 +158,32 @@ def _advice(channels: list[ChannelRow]) -> list[str]:
         f"gets nothing: `newsdigest channels remove {c.key}` deletes it."
         for c in standing_in
     )
+    return lines
+
+
+def _idle_advice(idle: list[str]) -> list[str]:
+    """What to do about the channels the running bot does not post to, by why (`idle`, one
+    reason a channel): a platform being retried after a network failure needs no restart, which
+    would only start the same retries again; a token or setting it will not retry does."""
+    retried = [
+        why for why in idle if why.endswith((service_state.RETRYING, service_state.RESTARTING))
+    ]
+    to_fix = len(idle) - len(retried)
+    lines = []
+    if to_fix:
+        lines.append(
+            f"{plural(to_fix, 'channel')} not posting: fix what the state names (the service's "
+            "environment, or the platform's settings) and restart `newsdigest run`. Nothing is "
+            "lost meanwhile: its start catches up on what the channel missed within the "
+            "catch-up window."
+        )
+    if retried:
+        lines.append(
+            f"{plural(len(retried), 'channel')} waiting for `newsdigest run` to reach its "
+            "platform, retried in the background: no restart needed. Their posts wait and go "
+            "out once it connects, with a digest missed meanwhile; if it lasts, check the "
+            "network (a proxy, DNS, a firewall) for the error the state names."
+        )
     return lines
 
 

@@ -51,8 +51,13 @@ class PlatformState:
             problem = service.platform_errors.get(name)
             if problem is None and (name not in posting or name in tokenless):
                 problem = self._missing_token(name)
-            if problem and name not in posting and name in retrying and "restarting" not in problem:
-                problem += "; retrying in the background"
+            if (
+                problem
+                and name not in posting
+                and name in retrying
+                and not problem.endswith(service_state.RESTARTING)
+            ):
+                problem += service_state.RETRYING
             found[name] = {
                 "running": name in posting,
                 "problem": problem,

@@ -19,6 +19,7 @@ from bot.runner.platforms import (
     start_error_is_fatal,
     start_refusal,
 )
+from bot.store import service_state
 
 if TYPE_CHECKING:
     from bot.runner.service import Service
@@ -167,7 +168,7 @@ class PlatformStarter:
         running = [p for p in service.platforms if p.name == name and p not in self.reconnecting]
         if not running:
             return  # already being restarted, or given up
-        service.platform_errors[name] = f"{reason}; restarting"
+        service.platform_errors[name] = reason + service_state.RESTARTING
         log.error(
             "platform %s lost its connection: %s; restarting it in %.0fs",
             name,

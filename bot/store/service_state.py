@@ -23,6 +23,12 @@ LAST_PRUNE = "last_prune"
 # knows whether its platform started (a token unset in the service's environment, say).
 PLATFORMS = "platforms"
 
+# How a problem the running service fixes by itself ends in that record: a start retried after a
+# network failure, a connection dropped mid-run being restarted. `channels list` advises no
+# restart for them, which would only begin the same retries again.
+RETRYING = "; retrying in the background"
+RESTARTING = "; restarting"
+
 
 def load(db: sqlite_utils.Database, key: str) -> Any:
     """The value stored under `key`, or None."""
