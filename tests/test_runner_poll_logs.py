@@ -125,6 +125,10 @@ def restore_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("", "bot", "httpx", "httpcore"):
         logger = logging.getLogger(name)
         monkeypatch.setattr(logger, "level", logger.level)
+    # Bolt copies the root's level into its app's logger when an app is made (after `run` set
+    # up logging): one an earlier test made in this process kept that test's level.
+    for name in ("slack_bolt.AsyncApp", "discord.client", "discord.gateway", "apscheduler"):
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.NOTSET)
     monkeypatch.setattr(logging.getLogger(), "handlers", list(logging.getLogger().handlers))
 
 
