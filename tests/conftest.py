@@ -193,6 +193,17 @@ def slack_core(tmp_path: Path) -> Iterator[NewsDigest]:
     core.close()
 
 
+@pytest.fixture(autouse=True)
+def _bot_logger_level() -> Iterator[None]:
+    """`run`'s logging set-up gives the `bot` logger a level of its own (INFO, DEBUG with -v):
+    a test that runs it in this process would leave it to the tests after it, whose
+    `caplog.at_level(DEBUG)` sets only the root's, and newsdigest's DEBUG lines went missing."""
+    logger = logging.getLogger("bot")
+    level = logger.level
+    yield
+    logger.setLevel(level)
+
+
 @pytest.fixture
 def plain_logging(monkeypatch: pytest.MonkeyPatch) -> None:
     """Logging as in a real run: no handler yet, so the CLI's logging.basicConfig installs its
