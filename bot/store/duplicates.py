@@ -16,6 +16,7 @@ two apart, when both URLs name the same page, or when the texts agree. A recurri
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import timedelta
 from difflib import SequenceMatcher
@@ -151,11 +152,16 @@ class _Publishers:
 
     def __init__(self, db: sqlite_utils.Database, page: str | None) -> None:
         self._db = db
-        self._site = _site_of(page)
+        self._page = page
         self._known: dict[Any, bool] = {}
 
+    @functools.cached_property
+    def _site(self) -> str | None:
+        # A public-suffix lookup: most entries share no link with another feed's, and never ask.
+        return _site_of(self._page)
+
     def publishes(self, feed_id: Any) -> bool:
-        if self._site is None or feed_id is None:
+        if feed_id is None or self._site is None:
             return False
         if feed_id not in self._known:
             links = self._db.execute(
@@ -191,22 +197,16 @@ def _same_page_repeat(
     every poll), or the same text (a retitled republish)."""
     marks = ", ".join("?" * len(urls))
     feed_id, source = row.get("feed_id"), row["source"]
-    same_title = db.execute(
-        f"SELECT 1 FROM articles WHERE canonical_url IN ({marks})"
-        " AND feed_id IS ? AND source IS ? AND title_key = ? LIMIT 1",
-        [*urls, feed_id, source, title_key(row["title"])],
-    ).fetchone()
-    if same_title:
+    # One read of the page's copies: whose they are, and whether this feed's has this title.
+    copies = db.execute(
+        "SELECT DISTINCT feed_id, feed_id IS ? AND source IS ?, IFNULL(title_key = ?, 0)"
+        f" FROM articles WHERE canonical_url IN ({marks})",
+        [feed_id, source, title_key(row["title"]), *urls],
+    ).fetchall()
+    if any(own and same_title for _, own, same_title in copies):
         return True
     # Bounded: a page linked by many feeds is one outlet's or a few aggregators'.
-    other_feeds = [
-        other
-        for (other,) in db.execute(
-            f"SELECT DISTINCT feed_id FROM articles WHERE canonical_url IN ({marks})"
-            " AND (feed_id IS NOT ? OR source IS NOT ?) LIMIT 20",
-            [*urls, feed_id, source],
-        )
-    ]
+    other_feeds = list(dict.fromkeys(other for other, own, _ in copies if not own))[:20]
     if other_feeds and not publishers.outranks(feed_id, other_feeds):
         return True
     # Bounded: an index page shared by hundreds of incidents compares against the latest few.
