@@ -25,6 +25,9 @@ _INVISIBLE_RE = re.compile(
 # A character class of all of them, for a search that finds none in most texts.
 INVISIBLE_CLASS = "\u00ad\u200b-\u200d\u2060\ufeff"
 _MAYBE_INVISIBLE_RE = re.compile(f"[{INVISIBLE_CLASS}]")
+# Bidi embeddings, overrides and isolates: they reorder a line as shown ("Trojan source"),
+# hiding what it says. The marks (U+200E, U+200F, U+061C) reorder nothing past a neighbour.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SPACE_RE = re.compile(r"\s+")
 # Every quotation the project reads, once: each opening mark and the marks that close it.
 # English, German/Czech („…“), Polish and Hungarian („…”), French and Russian («…», ‹…›), German

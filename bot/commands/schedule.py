@@ -14,8 +14,6 @@ from bot.cron import DAY_NAMES, MIN_DIGEST_GAP, NeverFiresError, cron_trigger, s
 from bot.schedule_words import DAY_WORDS
 from bot.timezones import ZoneError, chat_timezone, zones_by_folded_name
 
-_DAYS = DAY_WORDS
-
 # A cron's minute or hour field, which no DAYS word looks like: four or more fields starting with
 # two are read as a cron without the `cron` keyword (Discord's `when:` option takes one as is).
 _CRON_NUMBER_RE = re.compile(r"^[0-9*][0-9*,/-]*$")
@@ -194,7 +192,7 @@ def _zone_pauses(text: str) -> str:
 
 
 def _is_days(token: str) -> bool:
-    return token.lower().removesuffix(",") in _DAYS or _day_list(token)
+    return token.lower().removesuffix(",") in DAY_WORDS or _day_list(token)
 
 
 def _days_after_zone(words: list[str]) -> str | None:
@@ -348,8 +346,8 @@ def _file_zone(typed: str | None, default: str) -> str:
 
 def _days(token: str) -> str:
     # "weekdays, 09:00": a keyword is never part of a list, so its comma is only a pause.
-    if token.removesuffix(",") in _DAYS:
-        return _DAYS[token.removesuffix(",")]
+    if token.removesuffix(",") in DAY_WORDS:
+        return DAY_WORDS[token.removesuffix(",")]
     days = []
     for name in token.split(","):
         bounds = name.split("-")

@@ -19,11 +19,12 @@ from bot.models import Angle
 from bot.render.links import safe_url as safe_url
 from bot.render.links import url_host as url_host
 from bot.render.literal import strip_marks
+from bot.textutil import BIDI_CONTROLS
 
 SHORT_ANGLES = 3
 
 # Bidi overrides/isolates can visually reorder a line ("Trojan source"), hiding what it says.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = frozenset(BIDI_CONTROLS)
 # Invisible format characters (Cf) with no job in one line of display text: zero-width space,
 # word joiner, BOM, soft hyphen, directional and invisible-math marks. They can split a word
 # or an address without showing ("bank\u200b.example"). The joiners U+200C/U+200D stay: they

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bot.textutil import BIDI_CONTROLS
+
 # Mentions (@everyone, @here, @name, <@U123>, <!channel>, <#C1>), links (a scheme, www., a
 # markdown link, Slack's <url|text>, a bare host with a path), HTML, emoji codes, spoilers and
 # emphasis or code (*x*, _x_, `x`, ~x~). A lone "*" or
@@ -52,7 +54,7 @@ _LINE_MARKUP_RE = re.compile(r"^[ \t]*(?:(?:#{1,6}|-#)[ \t]|>)", re.MULTILINE)
 # the rest of a line backwards), so a card can show words other than the ones checked. The
 # marks (U+200E, U+200F, U+061C) are left: right-to-left prose carries them, and they reorder
 # nothing beyond a neighbouring character.
-_BIDI_CONTROL_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROL_RE = re.compile(f"[{BIDI_CONTROLS}]")
 # Mentions spelled so the patterns above miss them, a platform or a reader's eye not: with an
 # invisible character inside ("@\u200beveryone") or in a compatibility form ("＠everyone",
 # "﹤!channel>"). Looked for in the text folded (`_folded`), which is only read, never shown.
