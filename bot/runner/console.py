@@ -65,9 +65,15 @@ async def platform_given_up(service: Service, platform: Platform) -> None:
     if service.state != "running" or service.platforms or service.starter.being_retried():
         return
     service.chat_configured = False
-    chat = bool(set(service.outbox.adapters) - {"console"})
-    await when_free(service.db, partial(ensure_console_channel, service.db, chat=chat), whole=True)
+    await settle_console(service)
     service.sync_jobs()
+
+
+async def settle_console(service: Service) -> None:
+    """`ensure_console_channel` for the service as it stands: a chat platform counts if one is
+    configured (`chat_configured`) or registered with the outbox."""
+    chat = service.chat_configured or bool(set(service.outbox.adapters) - {"console"})
+    await when_free(service.db, partial(ensure_console_channel, service.db, chat=chat), whole=True)
 
 
 def _runner_made(db: sqlite_utils.Database) -> list[ChannelRow]:

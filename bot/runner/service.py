@@ -48,7 +48,7 @@ from bot.runner.changes import (
 )
 from bot.runner.clock_waits import undo_waits
 from bot.runner.clock_watch import ClockWatch
-from bot.runner.console import ensure_console_channel, platform_given_up, without_runner_console
+from bot.runner.console import platform_given_up, settle_console, without_runner_console
 from bot.runner.digest_job import post_digest, run_digest
 from bot.runner.elsewhere import ChangesElsewhere, plan_changed, plan_elsewhere
 from bot.runner.health import HealthServer, start_health
@@ -254,8 +254,7 @@ class Service:
         await self._start_platforms()
         self.register_adapter(ConsoleAdapter())
         await self.platform_state.record_when_free()
-        chat = self.chat_configured or bool(set(self.outbox.adapters) - {"console"})
-        await when_free(self.db, partial(ensure_console_channel, self.db, chat=chat), whole=True)
+        await settle_console(self)
         await self.poller.open(spread=self.settings.start_spread)
         self.elsewhere.start()  # before the catch-up, which plans from everything stored
         add_fixed_jobs(self)
