@@ -212,7 +212,7 @@ def card_units(
     """A card's blocks in reading order. Packing may split them across messages."""
     blocks: list[Block] = [header(card.headline), context(context_line(card))]
     if card.tldr:
-        lines = _held_back(card, [bullet_text(card, b) for b in card.tldr], kept.bullets)
+        lines = held_back(card, [bullet_text(card, b) for b in card.tldr], kept.bullets)
         blocks += sections("*TL;DR*", lines)
         if card.writer_note:
             blocks.append(context(card.writer_note))
@@ -243,7 +243,7 @@ def card_units(
     return blocks
 
 
-def _held_back(card: StoryCard, lines: list[str], kept: int | None) -> list[str]:
+def held_back(card: StoryCard, lines: list[str], kept: int | None) -> list[str]:
     """`lines` but for those past `kept`, which the card's "+N more" note names."""
     if kept is None or kept >= len(lines):
         return lines

@@ -20,7 +20,7 @@ from bot.adapters.slack.blocks import (
     card_messages,
     card_units,
     esc,
-    more,
+    held_back,
     pack,
     sections,
 )
@@ -71,14 +71,10 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
     def build(kept_bullets: int, kept_angles: int) -> list[Block]:
         blocks = sections(lead, [])
         if bullet_lines:
-            lines = bullet_lines[:kept_bullets]
-            if hidden := len(bullet_lines) - kept_bullets:
-                lines.append(more(card, hidden))
+            lines = held_back(card, bullet_lines, kept_bullets)
             blocks += sections(f"*{UPDATE_BULLETS_HEADING}*", lines)
         if angle_lines:
-            lines = angle_lines[:kept_angles]
-            if hidden := len(angle_lines) - kept_angles:
-                lines.append(more(card, hidden))
+            lines = held_back(card, angle_lines, kept_angles)
             blocks += sections(f"*{UPDATE_ANGLES_HEADING}*", lines)
         return blocks
 
