@@ -8,6 +8,7 @@ without a word. Both hold lines back instead, naming them with the card's "+N mo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.adapters.slack.blocks import (
     MAX_FALLBACK_CHARS,
@@ -42,14 +43,22 @@ def card_edit_message(card: StoryCard) -> SlackMessage:
     def fits(kept: Kept) -> bool:
         return len(pack([card_units(card, kept=kept)], fallback=first.text)) == 1
 
-    angles = most_that_fit(len(split_angles(card, False)[0]), lambda k: fits(Kept(angles=k)))
-    kept = Kept(angles=angles)
-    if angles == 0:
-        sources = most_that_fit(len(card.sources), lambda k: fits(Kept(sources=k, angles=0)))
-        kept = Kept(sources=sources, angles=0)
-        if sources == 0:
-            bullets = most_that_fit(len(card.tldr), lambda k: fits(Kept(k, 0, 0)))
-            kept = Kept(bullets, 0, 0)
+    def most(kept: Kept, field: str, total: int) -> Kept:
+        """`kept` with as many of `field`'s `total` lines as fit."""
+        return replace(
+            kept, **{field: most_that_fit(total, lambda k: fits(replace(kept, **{field: k})))}
+        )
+
+    kept = Kept()
+    totals = (
+        ("angles", len(split_angles(card, False)[0])),
+        ("sources", len(card.sources)),
+        ("bullets", len(card.tldr)),
+    )
+    for field, total in totals:  # each only when those before it keep no line at all
+        kept = most(kept, field, total)
+        if getattr(kept, field):
+            break
     return SlackMessage(text=first.text, blocks=card_units(card, kept=kept))
 
 
