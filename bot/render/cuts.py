@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Bounds both adapters put on one untrusted piece of a card: an outlet's name, and the text of a
+# TL;DR bullet (on Slack an angle's line too), so no single line crowds out the rest.
+NAME_CHARS = 80
+LINE_CHARS = 500
+
 
 def units(text: str) -> int:
     """`text`'s length as the platforms' limits are counted here: in UTF-16 code units, so an emoji (or

@@ -29,6 +29,8 @@ from bot.adapters.discord.escape import (
 )
 from bot.cards import UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
 from bot.models import Angle, Bullet
+from bot.render.cuts import LINE_CHARS as BULLET_CHARS
+from bot.render.cuts import NAME_CHARS
 from bot.render.text import also_label, bare_quote, clean, split_angles
 
 TITLE_LIMIT = 256
@@ -44,10 +46,9 @@ EMBED_TOTAL_LIMIT = 6000
 THREAD_NAME_LIMIT = 100
 # A compact card's description: the TL;DR matters most but should not starve the sources.
 HEAD_DESCRIPTION = 2500
-# A TL;DR bullet's text, as on Slack: three bullets of a long sentence each fit the description.
-BULLET_CHARS = 500
-# An outlet's name, as on Slack; an update's description, and the part of it its lead may take.
-NAME_CHARS = 80
+# A TL;DR bullet's text is cut to `BULLET_CHARS` and an outlet's name to `NAME_CHARS`, the bounds
+# Slack's cards use (`bot.render.cuts`): three bullets of a long sentence each fit the description.
+# An update's description, and the part of it its lead may take.
 UPDATE_DESCRIPTION = 3000
 UPDATE_LEAD = 1200
 
@@ -239,7 +240,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
     # Each source as (linked, label only): where the link does not fit, the label still shows.
     source_lines: list[tuple[str, str]] = []
     for link in card.sources:
-        label = escape_fit(link.source, 80)
+        label = escape_fit(link.source, NAME_CHARS)
         raw = link.source
         if title := escape(link.title):
             label = f"{label}: {fit(title, 300)}"
@@ -273,7 +274,7 @@ def _card_fields(card: StoryCard, full: bool) -> list[_Field]:
 def _bullet_line(card: StoryCard, bullet: Bullet) -> str:
     """A TL;DR bullet, its text cut at a word to `BULLET_CHARS` (as Slack cuts it): three long
     sentences then all show, where whole they filled the description with two."""
-    backing = card.corroboration(bullet, lambda name: escape_fit(name, 80))
+    backing = card.corroboration(bullet, lambda name: escape_fit(name, NAME_CHARS))
     return f"• {fit(escape(bullet.text), BULLET_CHARS, words=True)} *({backing})*"
 
 

@@ -29,6 +29,7 @@ from bot.cards import (
     StoryCard,
 )
 from bot.models import Angle, Bullet
+from bot.render.cuts import LINE_CHARS, NAME_CHARS
 from bot.render.text import bare_quote, digest_heading, split_angles, url_host
 
 Block = dict[str, Any]
@@ -47,11 +48,10 @@ MAX_ID_CHARS = 255  # an action_id, a block_id
 MAX_MESSAGE_CHARS = 12_000
 MAX_FALLBACK_CHARS = 1_000
 
-# Bounds on each untrusted piece, so no single line can approach the section limit.
+# Bounds on each untrusted piece, so no single line can approach the section limit (a name's and
+# a line's, shared with Discord, are in `bot.render.cuts`).
 _TITLE_CHARS = 300
-_LINE_CHARS = 500
 _QUOTE_CHARS = 500
-NAME_CHARS = 80
 # A link's markup counts in full towards the section and message limits though only its label
 # shows: a few tracking-laden URLs would split a card or get cut mid-link. Longer links are
 # shown as their label only.
@@ -257,11 +257,11 @@ def more(card: StoryCard, hidden: int, noun: str = "") -> str:
 
 def bullet_text(card: StoryCard, bullet: Bullet) -> str:
     backing = card.corroboration(bullet, lambda name: esc(name, NAME_CHARS))
-    return f"• {esc(bullet.text, _LINE_CHARS)} _({backing})_"
+    return f"• {esc(bullet.text, LINE_CHARS)} _({backing})_"
 
 
 def angle_text(n: int, angle: Angle) -> str:
-    text = f"{n}. *{esc(angle.source, NAME_CHARS)}* — {esc(angle.line, _LINE_CHARS)}"
+    text = f"{n}. *{esc(angle.source, NAME_CHARS)}* — {esc(angle.line, LINE_CHARS)}"
     if quote := bare_quote(angle.quote):
         text += f"\n> “{esc(quote, _QUOTE_CHARS)}”"
     # A bare "Read" that goes nowhere is noise.

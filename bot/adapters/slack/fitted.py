@@ -12,7 +12,6 @@ from dataclasses import replace
 
 from bot.adapters.slack.blocks import (
     MAX_FALLBACK_CHARS,
-    NAME_CHARS,
     Block,
     Kept,
     SlackMessage,
@@ -27,6 +26,7 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.cards import UPDATE_ANGLES_HEADING, UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
+from bot.render.cuts import NAME_CHARS
 from bot.render.text import split_angles
 
 
