@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # Bounds both adapters put on one untrusted piece of a card: an outlet's name, and the text of a
 # TL;DR bullet (on Slack an angle's line too), so no single line crowds out the rest.
@@ -103,3 +104,16 @@ def word_head(text: str, limit: int) -> str:
     if space > 0 and units(cut[:space]) >= limit * _WORD_SLACK:
         return cut[:space]
     return cut
+
+
+def most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
+    """The largest k in 0..total with fits(k), for a `fits` that holds for every k below one
+    that does (0 is taken when nothing fits)."""
+    low, high = 0, total
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low

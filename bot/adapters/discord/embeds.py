@@ -30,7 +30,7 @@ from bot.adapters.discord.escape import (
 from bot.cards import UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
 from bot.models import Angle, Bullet
 from bot.render.cuts import LINE_CHARS as BULLET_CHARS
-from bot.render.cuts import NAME_CHARS
+from bot.render.cuts import NAME_CHARS, most_that_fit
 from bot.render.text import also_label, bare_quote, clean, split_angles
 
 TITLE_LIMIT = 256
@@ -157,14 +157,16 @@ def _update_lead(update: StoryUpdate) -> str:
     lead within `UPDATE_LEAD`, the rest counted: cut as text, the lead lost the count it ends
     with and pushed the TL;DR section out of the description."""
 
-    def name(outlet: str) -> str:
-        return escape_fit(outlet, NAME_CHARS)
+    names = {outlet: escape_fit(outlet, NAME_CHARS) for outlet in update.new_outlets}
 
-    for most in range(len(update.new_outlets), -1, -1):
-        lead = update.lead(name, most)
-        if utf16_len(lead) <= UPDATE_LEAD:
-            return lead
-    return fit(lead, UPDATE_LEAD)
+    def fits(most: int) -> bool:
+        return utf16_len(update.lead(names.__getitem__, most)) <= UPDATE_LEAD
+
+    # All of them first: with none held back there is no "+N more", so fewer names are not
+    # always shorter there; below it they are, and the most that fit is found by bisection.
+    total = len(update.new_outlets)
+    most = total if fits(total) else most_that_fit(total - 1, fits)
+    return fit(update.lead(names.__getitem__, most), UPDATE_LEAD)
 
 
 CARD_LINE = "Jump to the story's card"
@@ -339,12 +341,19 @@ def _fit_lines(
 ) -> str:
     """`lead`, then as many of `lines` as fit whole (none is cut mid-markdown), those left out
     named by the note `more` gives, then `tail`, within `limit` units."""
-    for kept in range(len(lines), -1, -1):
+
+    def text(kept: int) -> str:
         held = [more(len(lines) - kept)] if kept < len(lines) else []
-        text = "\n".join([*lead, *lines[:kept], *held, *tail])
-        if utf16_len(text) <= limit:
-            return text
-    return fit(text, limit)
+        return "\n".join([*lead, *lines[:kept], *held, *tail])
+
+    def fits(kept: int) -> bool:
+        return utf16_len(text(kept)) <= limit
+
+    # All of them first (no note then, so one line fewer is not always shorter); below that,
+    # one line fewer never takes more room, and the most that fit is found by bisection.
+    total = len(lines)
+    kept = total if fits(total) else most_that_fit(total - 1, fits)
+    return fit(text(kept), limit)
 
 
 def _chunks(lines: list[tuple[str, str]], limit: int) -> list[str]:

@@ -7,7 +7,6 @@ without a word. Both hold lines back instead, naming them with the card's "+N mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 from bot.adapters.slack.blocks import (
@@ -26,7 +25,7 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.escape import slack_escape, truncate
 from bot.cards import UPDATE_ANGLES_HEADING, UPDATE_BULLETS_HEADING, StoryCard, StoryUpdate
-from bot.render.cuts import NAME_CHARS
+from bot.render.cuts import NAME_CHARS, most_that_fit
 from bot.render.text import split_angles
 
 
@@ -97,16 +96,3 @@ def update_message(card: StoryCard, new_outlets: list[str]) -> SlackMessage:
     if kept_angles == 0:
         kept_bullets = most_that_fit(kept_bullets, lambda k: fits(build(k, 0)))
     return SlackMessage(text=text, blocks=build(kept_bullets, kept_angles))
-
-
-def most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
-    """The largest k in 0..total with fits(k), for a `fits` that holds for every k below one
-    that does (0 is taken when nothing fits)."""
-    low, high = 0, total
-    while low < high:
-        mid = (low + high + 1) // 2
-        if fits(mid):
-            low = mid
-        else:
-            high = mid - 1
-    return low
