@@ -95,6 +95,17 @@ def _term(word: str) -> str:
     return stem(word)
 
 
+def remember(table: dict[str, str], key: str, value: str, cap: int, max_chars: int) -> None:
+    """Keep a word table's new entry: the table (`_TERMS`, `_ENTITIES`, `profile._NOUNS`) is
+    emptied first when it holds `cap` (checked only where it grows, so it never holds more;
+    entries are pure functions of their keys, so emptying changes no result), and no key over
+    `max_chars` is kept at all."""
+    if len(key) <= max_chars:
+        if len(table) >= cap:
+            table.clear()
+        table[key] = value
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words of `text`, numbers kept verbatim."""
     cache = _TERMS
@@ -108,11 +119,7 @@ def content_terms(text: str) -> list[str]:
                 t = cache.get(w)
                 if t is None:
                     t = _term(w)
-                    # Checked only where the table grows, so it never holds more than the cap.
-                    if len(w) <= WORD_CHARS:
-                        if len(cache) >= _TERMS_CAP:
-                            cache.clear()
-                        cache[w] = t
+                    remember(cache, w, t, _TERMS_CAP, WORD_CHARS)
                 terms[i] = t
     return list(filter(None, terms))
 
@@ -144,10 +151,7 @@ def entities(text: str, titled: bool | None = None) -> list[str]:
                 key = cache.get(run)  # the same run may be twice in the text
                 if key is None:
                     key = _entity(run)
-                    if len(run) <= ENTITY_CHARS:
-                        if len(cache) >= _ENTITIES_CAP:
-                            cache.clear()
-                        cache[run] = key
+                    remember(cache, run, key, _ENTITIES_CAP, ENTITY_CHARS)
                 found[i] = key
     return list(filter(None, found))
 

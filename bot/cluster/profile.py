@@ -23,6 +23,7 @@ from bot.cluster.features import (
     content_terms,
     entities,
     first_words,
+    remember,
     title_case,
 )
 from bot.cluster.marks import marks
@@ -107,13 +108,7 @@ def _proper_nouns(text: str, titled: bool) -> set[str]:
             key = cache.get(w)
             if key is None:
                 key = _noun_key(w)
-                # Bounded for a long-running bot, checked where it grows; entries are pure
-                # functions of their key, so emptying changes no result. No word over
-                # `WORD_CHARS`, as in `features._TERMS`.
-                if len(w) <= WORD_CHARS:
-                    if len(cache) >= _NOUNS_CAP:
-                        cache.clear()
-                    cache[w] = key
+                remember(cache, w, key, _NOUNS_CAP, WORD_CHARS)  # bounded for a long-running bot
             keys.add(key)
     keys.discard("")
     return keys  # type: ignore[return-value]
