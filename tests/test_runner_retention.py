@@ -20,7 +20,7 @@ from bot.config import Config, StorageConfig
 from bot.runner.retention import PRUNE_JOB
 from bot.runner.service import Service
 from bot.runner.settings import RunnerSettings
-from bot.store import retention
+from bot.store import retention, service_state
 from bot.store.database import iso, open_database, utcnow
 
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
@@ -129,3 +129,25 @@ async def test_the_last_prune_is_still_shown_after_a_restart(tmp_path: Path) -> 
     restarted.core.close()
     assert health["last_prune"] == iso(NOW)
     assert health["last_pruned"]["stories"] == 1 and health["last_error"] is None
+
+
+async def test_a_prune_by_hand_shows_in_the_running_bots_health(tmp_path: Path) -> None:
+    service = _service(tmp_path)
+    add_story(service.db, "old", ["A", "B"], now=T0)
+    await service.start()
+    try:
+        assert service.health()["retention"]["last_prune"] is None
+        # `newsdigest prune` in another process: its own connection, its own record.
+        other = open_database(tmp_path / "nd.db")
+        later = NOW + timedelta(hours=1)
+        counts = retention.prune(
+            other, now=later, older_than=timedelta(days=180), window=timedelta(hours=48)
+        )
+        service_state.record_prune(other, counts.as_dict(), now=later)
+        other.conn.close()
+
+        health = service.health()["retention"]
+        assert health["last_prune"] == iso(later)
+        assert health["last_pruned"]["stories"] == 1
+    finally:
+        await stop(service)

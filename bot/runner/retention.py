@@ -71,22 +71,33 @@ class Pruner:
         self.last_run: datetime | None = None
         self.last_counts: PruneCounts | None = None
         self.last_error: str | None = None
+        self._failed_at: datetime | None = None
+        self._unreadable = False
         # Set by `stop`: the worker ends after its batch in progress.
         self._halt = threading.Event()
-        self._load_last()
+        self.reload_last()
 
-    def _load_last(self) -> None:
-        """The last prune before this start, so /healthz does not say "never" after a restart."""
+    def reload_last(self) -> None:
+        """The last prune recorded, when it is later than this process's own: before this start,
+        so /healthz does not say "never" after a restart, or one run by hand (`newsdigest prune`)
+        while the bot runs, which /healthz then shows at once."""
         try:
             stored = service_state.load(self.db, service_state.LAST_PRUNE)
             if stored:
-                self.last_run = parse_iso(stored["at"])
+                at = parse_iso(stored["at"])
+                if at is None or (self.last_run is not None and at <= self.last_run):
+                    return
+                self.last_run = at
+                if self._failed_at is not None and at > self._failed_at:
+                    self.last_error = None  # a later prune did what the failed one did not
                 # Only the counts this version knows: an older or newer one may store others.
                 known = {f.name for f in fields(PruneCounts)}
                 counts = {k: int(v) for k, v in stored["counts"].items() if k in known}
                 self.last_counts = PruneCounts(**counts)
-        except Exception:  # only /healthz's history suffers
-            log.warning("could not read the last prune's record", exc_info=True)
+        except Exception:  # only /healthz's history suffers; said once, not at every /healthz
+            if not self._unreadable:
+                log.warning("could not read the last prune's record", exc_info=True)
+            self._unreadable = True
 
     def _save_last(self, now: datetime, counts: PruneCounts) -> None:
         try:
@@ -142,7 +153,7 @@ class Pruner:
             return None
         except Exception as exc:
             # Batches already committed stay deleted; the rest waits for tomorrow's run.
-            self.last_error = f"{type(exc).__name__}: {exc}"
+            self.last_error, self._failed_at = f"{type(exc).__name__}: {exc}", now
             log.exception(
                 "pruning failed (retried at the next run)", extra={"event": "prune_failed"}
             )

@@ -301,6 +301,7 @@ def _retention(service: Service) -> dict[str, Any]:
     # A failed prune is not a problem for `problems`: nothing is lost, the database only grows
     # until the next day's run, and the error is here and in the log.
     pruner = service.pruner
+    pruner.reload_last()
     counts = pruner.last_counts
     return {
         # None when nothing is pruned: retention off, or the config file missing (see Pruner).
