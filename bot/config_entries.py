@@ -93,6 +93,14 @@ class ChannelConfig:
     # channels and the file's follow one default.
     digest_size: int | None = None
 
+    def named_by(self, ref: str) -> bool:
+        """Whether `ref` names this channel as `store.channels.find_channel` matches a stored one:
+        by platform:id, id or name, a name with or without its '#'."""
+        names = {f"{self.platform}:{self.id}", self.id}
+        if self.name:
+            names |= {self.name, self.name.removeprefix("#")}
+        return ref in names or (ref.startswith("#") and ref.removeprefix("#") in names)
+
 
 def digest_size(value: object, key: str) -> int:
     """A digest's number of cards, from MIN_DIGEST_SIZE to MAX_DIGEST_SIZE."""

@@ -250,6 +250,19 @@ def test_an_unknown_channel_names_the_one_leaving_it_out_talks_as(env: dict[str,
         db.close()
 
 
+def test_a_config_channel_not_yet_synced_is_found_by_its_name_without_the_hash(
+    env: dict[str, str],
+) -> None:
+    # Unquoted, `#news` is a shell comment: `news` names it, as `digest` and `channels` take it.
+    Path(env["NEWSDIGEST_CONFIG"]).write_text(
+        '[[channels]]\nplatform = "console"\nid = "newsroom"\nname = "#news"\n', encoding="utf-8"
+    )
+    for ref in ("news", "#news", "newsroom", "console:newsroom"):
+        result = chat(env, "/watchlist\n", ref)
+        assert result.returncode == 1
+        assert f"channel {ref!r} is in the config file but not yet in the database" in result.stderr
+
+
 def test_a_missing_database_is_an_error_not_a_new_one(env: dict[str, str], tmp_path: Path) -> None:
     missing = tmp_path / "elsewhere.db"
     result = chat({**env, "NEWSDIGEST_DB": str(missing)}, "/watchlist\n")

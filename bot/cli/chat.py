@@ -112,7 +112,7 @@ def _chat_channel(
     platform, _, channel_id = ref.rpartition(":")
     if platform in ("", "console") and channel_id == TERMINAL:
         return TERMINAL, TERMINAL
-    if any(ref in (f"{c.platform}:{c.id}", c.id, c.name) for c in config.channels):
+    if any(c.named_by(ref) for c in config.channels):
         # Read-only lookups do not sync the config (see CliContext.core).
         raise click.ClickException(
             f"channel {ref!r} is in the config file but not yet in the database: "

@@ -11,7 +11,6 @@ from rich.table import Column, Table
 from bot.cli.channels import known_channels
 from bot.cli.context import HOURS, MIN_SOURCES, POSITIVE, CliContext, QueryCommand, pass_cli
 from bot.cli.output import fit_table, table_console
-from bot.config import ChannelConfig
 from bot.models import Summary
 from bot.render.console import render_card_console, render_digest_console
 from bot.render.old_names import old_name_line
@@ -173,15 +172,6 @@ def _extractive_note(stored: Summary | None, *, asked: bool) -> str:
     )
 
 
-def _names(ref: str, channel: ChannelConfig) -> bool:
-    """Whether `ref` names the file's `channel` as `find_channel` matches a stored one: by
-    platform:id, id or name, a name with or without its '#'."""
-    names = {f"{channel.platform}:{channel.id}", channel.id}
-    if channel.name:
-        names |= {channel.name, channel.name.removeprefix("#")}
-    return ref in names or (ref.startswith("#") and ref.removeprefix("#") in names)
-
-
 @click.command("digest")
 @click.argument("channel")
 @click.option("--all", "include_delivered", is_flag=True, help="Include stories already posted.")
@@ -196,7 +186,7 @@ def digest_command(cli: CliContext, channel: str, include_delivered: bool) -> No
             f"{exc}; name one by its platform:id, e.g. `newsdigest digest {exc.keys[0]}`"
         ) from None
     if row is None:
-        if any(_names(channel, c) for c in cli.config.channels):
+        if any(c.named_by(channel) for c in cli.config.channels):
             # Read-only commands do not sync the config (see CliContext.core).
             raise click.ClickException(
                 f"channel {channel!r} is in the config file but not yet in the database: "
