@@ -1,10 +1,11 @@
 """How a title reads as a card's headline: what marks it down against another outlet's.
 
-A question, clickbait, loaded wording ("forces X to admit", "rant", "blasts"), an opening quotation, a very short or long title; a second sentence, the
-outlet's comment on its news ("... Despite Apology. This Is Disgusting"); a kicker before a dash,
-its pun ("The No's have it - Newsom survives ..."). `headline.choose_headline` weighs each
-title's story vocabulary by it, and among titles scoring within TITLE_CASE_MARGIN of the best
-prefers one in sentence case to one in Title Case (`best_title`).
+A question, clickbait, loaded wording ("forces X to admit", "rant", "blasts", "Fury as ..."), an
+opening quotation, a very short or long title; a second sentence, the outlet's comment on its
+news ("... Despite Apology. This Is Disgusting"); a kicker before a dash, its pun ("The No's have
+it - Newsom survives ..."). `headline.choose_headline` weighs each title's story vocabulary by
+it, and among titles scoring within TITLE_CASE_MARGIN of the best prefers one in sentence case
+to one in Title Case (`best_title`).
 """
 
 from __future__ import annotations
@@ -31,12 +32,20 @@ LOADED_RE = re.compile(
     # A count before "blasts" makes it explosions ("Twin blasts kill 12"), not a verb.
     r"|(?<!\d )(?<!twin )(?<!two )(?<!three )(?<!several )(?<!deadly )(?<!multiple )"
     r"(?:blast(?:s|ed)|rips|ripped|torch(?:es|ed)|scorch(?:es|ed)|eviscerat(?:es|ed)|shreds"
-    r"|shredded|trash(?:es|ed)|lambast(?:s|ed|es)|skewer(?:s|ed)|humiliat(?:es|ed)|mock(?:s|ed))"
+    r"|shredded|trash(?:es|ed)|lambast(?:s|ed|es)|skewer(?:s|ed)|humiliat(?:es|ed)|mock(?:s|ed)"
+    r"|obliterat(?:es|ed)|demolish(?:es|ed)|annihilat(?:es|ed)|pummel(?:s|l?ed)|clobber(?:s|ed)"
+    r"|trounc(?:es|ed))"
     r"\b(?!\s+off)"
     r"|(?:lash(?:es|ed)\s+out|unload(?:s|ed)\s+on|go(?:es)?\s+off\s+on|went\s+off\s+on"
     r"|claps?\s+back|smack(?:s|ed)\s+down|rail(?:s|ed)\s+against)"
     r"|rants?|ranting|tirades?|meltdowns?|diatribes?|screeds?|unhinged|bombshell|profane"
     r"|disgusting|disgraceful|outrageous|shocking|insane|hysterical|furious)\b"
+)
+# A feeling opening the title ("Fury as council delays vote", "Frustration as ..."): the outlet
+# tells the reader how to take the news before the news. Loaded too.
+EMOTION_OPENER_RE = re.compile(
+    r"(?i)^(?:anger|fury|outrage|frustration|chaos|panic|horror|heartbreak|dismay|despair|joy"
+    r"|jubilation|delight|uproar|backlash|fears?|alarm)\s+as\b"
 )
 _LOADED_PENALTY = 0.4
 
@@ -50,7 +59,7 @@ def badness(title: str) -> float:
         bad += 0.5
     if CLICKBAIT_RE.search(title):
         bad += 0.5
-    if LOADED_RE.search(title):
+    if LOADED_RE.search(title) or EMOTION_OPENER_RE.match(title):
         bad += _LOADED_PENALTY
     if title[:1] in "\"“‘'":
         bad += 0.3
