@@ -208,3 +208,18 @@ def test_slacks_usage_hint_for_story_mentions_links() -> None:
     manifest = (Path(__file__).parent.parent / "config" / "slack-manifest.yml").read_text("utf-8")
     story = manifest.split("- command: /story", 1)[1].split("- command:", 1)[0]
     assert "link" in story
+
+
+async def test_the_story_card_is_dated_by_the_commands_clock(news: NewsDigest) -> None:
+    # The service's clock is the one its posted cards are dated by: /story's card must say the
+    # same "as of", not read the wall clock on its own.
+    with transaction(news.db):
+        story_store.create_story(news.db, "tide", "tide-gauge", "Tide gauge reads a record", MERGED)
+        story_store.update_counts(
+            news.db, "tide", article_count=1, outlet_count=1, source_count=2, last_updated=MERGED
+        )
+    clock = Clock(MERGED + timedelta(hours=5))
+    reply = await Commands(news, clock=clock).dispatch("story", "tide-gauge", SLACK)
+    [card] = reply.cards
+    assert card.as_of == MERGED + timedelta(hours=5)
+    assert card.age_label == "as of 5h after first report"

@@ -79,7 +79,7 @@ async def story(commands: Commands, args: str, channel: ChannelRow | None = None
     row = commands.core.story(found.story.story_id)
     if row is None:
         return Reply(f"No story matches {shown}.")
-    card = await commands.core.card_async(row)
+    card = await commands.core.card_async(row, now=commands.clock())
     if channel is not None:
         card.follow_topics = follow_offer(commands, row, channel)
     notes = []
