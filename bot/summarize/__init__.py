@@ -7,7 +7,7 @@ replaced by the extractive summary whenever it names or counts something the sou
 Modules. Headline: `headline` (`text_headline`: an untitled story's, from its text;
 `headline_clauses`: whether its cut holds the main clause, ending with no ellipsis;
 `headline_style`: no label, final full stop or "!!", for both), `site_names`, `casing`,
-`datelines`; `quote_marks` (where quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` -> `compress`
+`datelines`; `quote_marks` (where quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` (`speech_tags`: a quoted question's tag holds its sentence) -> `compress`
 + `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence)
 -> `wordmodel` -> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`

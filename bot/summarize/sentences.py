@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from bot.boilerplate import is_boilerplate, page_furniture_end, strip_truncation
 from bot.models import Article
 from bot.summarize.sentence_checks import caption, steering
+from bot.summarize.speech_tags import tags_quotation
 from bot.summarize.story_memo import story_memo
 from bot.text_cache import SENTENCE_CHARS, WORD_CHARS, stemmer, text_cache
 from bot.textutil import STOPWORDS, content_words, squash_spaces, words
@@ -269,7 +270,10 @@ def _split(text: str, limit: int | None) -> list[str]:
                 paragraph, match.end()
             ):
                 continue
-            # Only the terminal dot can be an abbreviation; "!" and "?" always end a sentence.
+            # '“Is it legal?” Jones asked.': the stop is the quotation's, its tag goes on.
+            if tags_quotation(paragraph, match.start(), match.end()):
+                continue
+            # Only the terminal dot can be an abbreviation; "!" and "?" end a sentence.
             # Only the last token is read: passing all since `start` would make a run of
             # abbreviations ("Sen. Sen. Sen. ...") quadratic. Spaces are single after squashing.
             token_start = max(start, paragraph.rfind(" ", start, match.start()) + 1)
