@@ -36,7 +36,19 @@ _DATELINE_RE = re.compile(
     r"(?P<date>,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?P<tag>\s*\([^()]{1,40}\))?"
     r"|\([^()]{1,40}\))"
-    r"\s*(?:[—–]|-{1,2})\s+"
+    # Any dash a page sets ("―", "‒" as well as "—", "–"), and a long one typed with no space
+    # before a capital ("WASHINGTON—Joining ..."); a hyphen only with a space after it, since
+    # "COVID-Related" is one word.
+    r"\s*(?:(?:[—–―‒]|--)(?:\s+|(?=[A-Z\"“‘]))|-\s+)"
+)
+# A dateline whose dash was lost on the way ("WASHINGTON The Senate passed ..."): one place word
+# or two in capitals right before a word only a sentence opens with. "NASA The ..." reads as
+# nothing else, while "CREDO Action said" or "GUNS Barrett indicated" may well be the sentence's
+# subject or a page's label and run on into its text: so only an article, a demonstrative or a
+# preposition after the capitals marks their end.
+_BARE_PLACE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Z'’-]{2,}(?:\s+[A-Z][A-Z'’-]+)?)\s+"
+    r"(?=(?:The|A|An|This|These|Those|In|On|At|After|Before|During|When|While|For|With)\s)"
 )
 # The wire's mark on an archive photo's caption ("FILE - In this 2016 file photo, ..."): no
 # place, and what tells a reader the sentence is a caption, not reporting.
@@ -50,7 +62,7 @@ def dateline_end(sentence: str) -> int:
     """Where `sentence`'s dateline ends (0 when it has none)."""
     match = _DATELINE_RE.match(sentence)
     if match is None:
-        return 0
+        return _bare_place_end(sentence)
     rest = sentence[match.end() :]
     if len(rest.split()) < _MIN_WORDS_AFTER:
         return 0
@@ -59,6 +71,21 @@ def dateline_end(sentence: str) -> int:
         return 0
     lone = place is not None and not any(match.group(g) for g in ("wire", "region", "date", "tag"))
     if lone and len(place.split()) == 1 and _names_no_place(place, rest):
+        return 0
+    return match.end()
+
+
+def _bare_place_end(sentence: str) -> int:
+    """Where a dateline that lost its dash ends (0 when there is none): its longest word may be
+    no acronym nor vowelless (`_names_no_place`; "NEW YORK" has a short word, as a place of two
+    words often has), and a sentence must be left after it."""
+    match = _BARE_PLACE_RE.match(sentence)
+    if match is None:
+        return 0
+    rest = sentence[match.end() :]
+    if len(rest.split()) < _MIN_WORDS_AFTER or match.group("place") in _CAPTION_MARKS:
+        return 0
+    if _names_no_place(max(match.group("place").split(), key=len), rest):
         return 0
     return match.end()
 
