@@ -8,7 +8,8 @@ Modules. Headline: `headline` (`text_headline`: an untitled story's, from its te
 `headline_clauses`: whether its cut holds the main clause, ending with no ellipsis;
 `headline_style`: no label, final full stop or "!!", for both), `site_names`, `casing`,
 `datelines`; `quote_marks` (where quotations open and close) for every part. TL;DR (`tldr` drives it): `sentences` (`speech_tags`: a quoted question's tag holds its sentence) -> `compress`
-+ `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence)
++ `asides` + `clauses` (shorter forms, cuts; `finite_verbs`: whether words read as a sentence;
+`owed_parts`: no cut between a verb's two arguments or inside an announced list)
 -> `wordmodel` -> `candidates` (beam search, `restated` as the repeat check with `acts.two_facts` for one
 act told on other days or from the other side (`occasions`) or its opposite act, `introduced`
 for what a bullet read

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.summarize.asides import CONDITION_RE, accusing, last_accusation
-from bot.summarize.clause_ends import inside_list, lacks_main_clause
+from bot.summarize.clause_ends import lacks_main_clause
 from bot.summarize.finite_verbs import (
     ADVERBS,
     COMMA_RE,
@@ -22,6 +22,7 @@ from bot.summarize.finite_verbs import (
     has_verb,
     opens_time_phrase,
 )
+from bot.summarize.owed_parts import cut_owes
 from bot.summarize.quote_marks import has_open_quote
 
 
@@ -339,7 +340,7 @@ def cut_to_words(sentence: str, max_words: int, min_words: int = 6) -> str | Non
             break
         if n < min_words or not clean_cut(head, sentence[match.end() :]):
             continue
-        if inside_list(match.group(), head, sentence[match.end() :]):
+        if cut_owes(match.group(), head, sentence[match.end() :]):
             continue
         best = head
     return ensure_period(best) if best else None
@@ -361,7 +362,7 @@ def clause_prefixes(sentence: str, max_words: int, min_words: int = 6) -> list[s
         )
         if n < min_words or not clean_cut(head, sentence[match.end() :], tail_accusing):
             continue
-        if inside_list(match.group(), head, sentence[match.end() :]):
+        if cut_owes(match.group(), head, sentence[match.end() :]):
             continue
         out.append(ensure_period(head))
     return out[::-1]

@@ -19,10 +19,10 @@ from bot.summarize.asides import (
     plain_speaker,
     scene_opener,
 )
-from bot.summarize.clause_ends import inside_list
 from bot.summarize.clauses import WEAK_ENDINGS, clean_cut, ensure_period, tail_accuses
 from bot.summarize.datelines import without_dateline
 from bot.summarize.finite_verbs import COMMA_RE, PUNCT, SUBORDINATORS, VERB_WORDS, has_verb
+from bot.summarize.owed_parts import cut_owes
 from bot.summarize.quote_marks import has_open_quote, quoted_ranges
 from bot.summarize.signposts import without_signpost
 from bot.summarize.story_memo import story_cached
@@ -160,7 +160,7 @@ def _variant_list(sentence: str, max_segment_words: int, limit: int) -> list[str
         if end is None:
             # Dropping the last segment is a cut like any other ("made it clear, that ..." is not).
             head = sentence[: match.start()]
-            if not clean_cut(head, segment) or inside_list(match.group(), head, segment):
+            if not clean_cut(head, segment) or cut_owes(match.group(), head, segment):
                 continue
             shorter = ensure_period(sentence[: match.start()])
         elif _ATTRIBUTION_SEGMENT_RE.search(segment) and not _ATTRIBUTION_SEGMENT_RE.match(segment):
