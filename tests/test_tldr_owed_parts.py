@@ -1,12 +1,13 @@
 """A cut never drops a part the words kept still owe: a verb's second argument past a name's
-aside ("will allow the pier's owner, a Tolberg firm, extra time"), nor the rest of a list a
-count or a dash announced."""
+aside ("will allow the pier's owner, a Tolberg firm, extra time"), the rest of a list a count
+or a dash announced, nor the speaker of a second "and that" report."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.summarize.clauses import clause_prefixes
+from bot.summarize.compress import compress, variants
 from bot.summarize.owed_parts import mid_argument, mid_list
 
 
@@ -57,3 +58,16 @@ def test_a_cut_after_an_aside_may_drop_what_opens_its_own(head: str, tail: str) 
 def test_a_closed_dash_pair_announces_no_list() -> None:
     head = "The mayor — elected in May — said the pier would reopen"
     assert not mid_list("; ", head)
+
+
+def test_a_second_report_keeps_its_speaker() -> None:
+    sentence = (
+        "Vennmark announced Monday that its ferry had passed every sea trial and that it plans "
+        "to open the line to passengers in May."
+    )
+    assert compress(sentence) == sentence
+    assert all(form.startswith("Vennmark announced") for form in variants(compress(sentence)))
+    # One report alone still loses its attribution.
+    assert compress(
+        "Vennmark announced Monday that its ferry had passed every sea trial in the fjord."
+    ).startswith("Its ferry")

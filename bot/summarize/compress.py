@@ -57,6 +57,9 @@ _LEAD_ATTRIB_RE = re.compile(
     r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today))?"
     r"\s+that\s+"
 )
+# A second report of the same speaker ("announced that X and that it plans Y"): without the
+# attribution its "that" has nothing to hang on ("X and that it plans Y").
+_SECOND_REPORT_RE = re.compile(r"\b(?:and|but|or)\s+that\s+")
 _PRONOUNS = frozenset("it he she they we i you this that these those there".split())
 _DOUBLE_DOT_RE = re.compile(r"(?<!\.)\.\.(?=[\"'”’]*$)")
 _SPACES_RE = re.compile(r"\s{2,}")
@@ -88,6 +91,7 @@ def compress(sentence: str) -> str:
         and plain_speaker(lead.group("speaker").split(), VERB_WORDS)
         and len(attributed.split()) >= 6
         and attributed.split()[0].casefold() not in _PRONOUNS
+        and not _SECOND_REPORT_RE.search(attributed)
     ):
         text = attributed
     trail = _TRAIL_ATTRIB_RE.search(text)
