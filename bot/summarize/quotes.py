@@ -27,6 +27,7 @@ from bot.summarize.quote_cuts import PHRASE_OPENERS as PHRASE_OPENERS
 from bot.summarize.quote_cuts import dangles as dangles
 from bot.summarize.quote_cuts import inner_open, phrase_end
 from bot.summarize.quote_marks import has_open_quote, open_quotes, stray_closings
+from bot.summarize.signposts import without_signpost
 from bot.summarize.told import Told, quote_sentences
 
 QUOTE_MAX_WORDS = 24
@@ -191,7 +192,10 @@ def verbatim_quote(sentence: str, source_text: str, focus: Sequence[str]) -> str
     """A word-boundary window of `sentence` around its novel words, with ellipses where cut.
     A sentence of at most QUOTE_WHOLE_MAX_WORDS words is quoted whole, and a window that would
     stop at most QUOTE_WHOLE_SLACK words short of the end runs to it: a quote cut a few words
-    before its full stop ("...fights a resurgence…") saves no space worth the lost ending."""
+    before its full stop ("...fights a resurgence…") saves no space worth the lost ending.
+    A list's marker or a transcript speaker's label opening it ("• ", "HOST: ") is no one's
+    words: the window is chosen after it (`without_signpost`), still the outlet's text."""
+    sentence = without_signpost(sentence)
     words = sentence.split()
     if len(words) <= QUOTE_WHOLE_MAX_WORDS:
         quote = sentence

@@ -1,9 +1,12 @@
 """Labels an outlet puts before a sentence of its body: a newsletter's signpost ("Why it matters:",
-"The big picture:") and a transcript's speaker ("GEORGE SMITH:", "HOST:").
+"The big picture:"), a transcript's speaker ("GEORGE SMITH:", "HOST:") and a list's marker ("• ",
+"- ", "* ": a bulleted paragraph's line is its own sentence, its marker kept by the splitter).
 
 Neither is the sentence's news: as the first words of a bullet they read as page furniture, and
 a speaker's label tells who speaks in a transcript, not who did what. `compress` drops them, as
-the headline drops a title's "BREAKING:" (`headline`'s own labels, which are a title's words).
+the headline drops a title's "BREAKING:" (`headline`'s own labels, which are a title's words),
+and a quote's window is chosen from the words after them (`quotes.verbatim_quote`): what is
+left is the end of the outlet's sentence, so still its words verbatim.
 """
 
 from __future__ import annotations
@@ -41,9 +44,14 @@ _SPEAKER_RE = re.compile(
 )
 
 
+# A list's marker: a bullet sign or a hyphen, then a space ("-5%" or "*NSYNC" is no marker).
+_LIST_MARK_RE = re.compile(r"^[•·▪●◦‣*-]\s+")
+
+
 def without_signpost(sentence: str) -> str:
-    """`sentence` without a signpost or a transcript speaker's label before it; as it is when it
-    has neither."""
+    """`sentence` without a list's marker, and then a signpost or a transcript speaker's label,
+    before it; as it is when it has none."""
+    sentence = sentence[_end(_LIST_MARK_RE.match(sentence)) :]
     match = SIGNPOST_RE.match(sentence)
     if match:
         return sentence[match.end() :]
@@ -51,3 +59,7 @@ def without_signpost(sentence: str) -> str:
     if match and not any(w.casefold().strip(".") in _NOT_SPEAKERS for w in match.group(1).split()):
         return sentence[match.end() :]
     return sentence
+
+
+def _end(match: re.Match[str] | None) -> int:
+    return match.end() if match else 0
