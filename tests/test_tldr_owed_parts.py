@@ -71,3 +71,11 @@ def test_a_second_report_keeps_its_speaker() -> None:
     assert compress(
         "Vennmark announced Monday that its ferry had passed every sea trial in the fjord."
     ).startswith("Its ferry")
+
+
+def test_no_cut_opens_a_dash_pair_the_sentence_closes() -> None:
+    sentence = (
+        "On Thursday, the harbour's many crews — pilots and dockers, clerks with a job to do "
+        "and sailors with a night to spare — joined, for an hour, in a rally for the ferry."
+    )
+    assert all("joined" in cut for cut in clause_prefixes(sentence, 40))

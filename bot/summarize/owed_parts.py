@@ -42,6 +42,7 @@ _COUNT_RE = re.compile(
 )
 # A report's verbs: ", the harbour board said on Monday" after an aside is a clause of its own.
 _REPORT_RE = re.compile(r"\b(?:said|says|told|tells|added|adds|reported|reports|announced|wrote)\b")
+_DASH_RE = re.compile(r"\s[—–]\s")
 # A mark that announces what follows it: a dash or a colon with a space after it.
 _ANNOUNCING_RE = re.compile(r"\s[—–]\s|:\s")
 
@@ -50,7 +51,23 @@ def cut_owes(mark: str, head: str, tail: str) -> bool:
     """Whether a cut at `mark` (the boundary matched: ", ", "; ", " — ") between `head` and
     `tail` leaves a part owed: inside a list (`inside_list`), between a verb's two arguments
     with an aside between them, or inside a list a count or a dash announced."""
-    return inside_list(mark, head, tail) or mid_argument(mark, head, tail) or mid_list(mark, head)
+    return (
+        inside_list(mark, head, tail)
+        or mid_argument(mark, head, tail)
+        or mid_list(mark, head)
+        or inside_dashes(mark, head, tail)
+    )
+
+
+def inside_dashes(mark: str, head: str, tail: str) -> bool:
+    """Whether a cut falls at or inside a dash pair's aside that the tail still closes ("the
+    city's forces | — pilots and crews — joined ..."): as a cut inside brackets, the head's
+    subject is left without the verb the sentence gives it after the closing dash."""
+    opened = _dashes(head) + (1 if mark.strip() in ("—", "–") else 0)
+    if opened % 2 == 0:
+        return False
+    closing = _DASH_RE.search(tail)
+    return closing is not None and tail[closing.end() :][:1].islower()
 
 
 def mid_argument(mark: str, head: str, tail: str) -> bool:
