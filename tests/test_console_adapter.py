@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
+from _render_cards import make_card
 from fakes.stories import add_channel, add_story, make_card_source
 
 from bot.adapters.console import ConsoleAdapter
@@ -82,3 +83,23 @@ async def test_a_digest_preview_shows_the_channels_own_time(db: sqlite_utils.Dat
     core = NewsDigest(Config(database=":memory:"), db=db)
     digest = core.digest(channel, now=NOON)
     assert digest_heading(digest) == "News digest · team · 2027-05-04 14:00 Europe/Berlin · 1 story"
+
+
+async def test_a_digest_card_after_another_channels_post_is_labelled_again(
+    db: sqlite_utils.Database,
+) -> None:
+    # A digest and an instant channel print into one terminal: a digest card right after the
+    # instant channel's card would read as part of that post without its channel named again.
+    daily = channel_store.ensure_channel(db, "console", "daily", name="daily")
+    instant = channel_store.ensure_channel(db, "console", "instant", name="instant")
+    out = io.StringIO()
+    console = ConsoleAdapter(file=out, width=100)
+    console.begin_digest(daily, 2, NOON)
+    await console.post_card(daily, make_card(), nonce="a")
+    labels = [line for line in out.getvalue().splitlines() if line.startswith("#")]
+    assert labels == []  # under its heading: no label
+    await console.post_card(instant, make_card(story_id="s2"), nonce="b")
+    await console.post_card(daily, make_card(story_id="s3"), nonce="c")
+    await console.post_card(daily, make_card(story_id="s4"), nonce="d")
+    labels = [line for line in out.getvalue().splitlines() if line.startswith("#")]
+    assert labels == ["#instant · new story", "#daily · news digest, continued"]

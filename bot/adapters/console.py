@@ -39,11 +39,14 @@ class ConsoleAdapter:
         # No emoji codes: a feed's ":warning:" prints as written (see bot.cli.output).
         self.console = Console(file=file, width=width, soft_wrap=False, emoji=False)
         self._ids = itertools.count(1)
-        # Channels whose digest heading is showing: their cards go under it, unlabelled.
+        # Channels whose digest heading is showing: their cards go under it, unlabelled while
+        # nothing of another channel came between (`_last`, the channel printed last).
         self._headed: set[int] = set()
+        self._last: int | None = None
 
     def _header(self, channel: ChannelRow, label: str) -> None:
         self.console.print(Text(f"{_shown(channel)} · {label}", style="dim"))
+        self._last = channel.id
 
     def begin_digest(self, channel: ChannelRow, count: int, at: datetime) -> None:
         """The heading `newsdigest digest CHANNEL` prints, before a scheduled digest's cards
@@ -52,6 +55,7 @@ class ConsoleAdapter:
         stories = plural(count, "story", "stories")
         self.console.print(Rule(Text(f"{heading} · {stories}", style="bold")))
         self._headed.add(channel.id)
+        self._last = channel.id
 
     def end_digest(self, channel: ChannelRow) -> None:
         self._headed.discard(channel.id)
@@ -59,6 +63,9 @@ class ConsoleAdapter:
     async def post_card(self, channel: ChannelRow, card: StoryCard, *, nonce: str) -> PostedMessage:
         if channel.id not in self._headed:
             self._header(channel, "new story")
+        elif self._last != channel.id:
+            # Another channel's post came between: this card would read as part of it.
+            self._header(channel, f"{DIGEST_TITLE.lower()}, continued")
         render_card_console(card, self.console)
         ref = f"console-{next(self._ids)}"
         return PostedMessage(message_ref=ref, thread_ref=ref)
