@@ -216,17 +216,33 @@ def test_an_older_schema_is_shown_as_far_as_it_goes_and_not_upgraded(
         patch.setattr(database, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= old])
         db = open_database(str(path))
         feed_store.add_feed(db, "https://example.org/quayline.xml")
+        channel_store.ensure_channel(db, "console", "desk", name="desk")
         db.conn.close()
     code, output = _status()
     assert code == 0, output
     lines = output.splitlines()
     assert lines[1].endswith(
-        f"schema {old} (this version's is {NEWEST}: run `newsdigest run` or `newsdigest poll` "
-        "once to upgrade)"
+        f"schema {old} (this version's is {NEWEST}: any command but `backup` upgrades it "
+        "(`newsdigest stories`, or `run` at its start))"
     )
     assert "feeds     1 total: 0 ok, 0 failing, 0 disabled, 1 not polled yet" in lines
+    # What its schema lacks is said so, not as SQLite's error.
+    assert f"channels  unavailable: needs schema {NEWEST} (the file's is {old})" in lines
+    assert "no such" not in output
     report = _json()
     assert report["database"]["upgrade_needed"] is True
+    assert "no such table" in report["channels"]["error"]
+    # The older version still running holds it: every command refuses to migrate under it.
+    lock = lock_database(str(path))
+    assert lock is not None
+    try:
+        held = _json()["database"]["upgrade_hint"]
+    finally:
+        lock.release()
+    assert held == (
+        f"an older newsdigest run (pid {os.getpid()}) holds it: stop it, then any command "
+        "but `backup` upgrades it, as `run` does"
+    )
     db = database.sqlite_utils.Database(path)
     assert max(applied_migrations(db)) == old  # not upgraded by the look
     db.conn.close()

@@ -85,11 +85,9 @@ def _unless_unavailable(section: Any, draw: Any) -> list[str]:
 
 
 def _database(d: dict[str, Any]) -> list[str]:
-    from bot.cli.status_read import UPGRADE_HINT
-
     schema = f"schema {d['schema']}"
     if d["upgrade_needed"]:
-        schema += f" (this version's is {d['latest_schema']}: {UPGRADE_HINT})"
+        schema += f" (this version's is {d['latest_schema']}: {d['upgrade_hint']})"
     pruned = ""
     if d["last_pruned"]:
         counts = d["last_pruned"]

@@ -33,7 +33,17 @@ from bot.store.stories import StoryRow
 WORST_FEEDS = 5
 RECENT = timedelta(hours=24)
 LATEST_SCHEMA = max(version for version, _, _ in MIGRATIONS)
-UPGRADE_HINT = "run `newsdigest run` or `newsdigest poll` once to upgrade"
+
+
+def upgrade_hint(holder: LockHolder) -> str:
+    """How to upgrade a file an older version wrote. A `run` holding it is that older version
+    (this one would have upgraded it): every command refuses to migrate under it, so it goes
+    first."""
+    anything = "then any command but `backup` upgrades it, as `run` does"
+    if holder.held:
+        pid = f" (pid {holder.pid})" if holder.pid else ""
+        return f"an older newsdigest run{pid} holds it: stop it, {anything}"
+    return "any command but `backup` upgrades it (`newsdigest stories`, or `run` at its start)"
 
 
 def read_status(
@@ -50,17 +60,23 @@ def read_status(
         "stories": lambda: _stories(db, now, story_window),
         "channels": lambda: _channels(db, now, platforms),
     }
-    report: dict[str, Any] = {"database": _database(db, path, schema)}
+    report: dict[str, Any] = {"database": _database(db, path, schema, holder)}
     for name, read in sections.items():
         try:
             report[name] = read()
-        except sqlite3.OperationalError as exc:  # a table or column a later migration adds
-            report[name] = {"unavailable": f"{exc} (schema {schema}: {UPGRADE_HINT})"}
+        except sqlite3.OperationalError as exc:
+            # Mostly a table or column a later migration adds, which the database line's hint
+            # covers; else the file's own trouble (locked, unreadable), said as it is.
+            why = f"needs schema {LATEST_SCHEMA} (the file's is {schema})"
+            report[name] = {"unavailable": why if schema < LATEST_SCHEMA else str(exc)}
+            report[name]["error"] = str(exc)
     report["service"] = _service(db, holder, platforms)
     return report
 
 
-def _database(db: sqlite_utils.Database, path: str, schema: int) -> dict[str, Any]:
+def _database(
+    db: sqlite_utils.Database, path: str, schema: int, holder: LockHolder
+) -> dict[str, Any]:
     last_prune: dict[str, Any] | None = None
     with contextlib.suppress(sqlite3.OperationalError):  # no service_state table yet
         last_prune = service_state.load(db, service_state.LAST_PRUNE)
@@ -70,8 +86,9 @@ def _database(db: sqlite_utils.Database, path: str, schema: int) -> dict[str, An
         "wal_bytes": _size(f"{path}-wal"),
         "schema": schema,
         "latest_schema": LATEST_SCHEMA,
-        # An older file: this version reads what it can; `run` or `poll` upgrades it.
+        # An older file: this version reads what it can, and says how to upgrade it.
         "upgrade_needed": schema < LATEST_SCHEMA,
+        "upgrade_hint": upgrade_hint(holder) if schema < LATEST_SCHEMA else None,
         "last_prune": last_prune.get("at") if last_prune else None,
         "last_pruned": last_prune.get("counts") if last_prune else None,
     }
