@@ -34,7 +34,9 @@ def run_command(cli: CliContext, without_config: bool) -> None:
     Stop with Ctrl-C or SIGTERM: the bot finishes the post it is sending and exits 0, a clean
     stop, not the 130 of an interrupted command (a second signal exits at once with 1). Ctrl-C
     while it is still loading, before the bot has started, is an interruption: 130. SIGTERM
-    then stops it at once too, a migration under way rolled back, and exits 0.
+    then stops it at once too, a migration under way rolled back, and exits 0; in its first
+    moment (about a second), while Python itself starts, before anything is read or written,
+    SIGTERM's default ends it (143).
     """
     from bot.cli.upgrade import require_dependencies
     from bot.runner.launch import run_service

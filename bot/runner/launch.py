@@ -11,7 +11,10 @@ for (asyncio's executor threads it would join, for as long as a migration takes)
 no further migration once the stop is asked. A migration cut short by the exit is rolled back by
 SQLite, its record with it, and the next start applies it. SIGTERM while loading stops the same
 way, but exits 0 (`StoppedWhileLoading`): a service manager's stop, clean as it is once the
-service runs. Its default action killed the process where it stood, unlogged.
+service runs. Its default action killed the process where it stood, unlogged; it still applies
+in the first moment, while Python imports the command line, before anything is read or written:
+a handler installed that early would be every command's, and a `poll` stopped by SIGTERM is not
+a clean exit.
 """
 
 from __future__ import annotations
