@@ -1,5 +1,6 @@
-"""The "Names ..." framing of an angle names people, companies and places, not dates, offices,
-possessives or a shouted slogan; a real name still gets it."""
+"""No "Names ..." framing for dates, offices, possessives or a shouted slogan; and since a line
+shows whatever name its detail gives, no framing repeats a real name either: the detail
+carries it."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def test_an_office_title_is_not_named_but_the_person_is() -> None:
         "The county approved the toll. The provincial premier will hear Secretary of State "
         "Hillary Clinton on the bridge dispute on Friday."
     )
-    assert line.startswith("Names Hillary Clinton:"), line
+    assert "Hillary Clinton" in line and not line.startswith("Names"), line
 
 
 def test_a_single_name_that_recurs_is_named() -> None:
@@ -56,4 +57,4 @@ def test_a_single_name_that_recurs_is_named() -> None:
         "The county approved the toll. The levy was drafted by a consultant, Okonkwo, whose "
         "earlier plan was rejected. Okonkwo declined to comment."
     )
-    assert line.startswith("Names Okonkwo:"), line
+    assert "Okonkwo" in line and not line.startswith("Names"), line

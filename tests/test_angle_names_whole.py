@@ -1,4 +1,5 @@
-"""A "Names ..." label names whole people, organisations and places: a middle initial stays
+"""Names are read whole, people, organisations and places, and a line shows them so (with no
+"Names ..." label repeating them): a middle initial stays
 inside the name, an office or party word before a person is dropped, and a quoted chant or a
 word the outlet also writes in lowercase is no name."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 from bot.models import Article
 from bot.summarize.angle_names import name_runs
 from bot.summarize.angles import build_angles
+from bot.summarize.framed_names import whole_names
 from bot.summarize.telling_names import is_telling_name
 
 LEAD = "Kettle Valley News"
@@ -21,9 +23,9 @@ def _line(other_text: str) -> str:
     return angles[0].line
 
 
-def _label(line: str) -> str:
-    assert line.startswith("Names "), line
-    return line.removeprefix("Names ").split(":", 1)[0]
+def _shows(line: str, name: str) -> bool:
+    """Whether the line shows `name` whole, with no "Names ..." framing saying it again."""
+    return name in line and not line.startswith("Names ")
 
 
 def test_a_middle_initial_stays_inside_the_name() -> None:
@@ -32,12 +34,12 @@ def test_a_middle_initial_stays_inside_the_name() -> None:
     assert "Harlan T" not in runs, runs
 
 
-def test_the_label_gives_the_whole_name_with_its_initial() -> None:
+def test_the_line_shows_the_whole_name_with_its_initial() -> None:
     line = _line(
         "The county approved the toll. The toll was first proposed by former governor Harlan T. "
         "Vossberg, who later sold the ferry line."
     )
-    assert _label(line) == "Harlan T. Vossberg", line
+    assert _shows(line, "Harlan T. Vossberg"), line
 
 
 def test_a_name_never_ends_on_an_initial() -> None:
@@ -116,4 +118,6 @@ def test_a_person_named_again_by_surname_is_listed_once() -> None:
         "The county approved the toll. The ferry line owner Dagny Solberg lost half its trade "
         "when Solberg cut fares last year."
     )
-    assert _label(line) == "Dagny Solberg", line
+    assert _shows(line, "Dagny Solberg"), line
+    # Weighed for a voice (`angle_lines`), the surname is the same person again.
+    assert whole_names(["Dagny Solberg", "Solberg"]) == ["Dagny Solberg"]

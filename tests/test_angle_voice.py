@@ -67,7 +67,7 @@ def test_a_quotation_with_its_speaker_is_a_voice_not_a_name() -> None:
     assert line == f"Adds a voice: {sentence}", line
 
 
-def test_a_name_with_a_few_quoted_words_is_still_a_name() -> None:
+def test_a_name_with_a_few_quoted_words_is_no_voice() -> None:
     # Mostly the outlet's own words: the quoted phrase does not make the line a voice.
     sentence = (
         "Islanders asked harbour judge Ada Brill to halt the levy, which they called “a tax on "
@@ -75,4 +75,5 @@ def test_a_name_with_a_few_quoted_words_is_still_a_name() -> None:
     )
     article = Article(id="3", source="Riverside Gazette", title="Levy", text=sentence)
     line = angle_line(sentence, article, ["Ada Brill"], [], ["halt", "judge", "levy"])
-    assert line.startswith("Names Ada Brill: "), line
+    # The detail alone: it shows the name, so no framing repeats it.
+    assert line.startswith("Islanders asked harbour judge Ada Brill"), line
