@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Mapping, Sequence
 
+from bot.summarize.claim_figures import claim_counts, main_figure, same_amount
 from bot.summarize.grounding import figures
+from bot.summarize.line_alone import mostly_quoted, quotes_words
 from bot.summarize.quantities import SourceQuantities, quantities
+from bot.summarize.quote_marks import quotation_bounds
 from bot.summarize.restated import same_figure_restated
 from bot.summarize.sentences import stem
 from bot.summarize.told import QUOTE_MAX_HEADLINE, QUOTE_MIN_HEADLINE_SHARE
@@ -142,3 +145,29 @@ def gives_figure_of(
         return False
     own, figs = frozenset(stems), figures(sentence)
     return any(same_figure_restated(own, figs, bullet, bfigs) for bullet, bfigs in tldr)
+
+
+# Marks a quotation may open with.
+QUOTE_OPENERS = "\"'“‘«„"
+
+
+def key_figure_of_own(detail: str, numbers: Sequence[str]) -> bool:
+    """Whether the shown `detail`'s main figure is one of `numbers`, the figures of its own the
+    outlet gives: only then does "Puts a figure on it" say what the line adds. Any figure of
+    its own used to frame the line: "forecasts of 318,000" beside the week's real count, a
+    crowd's "about 600 supporters" after a candidate's quotation, a date's day. The main figure
+    is the detail's first count (`claim_figures.main_figure`) outside any quotation: a figure
+    inside someone's words, or in the cue of a line that is mostly their words, is theirs to
+    give, and the line is a voice, not a measure. So is a line opening on someone's words
+    (""Let's ...," she told about 600 supporters"): the figure after it is only their setting."""
+    opens_quoted = detail[:1] in QUOTE_OPENERS and quotes_words(detail)
+    if not numbers or mostly_quoted(detail) or opens_quoted:
+        return False
+    bare = detail
+    for start, end in sorted(quotation_bounds(detail), reverse=True):
+        bare = bare[:start] + " " * (end - start) + bare[end:]
+    main = main_figure(claim_counts(bare))
+    if main is None:
+        return False
+    own = (q.value for n in numbers if n in bare for q in quantities(n))
+    return any(same_amount(main.value, value) for value in own)

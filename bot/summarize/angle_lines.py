@@ -35,6 +35,7 @@ from bot.summarize.angle_cuts import (
     _unfinished,
     cut_inside,
 )
+from bot.summarize.angle_facts import key_figure_of_own
 from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.clause_ends import in_comma_list, lacks_main_clause, list_comma
 from bot.summarize.clauses import clause_prefixes, cut_to_words
@@ -324,13 +325,15 @@ def _line(
         rescue_words,
         facts,
     )
+    # A list's marker ("• In May, ...") is the page's layout, not the outlet's words.
+    detail = _LIST_MARKER_RE.sub("", detail)
     # The form shown, not the sentence, must stand alone: the compressor drops an opening
     # "Still," or "However, " and leaves "he" first, pointing at someone the card never names.
     if not detail or leans(detail):
         return ""
     # A detail ending on its own mark ("…", "?", 'lamps!"') would read "?." with a stop added.
     end = "" if detail.rstrip("\"'”“’)]").endswith((ELLIPSIS, "..", ".", "?", "!")) else "."
-    if numbers and any(n in detail for n in numbers):
+    if key_figure_of_own(detail, numbers):
         return f"{FIGURE_FRAMING}{detail}{end}"
     # Each name is looked for in the outlet's whole text (`is_telling_name`): a hostile text of
     # thousands of names glued into one word ("REUTERS/REUTERS/...") cost half a minute of CPU
@@ -369,6 +372,7 @@ def _line(
     return f"{detail}{end}"
 
 
+_LIST_MARKER_RE = re.compile(r"^[•·▪‣◦●■]\s*")
 # Names of a detail weighed for its framing, at most (see `angle_line`).
 MAX_NAMES_WEIGHED = 12
 

@@ -16,7 +16,13 @@ from collections.abc import Container, Sequence
 
 from bot.models import Angle, Article, Bullet
 from bot.summarize.angle_facts import KnownFigures
-from bot.summarize.angle_lines import TITLE_FRAMING, angle_line, line_detail, repeats_bullet
+from bot.summarize.angle_lines import (
+    FIGURE_FRAMING,
+    TITLE_FRAMING,
+    angle_line,
+    line_detail,
+    repeats_bullet,
+)
 from bot.summarize.angle_names import name_runs
 from bot.summarize.angle_picks import (
     MIN_NOVELTY,
@@ -135,6 +141,7 @@ def build_angles(
     also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole | leads]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep and a.line]
+    angles = _one_figure_framing(angles)
     # The headline's outlet leads the card with its title, but the title alone credits it with
     # no fact: backing no bullet and with no angle, it is listed, or no part of the card would
     # name it. (With bullets as texts, whom they credit is unknown: it is left out as before.)
@@ -150,6 +157,19 @@ def build_angles(
     ):
         also.append(headline_outlet)
     return angles, also
+
+
+def _one_figure_framing(angles: list[Angle]) -> list[Angle]:
+    """`angles` with "Puts a figure on it:" on the first line it opens at most: said twice on
+    one card (a jobless count, then the forecast it beat), it reads as a form being filled in,
+    and the later line's figure shows in its detail anyway."""
+    framed = False
+    for angle in angles:
+        if angle.line.startswith(FIGURE_FRAMING):
+            if framed:
+                angle.line = line_detail(angle.line)
+            framed = True
+    return angles
 
 
 def _angle(
