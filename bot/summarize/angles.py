@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 
 from bot.models import Angle, Article, Bullet
+from bot.summarize.angle_checkable import carries_fact
 from bot.summarize.angle_facts import KnownFigures
 from bot.summarize.angle_lines import (
     FIGURE_FRAMING,
@@ -119,7 +120,9 @@ def build_angles(
             # it: listing it as adding nothing would be false, and an angle repeating the
             # bullet would say the same thing twice on one card.
             if pick is not None:
-                sole_angles.append(_angle(pick, told, subjects, told_subjects, titles[outlet]))
+                sole_angles.append(
+                    _angle(pick, told, subjects, told_subjects, titles[outlet], core)
+                )
         elif outlet not in leads and outlet not in changed:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
@@ -130,7 +133,7 @@ def build_angles(
     ranked += [p.outlet for p in picks if p.outlet not in sole]
     keep = set(ranked[:max_angles])
     angles = [
-        _angle(p, told, subjects, told_subjects, titles[p.outlet])
+        _angle(p, told, subjects, told_subjects, titles[p.outlet], core)
         for p in picks
         if p.outlet in keep
     ]
@@ -178,6 +181,7 @@ def _angle(
     subjects: Container[str] = frozenset(),
     told_subjects: Container[str] = frozenset(),
     title_line: str = "",
+    core: Container[str] = frozenset(),
 ) -> Angle:
     """The outlet's angle from its best detail that makes a line, with a quote and link from
     that detail's article; a line of "" when none does (the outlet is listed instead).
@@ -191,7 +195,9 @@ def _angle(
     again is no detail of its own, and the outlet is listed. A detail too long for any line
     before the last pass (`angle_line`'s `rescue`) gets one clause of it as long as a line may
     be, only after every detail was tried every other way: a line the outlet had before such
-    rescues is never displaced by a longer rescue of its first detail."""
+    rescues is never displaced by a longer rescue of its first detail. A line must carry a
+    checkable fact (`angle_checkable.carries_fact`, `core` the story's own stems): colour
+    ("Time tends to warp ...") gives way to the next detail, then to the title line."""
     formed = False
     # A whole form of any of its details first; then one cut where a phrase ends; then a long
     # sentence whole; then, rather than no line, one cut before an "of" or "to" phrase; last, a
@@ -226,6 +232,8 @@ def _angle(
                     last_resort=last_resort,
                     rescue=rescue,
                 )
+                # Colour with no fact to check is no line: the next detail, or the title.
+                line = line if line and _checkable(line, candidate, core) else ""
                 formed = formed or bool(line)
                 # A detail going on past a bullet keeps the bullet's fact as its setting.
                 retold = _retells_card(line, told, not (candidate.restates or candidate.develops))
@@ -249,6 +257,10 @@ def _angle(
         pool = quote_pool(title, pick.article, pick.scored, subjects=told_subjects)
         return Angle(pick.outlet, title_line, pick_quote(pool, told), pick.article.url)
     return Angle(pick.outlet, "", "", pick.article.url)
+
+
+def _checkable(line: str, candidate: Pick, core: Container[str]) -> bool:
+    return carries_fact(line_detail(line), candidate.names, candidate.numbers, core)
 
 
 def _title_line(pick: Pick, other: Container[str], told: Told) -> str:
