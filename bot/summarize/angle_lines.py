@@ -16,7 +16,7 @@ An outlet whose one detail has no form of a line's length and no cut gets, last 
 clause of it keeping its own figure or name, at most WHOLE_LINE_MAX_WORDS framed
 (`_rescue_form`). Session 24 first allowed such clauses 45 words: 158 more angles on the dev
 stories, but lines over 32 words rose from 157 to 263 and some retold a bullet in other words;
-cut to one line, and dropped when mostly the card again (`angles.mostly_told`), 37 remain.
+cut to one line, and dropped when mostly the card again (`angle_retold.mostly_told`), 37 remain.
 """
 
 from __future__ import annotations
