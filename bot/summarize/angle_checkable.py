@@ -15,12 +15,14 @@ import re
 from collections.abc import Container, Sequence
 
 from bot.summarize.acts import verb_clause
+from bot.summarize.angle_facts import DATE_RE
 from bot.summarize.angle_quotes import common_stem
 from bot.summarize.angle_subjects import is_uninformative
 from bot.summarize.finite_verbs import PUNCT, SUBORDINATORS, subject_head
 from bot.summarize.line_alone import SPEECH_RE
 from bot.summarize.main_clause import negated
 from bot.summarize.quantities import quantities
+from bot.summarize.quote_marks import quotation_bounds
 from bot.summarize.sentences import stem
 
 # A claim someone is said to make, past the speech verbs of `line_alone`: what a report,
@@ -35,11 +37,6 @@ _ATTRIBUTED_RE = re.compile(
 _PREPOSITIONS = frozenset(
     "from to with in on at by for of into onto over under after before since during between "
     "among against toward towards through across".split()
-)
-# A day of a month or a month of a year ("Jan. 7", "March 2023"): when, to check.
-_DATE_RE = re.compile(
-    r"\b(?:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?|January|February|March|April|May"
-    r"|June|July|August|September|October|November|December)\s+\d"
 )
 # Where a main clause's own words end: a comma, or a clause it governs ("was unlawful because
 # Congress never gave ..." negates no part of the ruling).
@@ -66,7 +63,7 @@ def carries_fact(
     fights — the Democrats were gloves-off") is colour too."""
     if phrases_only(detail):
         return False
-    if any(n in detail for n in numbers) or _DATE_RE.search(detail):
+    if any(n in detail for n in numbers) or DATE_RE.search(detail):
         return True
     # A count or an order in words is a figure too ("bans new licences in two creeks", "the
     # nation's first statewide marketplace").
@@ -112,3 +109,32 @@ def _named(clause: str, head: str) -> bool:
         if word.casefold() == head and word[:1].isupper():
             return i > 0 or (len(words) > 1 and words[1][:1].isupper())
     return False
+
+
+def own_claim(sentences: Sequence[str], numbers: Sequence[str], others: Sequence[str]) -> bool:
+    """Whether an outlet's detail `sentences` hold a claim no other outlet gives: a date of its
+    own among their `numbers` (`angle_facts.own_dates`), or an allegation, accusation or remark
+    someone is said to make quoting words none of `others` (the other outlets' texts, folded
+    by `fold`) quotes. Such an outlet added something, though no line could be made of it:
+    "Also reporting" would say it added nothing."""
+    if any(DATE_RE.fullmatch(n) for n in numbers):
+        return True
+    for sentence in sentences:
+        if not (SPEECH_RE.search(sentence) or _ATTRIBUTED_RE.search(sentence)):
+            continue
+        for start, end in quotation_bounds(sentence):
+            quoted = fold(sentence[start:end])
+            if len(quoted.split()) >= CLAIM_MIN_QUOTED_WORDS and not any(
+                quoted in text for text in others
+            ):
+                return True
+    return False
+
+
+# Words a quotation needs to be a claim of its own, not a scare-quoted word ("“indefinite”").
+CLAIM_MIN_QUOTED_WORDS = 2
+
+
+def fold(text: str) -> str:
+    """`text` casefolded with its spaces made one, for `own_claim`'s search."""
+    return " ".join(text.casefold().split())

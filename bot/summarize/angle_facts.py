@@ -26,6 +26,27 @@ NUMBER_RE = re.compile(
 )
 
 
+# A day of a month, with its year or not ("Jan. 7, 2023", "March 4"): when, to check.
+DATE_RE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,\s+\d{4})?(?!\d)"
+)
+
+
+def own_dates(sentence: str, outlet: str, known: KnownFigures | None) -> list[str]:
+    """The dates in `sentence` that neither the card nor another outlet gives: a return date
+    ("could return on Jan. 7, 2023") is the outlet's fact as much as a figure, though its day
+    and year alone are no figures (`is_year_like_date`)."""
+    if known is None:
+        return []
+    return [
+        m.group(0)
+        for m in DATE_RE.finditer(sentence)
+        if not known.known_to_others(m.group(0), outlet)
+    ]
+
+
 def is_year_like_date(token: str) -> bool:
     """Days of the month and years: dates say when, not how much."""
     token = token.strip(" ,.")
@@ -169,5 +190,5 @@ def key_figure_of_own(detail: str, numbers: Sequence[str]) -> bool:
     main = main_figure(claim_counts(bare))
     if main is None:
         return False
-    own = (q.value for n in numbers if n in bare for q in quantities(n))
+    own = (q.value for n in numbers if n in bare for q in quantities(n) if q.role != "date")
     return any(same_amount(main.value, value) for value in own)

@@ -20,6 +20,7 @@ from bot.summarize.angle_facts import (
     gives_figure_of,
     is_year_like_date,
     mostly_restates,
+    own_dates,
     retells_headline,
     rewords_bullet,
 )
@@ -157,8 +158,13 @@ def pick_for_outlet(
             # April 12 election") is the outlet's detail, the bullet's part its setting.
             # Not by whom it was said or first reported: ", the Insurance Federation said" or
             # ", according to a CNBC analysis" tells no more of the bullet's fact.
-            goes_on = develops or goes_on_past(
-                *unattributed(sentence, beyond_bullets(novel, bullets))
+            # A date of its own is such a fact: "could return to Facebook on Jan. 7, 2023" under
+            # a bullet's two-year ban tells when, which no other outlet does.
+            dates = own_dates(sentence, outlet, known)
+            goes_on = (
+                develops
+                or bool(dates)
+                or goes_on_past(*unattributed(sentence, beyond_bullets(novel, bullets)))
             )
             # The bullet's event in other words and with other background ("Millions are
             # celebrating the festival" under "People are celebrating the festival on Tuesday")
@@ -181,6 +187,7 @@ def pick_for_outlet(
                 if not figure_known(m.group(0), outlet, other, known)
                 and not is_year_like_date(m.group(0))
             ]
+            numbers += dates
             # An outlet's lead tells the story every outlet tells, in its own words: reworded
             # vocabulary is no addition there, while a name or figure of its own still is.
             reworded = position == 0 and not names and not numbers and not develops

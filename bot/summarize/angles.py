@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Container, Sequence
 
 from bot.models import Angle, Article, Bullet
-from bot.summarize.angle_checkable import carries_fact
+from bot.summarize.angle_checkable import carries_fact, fold, own_claim
 from bot.summarize.angle_facts import KnownFigures
 from bot.summarize.angle_lines import (
     FIGURE_FRAMING,
@@ -86,10 +86,13 @@ def build_angles(
     }
     counts = outlet_counts(cache)
     core = told.headline.union(s for s, n in counts.items() if n >= 2)
-    known = KnownFigures(
-        {o: texts_of(arts) for o, arts in by_outlet.items()},
-        "\n".join([headline, *texts]),
-    )
+    texts_by = {o: texts_of(arts) for o, arts in by_outlet.items()}
+    known = KnownFigures(texts_by, "\n".join([headline, *texts]))
+    folded = {o: fold(text) for o, text in texts_by.items()}
+    # An outlet whose own sentence a bullet is (its first source's) added that bullet.
+    taken = {b.sources[0] for b in tldr if not isinstance(b, str) and b.sources}
+    # Outlets with a dated or quoted claim no other outlet gives (`own_claim`).
+    claimed: set[str] = set()
     subjects = StorySubjects(headline, list(cache.values()))
     told_subjects = CardSubjects([headline, *texts], [arts[0].title for arts in by_outlet.values()])
     developed = developed_articles(articles, outlet_of)
@@ -99,6 +102,7 @@ def build_angles(
     picks: list[Pick] = []
     titles: dict[str, str] = {}
     sole_angles: list[Angle] = []
+    weak: list[Pick] = []
     also: list[str] = []
     # The card's lead sources: the core bullet's and the headline's.
     leads = {o for o in (lead_outlet, headline_outlet) if o}
@@ -110,7 +114,12 @@ def build_angles(
             outlet, arts, other, bullets, known, core, told.headline, texts, developed
         )
         if pick is not None:
-            titles[outlet] = _title_line(pick, other, told)
+            details = (pick, *pick.alternates)
+            others = [text for o, text in folded.items() if o != outlet]
+            numbers = [n for d in details for n in d.numbers]
+            if own_claim([d.sentence for d in details], numbers, others):
+                claimed.add(outlet)
+            titles[outlet] = _title_line(pick, other, told, outlet in claimed)
         if pick is not None and pick.added >= MIN_NOVELTY:
             picks.append(pick)
         elif outlet in sole:
@@ -122,7 +131,11 @@ def build_angles(
                 sole_angles.append(
                     _angle(pick, told, subjects, told_subjects, titles[outlet], core)
                 )
-        elif outlet not in leads and outlet not in changed:
+        elif pick is not None and (titles[outlet] or outlet in claimed):
+            # Weak by the novelty bar, but a claim of its own, or a title with a figure or name
+            # of its own: tried for a line after the others, rather than listed as adding nothing.
+            weak.append(pick)
+        elif outlet not in leads | changed | taken:
             also.append(outlet)
     picks.sort(key=lambda p: -p.novelty)
     # Sole sources take the places first: past the cap an outlet goes to "Also reporting", which
@@ -130,17 +143,23 @@ def build_angles(
     ranked = [a.source for a in sole_angles]
     ranked += [p.outlet for p in picks if p.outlet in sole]
     ranked += [p.outlet for p in picks if p.outlet not in sole]
+    ranked += [p.outlet for p in weak]
     keep = set(ranked[:max_angles])
     angles = [
         _angle(p, told, subjects, told_subjects, titles[p.outlet], core)
-        for p in picks
+        for p in [*picks, *weak]
         if p.outlet in keep
     ]
     # An outlet none of whose details makes a line, and whose title says nothing of its own
     # (`_title_line`), is listed: not given a line without its detail.
-    also += [a.source for a in angles if not a.line and a.source not in sole | leads]
+    # Nor is one whose own sentence a bullet is, whose development a bullet tells, or with a
+    # dated or quoted claim of its own: each added something, and the card's sources list it.
+    added = sole | leads | taken | changed | claimed
+    also += [a.source for a in angles if not a.line and a.source not in added]
     angles = [a for a in angles if a.line]
-    also += [p.outlet for p in picks if p.outlet not in keep and p.outlet not in sole | leads]
+    also += [
+        p.outlet for p in [*picks, *weak] if p.outlet not in keep and p.outlet not in sole | leads
+    ]
     # Weak by the novelty measure: listed after the outlets' own angles.
     angles += [a for a in sole_angles if a.source in keep and a.line]
     angles = _one_figure_framing(angles)
@@ -262,7 +281,7 @@ def _checkable(line: str, candidate: Pick, core: Container[str]) -> bool:
     return carries_fact(line_detail(line), candidate.names, candidate.numbers, core)
 
 
-def _title_line(pick: Pick, other: Container[str], told: Told) -> str:
+def _title_line(pick: Pick, other: Container[str], told: Told, claimed: bool = False) -> str:
     """The line of an outlet none of whose details reads whole as one: its pick's article's
     title after `TITLE_FRAMING`, when the title has a word of its own (one no other outlet
     uses, and news at large seldom does: "Sensationalist", "Trashes"), a figure the card does
@@ -271,10 +290,16 @@ def _title_line(pick: Pick, other: Container[str], told: Told) -> str:
     even mostly (`mostly_told`); "" when it does not. The title is the
     outlet's own words on what it reports, where "Also reporting" would say it adds nothing;
     a title with nothing checkable of its own ("Allegations fly as recall vote looms") adds
-    little that the card's headline did not."""
+    little that the card's headline did not. With `claimed` (its details hold a dated or quoted
+    claim of its own, `own_claim`), any title not telling the card again will do: the quote
+    under it gives the claim, where "Also reporting" would say the outlet added nothing."""
     title = clean_title(pick.article.title)
     if not title or title == told.headline_text:
         return ""
+    if claimed:
+        line = f"{TITLE_FRAMING}{title}"
+        told_again = repeats_bullet(line, told.texts) or retells_card(line, told)
+        return "" if told_again or mostly_told(line, told) else line
     if not any(s not in other and not common_stem(s) for s in content_stems(title)):
         return ""
     card = told.headline.union(*(b for b, _ in told.bullets))
