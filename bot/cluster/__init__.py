@@ -9,7 +9,8 @@ live counts blended with the shipped `background` table, its numbers in `_backgr
 (typed dates and figures that tell one occurrence of a recurring event from the next),
 `specifics`, `days` and `periods` (the veto on joining another occurrence of a templated item or
 of a recurring report, such as the next month's jobs report; `bylines`, the outlet an
-aggregator's item names), `pair` (the fitted pair model, its weights in `_model`; `_model` and
+aggregator's item names), `parties` (the veto on joining another occurrence of one kind of event
+told in the same words: other parties named, another amount), `pair` (the fitted pair model, its weights in `_model`; `_model` and
 `_background` are written by bench/train_cluster_model.py),
 `join` (whether an article joins a candidate story: the score, cheapest evidence first, and its
 vetoes), `scoring` (time and same-outlet penalties, the bound that skips hopeless candidates),
