@@ -6,9 +6,10 @@ this module owns the score of one article against one open story. It is the pair
 a cheap upper bound (`scoring.Bound`) and stop as soon as it is below every decision threshold
 (most candidates share a few words with the article and go no further), then the vetoes: two
 events of one person, alike only in the names their headlines share (`_names_only`), another
-occurrence of a templated item (`specifics.py`) or another period's recurring report
-(`periods.py`). Apart from `online.py` because it only reads the article, the story, the model
-and the settings, while `online.py` keeps the state: the open stories, the window, the merges.
+occurrence of a templated item (`specifics.py`), another period's recurring report (`periods.py`)
+or another occurrence of one kind of event, other parties and another amount in the same words
+(`parties.py`). Apart from `online.py` because it only reads the article, the story, the model and
+the settings, while `online.py` keeps the state: the open stories, the window, the merges.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.cluster.features import dot
 from bot.cluster.index import Doc, Story
 from bot.cluster.merge import VETOED
 from bot.cluster.pair import PairModel, figure_features, story_features
+from bot.cluster.parties import other_parties
 from bot.cluster.periods import other_period
 from bot.cluster.profile import Profile
 from bot.cluster.scoring import Bound, penalty
@@ -85,7 +87,9 @@ def join_score(
     score = model.logit(feats) - pen
     # Checked last, and only where it could matter: a score below the floor is never acted on.
     if score >= bound.floor and (
-        conflicts_any(doc, members, story.members) or other_period([x.periods], story.periods)
+        conflicts_any(doc, members, story.members)
+        or other_period([x.periods], story.periods)
+        or other_parties(x, profiles)
     ):
         return VETOED
     return score

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.cluster.features import dot
 from bot.cluster.index import Story
 from bot.cluster.pair import PairModel, story_features
+from bot.cluster.parties import other_parties
 from bot.cluster.periods import other_period
 from bot.cluster.scoring import penalty
 from bot.cluster.settings import ClusterSettings
@@ -27,10 +28,12 @@ def story_score(a: Story, b: Story, model: PairModel, s: ClusterSettings) -> flo
     """Average linkage: the mean pair log-odds between the two stories' recent members."""
     am = a.members[-s.max_members_compared :]
     bm = b.members[-s.max_members_compared :]
-    # Two occurrences of a templated item, or two periods' reports of a recurring release, stay
-    # apart however alike they read, as on a join.
+    # Two occurrences of a templated item, two periods' reports of a recurring release, or two
+    # occurrences of one kind of event (other parties, another amount) stay apart however alike
+    # they read, as on a join.
     if other_period(a.periods, b.periods) or any(
-        conflicts_any(x, bm, b.members, a.members) for x in am
+        conflicts_any(x, bm, b.members, a.members) or other_parties(x.p, [y.p for y in bm])
+        for x in am
     ):
         return VETOED
     total = 0.0
