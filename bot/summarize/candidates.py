@@ -18,8 +18,8 @@ from bot.summarize.asides import accusing
 from bot.summarize.balance import run_on, unbalanced
 from bot.summarize.clauses import clause_prefixes, leans_on_context, weak_endings
 from bot.summarize.compress import compress, variants
-from bot.summarize.finite_verbs import is_clause, subject_head
-from bot.summarize.grounding import entities, figures
+from bot.summarize.finite_verbs import is_clause
+from bot.summarize.grounding import figures
 from bot.summarize.introduced import (
     is_teaser,
     leans_on_earlier,
@@ -28,19 +28,17 @@ from bot.summarize.introduced import (
     without_also,
 )
 from bot.summarize.restated import (
-    RARE_DOCS,
     SAME_FIGURES_SHARE,
     core_claim,
     counts_differ,
-    figures_within,
     names_differ,
     same_core,
     same_figure_restated,
     stem_overlap,
     undated,
 )
-from bot.summarize.sentences import Sentence, before_run_on, content_stems, stem
-from bot.summarize.wordmodel import DOC_FREQ
+from bot.summarize.same_act import retold, same_act
+from bot.summarize.sentences import Sentence, before_run_on, content_stems
 from bot.textutil import STOPWORDS, words
 
 MAX_WORDS = 55
@@ -270,16 +268,17 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     7.1-magnitude quake…", "…called a 48-hour strike" / "…will strike for 48 hours…") with a good
     share of the words besides. One bullet's figures may be a part of the other's: the restatement
     often adds one ("two days without trains"). Or one core claim in both (`same_core`: "voted
-    to impeach X, ..." / "voted to remove X ... as ..."), or most words but the dates. A
+    to impeach X, ..." / "voted to remove X ... as ..."), or one act told by one subject in
+    other words (`same_act`: "signed an executive order" twice), or most words but the dates. A
     restatement with no figure, or with other ones, still gets through when it shares few
     words. Never two facts however alike their words (`two_facts`: two occasions of one act,
     "voted on Monday" / "voted on Thursday", "voted for" / "voted against"; or two decisive
     acts the model bullets' verb check tells apart, "approved" / "rejected")."""
     if two_facts(a.text, b.text):
         return False
-    if stem_overlap(a.stems, b.stems) > params.max_overlap or _retold(a, b):
+    if stem_overlap(a.stems, b.stems) > params.max_overlap or retold(a, b):
         return True
-    if same_core(a.text, a.stems, b.text, b.stems):
+    if same_core(a.text, a.stems, b.text, b.stems) or same_act(a.text, b.text):
         return True
     if stem_overlap(undated(a.stems), undated(b.stems)) > params.max_overlap_undated and not (
         counts_differ(a.text, b.text) or names_differ(a.text, b.text)
@@ -288,45 +287,6 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
     return same_figure_restated(
         a.stems, a.figures, b.stems, b.figures, params.max_overlap_same_figures
     )
-
-
-# A retelling shares at least this many rare stems, and this share of the shorter one's words
-# (the tram pair shares half; "the council voted to cut airport fees" shares 0.29 and is news).
-# On the benchmarks 0.3-0.4 and two or three rare stems all cost NeuS 0.02 ROUGE-1.
-RETOLD_RARE = 2
-RETOLD_SHARE = 0.4
-
-
-def _retold(a: Option, b: Option) -> bool:
-    """Whether the shorter of two bullets retells the other in its own words ("The council gave
-    the green light to the airport tram line" after "The city council approved a plan to extend
-    the tram network to the airport"): one subject, the same rare words, and no name or figure
-    of its own."""
-    short, full = sorted((a, b), key=lambda o: (len(o.stems), o.n_words))
-    head = subject_head(short.text)
-    full_head = subject_head(full.text)
-    if not head or not full_head or _root(stem(head)) != _root(stem(full_head)):
-        return False
-    short_stems = frozenset(map(_root, short.stems))
-    shared = short_stems & frozenset(map(_root, full.stems))
-    if _root(stem(head)) not in shared or len(shared) < RETOLD_SHARE * len(short_stems):
-        return False
-    if sum(1 for s in shared if DOC_FREQ.get(s, 0) <= RARE_DOCS) < RETOLD_RARE:
-        return False
-    if short.figures and not figures_within(short.figures, full.figures):
-        return False
-    return all(name in full.text for name in entities(short.text))
-
-
-# "councillor" for "council", "investor" for "invest": the doer named from the body or act.
-_DOER_SUFFIXES = ("lor", "or", "er", "ist")
-
-
-def _root(word_stem: str) -> str:
-    for suffix in _DOER_SUFFIXES:
-        if word_stem.endswith(suffix) and len(word_stem) - len(suffix) >= 5:
-            return word_stem[: -len(suffix)]
-    return word_stem
 
 
 def value(combo: Sequence[Option], probs: dict[str, float], params: TldrParams) -> float:
