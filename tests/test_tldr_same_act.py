@@ -44,6 +44,19 @@ def test_one_act_told_in_other_words_is_one_bullet() -> None:
     )
 
 
+def test_a_body_acting_through_a_part_is_one_subject() -> None:
+    # The assembly's vote is its lower house's: one act, told of the whole or of the part.
+    assert same_act(
+        "The House passed a stopgap resolution to keep the ferries running on Friday.",
+        "Congress on Friday approved a measure funding the ferries until March.",
+    )
+    # Two parts are two subjects.
+    assert not same_act(
+        "The House passed a stopgap resolution to keep the ferries running on Friday.",
+        "The Senate on Friday approved a measure funding the ferries until March.",
+    )
+
+
 def test_other_acts_or_other_actors_stay_two_bullets() -> None:
     # The same actor, another act.
     assert not same_act(ORDER, "President Vane on Monday vetoed a bill raising harbour fees.")

@@ -121,6 +121,9 @@ _OBJECT_WORDS = 4
 # "President Ostrova").
 _TITLES = frozenset(stem(w) for w in "president minister leader secretary governor gov".split())
 _WORD_RE = re.compile(r"[\w'’-]+")
+# A body that acts through its parts: "Congress approved a measure" tells the vote the House's
+# "passed a resolution" told, while the House and the Senate stay two subjects.
+_PARTS_OF = {stem("congress"): frozenset(stem(w) for w in ("house", "senate"))}
 
 
 @text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
@@ -139,7 +142,9 @@ def _sites(text: str) -> tuple[tuple[int, frozenset[str], frozenset[str]], ...]:
         if key is None:
             continue
         after = [s for t in tokens[i + 1 :] for s in content_stems(t)][:_OBJECT_WORDS]
-        out.append((key, _words(" ".join(tokens[:i])), _words(" ".join(after))))
+        subject = _words(" ".join(tokens[:i]))
+        subject |= {part for whole in subject & _PARTS_OF.keys() for part in _PARTS_OF[whole]}
+        out.append((key, subject, _words(" ".join(after))))
     return tuple(out)
 
 
