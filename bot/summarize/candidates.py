@@ -21,6 +21,8 @@ from bot.summarize.compress import compress, variants
 from bot.summarize.finite_verbs import is_clause
 from bot.summarize.grounding import figures
 from bot.summarize.introduced import (
+    described,
+    introduces,
     is_teaser,
     leans_on_earlier,
     overtaken,
@@ -103,6 +105,10 @@ class Option:
     n_stop: int
     cost: float
     figures: frozenset[str] = frozenset()
+    # The nouns of descriptions standing for what its article named before ("The agency is
+    # ...", `introduced.described`) that the card's titles do not say: another bullet must,
+    # before it.
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -202,8 +208,12 @@ def _forms(
     return out
 
 
-def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[list[Option]]:
-    """Per source sentence, its usable forms; sentences repeated across outlets kept once."""
+def sentence_options(
+    sentences: Sequence[Sentence], params: TldrParams, shown: frozenset[str] = frozenset()
+) -> list[list[Option]]:
+    """Per source sentence, its usable forms; sentences repeated across outlets kept once.
+    `shown`: stems the card shows above the bullets (its titles'), which a description may
+    stand for."""
     out: list[list[Option]] = []
     seen: set[str] = set()
     budget = MAX_STORY_VARIANT_WORDS
@@ -243,6 +253,9 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
                 continue
             n_stop = sum(1 for w in words(text) if w in STOPWORDS)
             stems = frozenset(content_stems(text))
+            # An article's opening sentence introduces what it describes ("The agency said ...").
+            needs = described(text) if sentence.position else ()
+            needs = tuple(n for n in needs if not introduces("", shown, n))
             if stems:
                 forms.append(
                     Option(
@@ -253,6 +266,7 @@ def sentence_options(sentences: Sequence[Sentence], params: TldrParams) -> list[
                         n_stop,
                         _cost(sentence, text, params),
                         figures(text),
+                        needs,
                     )
                 )
         if forms:
@@ -286,6 +300,20 @@ def _repeats(a: Option, b: Option, params: TldrParams) -> bool:
         return True
     return same_figure_restated(
         a.stems, a.figures, b.stems, b.figures, params.max_overlap_same_figures
+    )
+
+
+def _introduced(combo: Sequence[Option]) -> bool:
+    """Whether each form's description (`Option.needs`) is named by another form from an
+    earlier place in its article, which `tldr.reading_order` puts first."""
+    return all(
+        any(
+            other.sentence.position < option.sentence.position
+            and introduces(other.text, other.stems, noun)
+            for other in combo
+        )
+        for option in combo
+        for noun in option.needs
     )
 
 
@@ -353,6 +381,8 @@ def search(
             break
         beams = sorted(grown.values(), key=lambda b: -b[0])[: params.beam_width]
     ranked = sorted(seen.values(), key=lambda c: -c.value)
+    # A bullet describing what only its article introduced comes after a bullet that names it.
+    ranked = [c for c in ranked if _introduced(c.options)] or ranked
     # The card wants 2-3 bullets: a single bullet only when nothing else is usable.
     full = [c for c in ranked if len(c.options) >= params.min_bullets]
     return (full or ranked)[: params.n_candidates]

@@ -40,7 +40,8 @@ def candidate_tldrs(
     probs = probs if probs is not None else word_probabilities(articles, outlet_of)
     by_outlet = by_outlet if by_outlet is not None else outlet_stems(articles, outlet_of)
     sentences = article_sentences(list(articles), list(outlet_of), MAX_SENTENCES)
-    candidates = search(sentence_options(sentences, params), probs, params)
+    shown = frozenset(s for article in articles for s in content_stems(article.title or ""))
+    candidates = search(sentence_options(sentences, params, shown), probs, params)
     return candidates, story_context(articles, sentences, probs, by_outlet)
 
 
