@@ -58,6 +58,7 @@ CACHES: dict[str, tuple[int, int, int | None, int | None]] = {
     "bot.summarize.restated.core_claim": (1024, 450, SENTENCE_CHARS, 4_200),
     "bot.summarize.restated.bare_core": (1024, 450, SENTENCE_CHARS, 4_400),
     "bot.summarize.acts._decisive_acts": (1024, 400, SENTENCE_CHARS, 13_000),
+    "bot.summarize.same_act._sites": (512, 500, SENTENCE_CHARS, 39_000),
     # Asked of bullets and angle lines only: at most 18 a story.
     "bot.summarize.same_figures._split_compounds": (256, 2200, SENTENCE_CHARS, 31_000),
     # Behind `_decisive_acts`' own cache; asked directly only of an LLM writer's bullets.

@@ -15,13 +15,15 @@ after it. Two facts are never one act (`two_facts`), nor two counts or figures o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import islice
 from typing import Protocol
 
 from bot.summarize.acts import two_facts
 from bot.summarize.finite_verbs import subject_head
 from bot.summarize.grounding import entities
 from bot.summarize.restated import RARE_DOCS, counts_differ, figures_within, stem_root, undated
-from bot.summarize.sentences import content_stems, stem
+from bot.summarize.sentences import content_stems, stem, token_stems
 from bot.summarize.story_memo import story_cached
 from bot.summarize.support import figures
 from bot.summarize.verb_groups import GROUPS
@@ -117,6 +119,12 @@ _OBJECT_OF = {
 # Content words after the verb read as its object: "signed an executive order" and "signed the
 # long-awaited executive order" both reach "order".
 _OBJECT_WORDS = 4
+# The words before a verb read as its subject: "members of the House of Representatives began
+# to read" reaches "House", past a scene or an aside before it.
+_SUBJECT_WORDS = 24
+# A bullet tells its act in its first few verbs; a text of nothing but act verbs is read no
+# further (each verb keeps a set of its subject's words).
+_MAX_SITES = 8
 # Words that say who, not whom: shared, they do not make two subjects one ("President Vane" and
 # "President Ostrova").
 _TITLES = frozenset(stem(w) for w in "president minister leader secretary governor gov".split())
@@ -126,34 +134,37 @@ _WORD_RE = re.compile(r"[\w'’-]+")
 _PARTS_OF = {stem("congress"): frozenset(stem(w) for w in ("house", "senate"))}
 
 
-@text_cache(maxsize=1024, max_chars=SENTENCE_CHARS)
+# Asked of each TL;DR form of one story, pair after pair: a story has about a hundred forms.
+@text_cache(maxsize=512, max_chars=SENTENCE_CHARS)
 def _sites(text: str) -> tuple[tuple[int, frozenset[str], frozenset[str]], ...]:
     """Each act verb of `text` (a lower-case word of one of the classes) with the stems of its
-    subject (the words before it) and of its object (the content words right after it)."""
+    subject (the words before it) and of its object (the content words right after it), in
+    their root form, dates and figures left out, nouns of one object class as that class."""
     tokens = _WORD_RE.findall(text)
+    kept = undated(frozenset(content_stems(text)))
+    # Word by word from the words' own cache: a stem set per prefix would fill the sentences'.
+    stems = [token_stems(token) for token in tokens]
+    roots = [_roots(found, kept) for found in stems]
     out = []
     for i, token in enumerate(tokens):
-        if not token[:1].islower():
-            continue
-        key = _CLASS_OF.get(token, _GROUP_OF.get(stem(token)))
+        key = _CLASS_OF.get(token, _GROUP_OF.get(stem(token))) if token[:1].islower() else None
         # "told the council to rethink": a "to" within four words of the verb.
         if key is None and token in _TELL and "to" in (t.casefold() for t in tokens[i + 1 : i + 5]):
             key = _URGE
         if key is None:
             continue
-        after = [s for t in tokens[i + 1 :] for s in content_stems(t)][:_OBJECT_WORDS]
-        subject = _words(" ".join(tokens[:i]))
-        subject |= {part for whole in subject & _PARTS_OF.keys() for part in _PARTS_OF[whole]}
-        out.append((key, subject, _words(" ".join(after))))
+        subject = frozenset().union(*roots[max(0, i - _SUBJECT_WORDS) : i])
+        subject |= {p for w in subject & _PARTS_OF.keys() for p in _PARTS_OF[w]}
+        after = islice((s for found in stems[i + 1 :] for s in found), _OBJECT_WORDS)
+        out.append((key, subject, _roots(after, kept)))
+        if len(out) >= _MAX_SITES:
+            break
     return tuple(out)
 
 
-def _words(text: str) -> frozenset[str]:
-    """Content stems of `text`, without dates and figures, in their root form, nouns of one
-    object class as that class."""
-    return frozenset(
-        _OBJECT_OF.get(s, stem_root(s)) for s in undated(frozenset(content_stems(text)))
-    )
+def _roots(stems: Iterable[str], kept: frozenset[str]) -> frozenset[str]:
+    """`stems` that are in `kept`, in their root form, nouns of one object class as that class."""
+    return frozenset(_OBJECT_OF.get(s, stem_root(s)) for s in stems if s in kept)
 
 
 @story_cached
