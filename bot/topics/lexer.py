@@ -31,6 +31,11 @@ _SEPARATORS = ",|"
 _SCHEME_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _DOTTED_RE = re.compile(r"\w\.\w")
 _OPERATORS = {"AND", "OR", "NOT"}
+# Dashes that stand for "-" when they open a term: a phone's or a Mac's keyboard turns "--" into
+# an em dash (and "-" may come out en dash, minus sign, figure dash or bar). Folded into the
+# word, `covid —vaccine` read `covid AND vaccine`: the opposite of what was typed. Inside a word
+# (`covid—vaccine`) they stay punctuation, as before.
+DASH_LOOKALIKES = "\u2013\u2014\u2212\u2012\u2015"
 _SOURCE_PREFIX = "source:"
 
 # How much of a long query an error message shows, around the problem.
@@ -97,9 +102,30 @@ def _read_quoted(query: str, i: int) -> tuple[str, int]:
 
 
 def _at_word_start(query: str, i: int) -> bool:
-    if i > 0 and query[i - 1] == "-":
+    if i > 0 and (query[i - 1] == "-" or query[i - 1] in DASH_LOOKALIKES):
         i -= 1
+    return _term_start(query, i)
+
+
+def _term_start(query: str, i: int) -> bool:
+    """Whether `i` starts a term: at the start, after a space or a "(" (a leading dash then
+    reads as `-`, not as punctuation of a word)."""
     return i == 0 or query[i - 1].isspace() or query[i - 1] == "("
+
+
+def _negation_end(query: str, i: int) -> int | None:
+    """Where the term after a negation opening at `i` starts: `-`, and at a term's start a dash
+    look-alike (`DASH_LOOKALIKES`) or `--`, which the keyboards above would have made one. None
+    when the character at `i` negates nothing (a dash inside a word is part of it)."""
+    ch = query[i]
+    if ch in DASH_LOOKALIKES:
+        return i + 1 if _term_start(query, i) else None
+    if ch != "-":
+        return None
+    # `--vaccine` read as NOT NOT vaccine, that is `vaccine`: one dash meant twice.
+    if query[i + 1 : i + 2] == "-" and _term_start(query, i) and query[i + 2 : i + 3] != "-":
+        return i + 2
+    return i + 1
 
 
 def _spaced_quote_end(query: str, i: int) -> int | None:
@@ -159,11 +185,13 @@ def tokenize(query: str) -> list[Tok]:
             i += 1
         elif ch in _CLOSE_QUOTES and ch not in _OPEN_QUOTES:
             raise QueryError("closing quote without an opening one", i, query)
-        elif ch == "-":
-            if i + 1 >= len(query) or query[i + 1].isspace():
-                raise QueryError("- is missing a term after it", i, query)
-            toks.append(Tok("-", i))
-            i += 1
+        elif (end := _negation_end(query, i)) is not None:
+            dash = query[i:end]
+            if end >= len(query) or query[end].isspace():
+                raise QueryError(f"{dash} is missing a term after it", i, query)
+            # The dash as typed, for an error to name (`— is missing a term after it`).
+            toks.append(Tok("-", i, dash))
+            i = end
         elif ch in _SPACED_QUOTES and (close := _spaced_quote_end(query, i)) is not None:
             toks.append(Tok("PHRASE", i, query[i + 1 : close]))
             i = close + 1

@@ -22,7 +22,11 @@ Syntax
     typed query refuses two or more words between them and asks for double quotes.
 ``NOT crypto``, ``-crypto``
     Exclusion. The ``-`` form also works before a phrase, a group or a filter:
-    ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``. It leaves out the
+    ``-"price target"``, ``-(sports OR celebrity)``, ``-source:tabloid``. A dash a phone or a Mac
+    types for ``--`` or ``-`` (``—crypto``, ``–crypto``, the minus sign ``−crypto``), and ``--``
+    itself, opening a term is that ``-``; inside a word (``covid—vaccine``) it is punctuation.
+    ``!crypto`` is refused in a typed query (``use -word or NOT``), as are ``&&`` and ``||``
+    (``use AND``, ``use OR``) anywhere. It leaves out the
     stories the negated part is central to: it holds for the story's headline, or for more than
     half of its articles (each judged alone, on its whole text). ``chip -opposition`` keeps a chip story one of
     whose articles quotes "opposition lawmakers"; ``-source:tabloid`` leaves out the tabloid's
@@ -185,7 +189,7 @@ class _Parser:
 
     def expect_operand(self, op: Tok) -> None:
         nxt = self.peek()
-        name = "-" if op.kind == "-" else op.value
+        name = (op.value or "-") if op.kind == "-" else op.value
         if nxt is None or nxt.kind == ")" or (nxt.kind == "OP" and nxt.value != "NOT"):
             raise self.error(f"{name} is missing a term after it", op.pos)
 
