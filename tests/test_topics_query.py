@@ -230,7 +230,8 @@ def test_doc_indexes_are_built_once() -> None:
         ("ai source:", 3, "source:"),
         ('source:""', 0, "source:"),
         ('ai ""', 3, "phrase"),
-        ("ai &&", 3, "term"),
+        ("ai &&", 3, "use AND"),
+        ("ai ~~", 3, "term"),
         ("ai ” x", 3, "quote"),
     ],
 )

@@ -1,9 +1,11 @@
 """Other search engines' syntax typed into a topic query, which this language reads as words:
 a field other than `source:` (`title:chip` was the phrase "title chip"), a `*` wildcard (`chip*`
-was `chip`: the mark is punctuation), and an operator it lacks (`chip NEAR wafer` was
-`chip AND near AND wafer`). The first two are refused when a query is saved (`check_lookalikes`,
-from `query.check_typed`); an operator-looking word may be a word meant (an acronym, a name), so
-it is only pointed out (`operator_lookalikes`)."""
+was `chip`: the mark is punctuation), a `!` for NOT (`covid !vaccine` was `covid AND vaccine`),
+and an operator it lacks (`chip NEAR wafer` was `chip AND near AND wafer`). The first three are
+refused when a query is saved (`check_lookalikes`, from `query.check_typed`); an operator-looking
+word may be a word meant (an acronym, a name), so it is only pointed out (`operator_lookalikes`).
+`&&` and `||` standing alone have no words and never parsed: `symbol_operator` names the
+operator meant (`query`'s parser asks it)."""
 
 from __future__ import annotations
 
@@ -19,16 +21,41 @@ _QUOTED_CHARS = 40
 # Operators of other search engines, in capitals as they are written there: NEAR, NEAR/3, W/5.
 _OPERATOR_RE = re.compile(r"^(?:(?:NEAR|ONEAR|ADJ|XOR|WITHIN)(?:/?\d+)?|[WN]/\d+)$")
 
+# Programming languages' operators, and the one of this language to write for each.
+_SYMBOL_OPERATORS = {"&&": "AND", "&": "AND", "||": "OR", "!": "-word or NOT"}
+
 # The start of each refusal, for `bot.topics.saved` to say which one a saved query has.
 FIELD_PROBLEM = "is not a field here"
 WILDCARD_PROBLEM = "* is not a wildcard here"
+SYMBOL_PROBLEM = "is not an operator here"
+
+
+def symbol_operator(value: str) -> str | None:
+    """Why a term of symbols alone (`&&`, `||`, `!`) is no term: the operator to write for it,
+    or None for other punctuation."""
+    meant = _SYMBOL_OPERATORS.get(value)
+    return f"{value} {SYMBOL_PROBLEM}: use {meant}" if meant else None
 
 
 def check_lookalikes(query: str, toks: list[Tok]) -> None:
-    """Refuse a field other than `source:` and a `*` in a word (see the module docstring)."""
+    """Refuse a field other than `source:`, a `*` in a word and a `!`, `&&` or `||` joined to
+    one (see the module docstring)."""
     for tok in toks:
         if tok.kind != "TERM":
             continue
+        if tok.value[:1] == "!" and tok.value[1:2].isalnum():
+            # Other engines' NOT; here punctuation, so the word it meant to leave out was required.
+            raise QueryError(
+                f"! {SYMBOL_PROBLEM}: use -word or NOT word to leave a word out", tok.pos, query
+            )
+        for mark, meant in (("&&", "AND"), ("||", "OR")):
+            # `ukraine&&russia` was the phrase "ukraine russia".
+            if (at := tok.value.find(mark)) >= 0:
+                raise QueryError(
+                    f"{mark} {SYMBOL_PROBLEM}: use {meant}, with spaces round it",
+                    tok.pos + at,
+                    query,
+                )
         field = _FIELD_RE.match(tok.value)
         if field is not None:
             fix = (

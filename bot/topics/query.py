@@ -91,7 +91,7 @@ from functools import lru_cache
 
 from bot.topics.expr import And, Node, Not, Or, Source, Term, reasons
 from bot.topics.lexer import QUOTE_MARKS, QueryError, Tok, tokenize
-from bot.topics.lookalikes import check_lookalikes
+from bot.topics.lookalikes import check_lookalikes, symbol_operator
 from bot.topics.storydoc import StoryDoc, parts, query_parts
 
 # Re-exported: callers import the error and the quote marks with the parser.
@@ -231,6 +231,8 @@ class _Parser:
             return Source(outlet)
         found = tuple(query_parts(tok.value))
         if not found:
+            if tok.kind == "TERM" and (hint := symbol_operator(tok.value)):
+                raise self.error(hint, tok.pos)  # `a && b`: another language's operator
             what = "phrase" if tok.kind == "PHRASE" else "term"
             raise self.error(f"{what} has no words to search for", tok.pos)
         if len(found) > MAX_PHRASE_WORDS:

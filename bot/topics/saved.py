@@ -14,7 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.topics.lexer import QueryError, tokenize
-from bot.topics.lookalikes import FIELD_PROBLEM, WILDCARD_PROBLEM, operator_lookalikes
+from bot.topics.lookalikes import (
+    FIELD_PROBLEM,
+    SYMBOL_PROBLEM,
+    WILDCARD_PROBLEM,
+    operator_lookalikes,
+)
 from bot.topics.query import TopicQuery, check_typed
 
 
@@ -58,6 +63,10 @@ def saved_query_note(query: str) -> SavedQueryNote | None:
         elif exc.message.startswith(WILDCARD_PROBLEM):
             problem = "* is no wildcard here, just punctuation"
             fix = "a word already finds its plural and singular; write other words out with OR"
+        elif SYMBOL_PROBLEM in exc.message:
+            # `!vaccine`, `ukraine&&russia`: the message names the mark and what to write.
+            mark, _, fix = exc.message.partition(f" {SYMBOL_PROBLEM}: ")
+            problem = f"{mark} is no operator here, just punctuation"
         else:
             problem = "single quotes make no phrase"
             fix = 'write a phrase in "double quotes"'
