@@ -11,7 +11,7 @@ from bot.textutil import APOSTROPHE_MARKS, QUOTATION_PAIRS
 
 # Each opening quote and the marks that close it (`QUOTATION_PAIRS`, shared with the summaries),
 # but for the single marks that are apostrophes too: a query word "don't" is no quotation. A
-# straight " closes any of them too, as a phone's autocorrect leaves a mix.
+# straight " closes any of them too, and ” a straight one, as a phone's autocorrect leaves a mix.
 _OPEN_QUOTES = {o: c for o, c in QUOTATION_PAIRS.items() if o not in APOSTROPHE_MARKS}
 _CLOSE_QUOTES = {'"', "”", "“"}
 # Japanese and Chinese set 「…」 and 『…』 against the words around them (首相「辞任」へ), where
@@ -37,6 +37,8 @@ _OPERATORS = {"AND", "OR", "NOT"}
 # (`covid—vaccine`) they stay punctuation, as before.
 DASH_LOOKALIKES = "\u2013\u2014\u2212\u2012\u2015"
 _SOURCE_PREFIX = "source:"
+
+_UNOPENED = "closing quote without an opening one"
 
 # How much of a long query an error message shows, around the problem.
 _SHOWN_CHARS = 76
@@ -92,11 +94,16 @@ class Tok:
 
 def _read_quoted(query: str, i: int) -> tuple[str, int]:
     """Return (content, index after the closing quote) for a quote opening at `i`."""
-    closers = _OPEN_QUOTES[query[i]] + '"'
+    # A straight " closes a curly quote, and a curly ” closes a straight one: autocorrect
+    # curls one end of a quotation and not the other either way round.
+    closers = _OPEN_QUOTES[query[i]] + '"' + ("”" if query[i] == '"' else "")
     j = i + 1
     while j < len(query) and (query[j] not in closers or _apostrophe(query, j)):
         j += 1
     if j >= len(query):
+        if query[i] == '"' and i > 0 and query[i - 1].isalnum():
+            # `climate change"`: a straight quote after a word closes it; said as for `change”`.
+            raise QueryError(_UNOPENED, i, query)
         raise QueryError("unterminated quote", i, query)
     return query[i + 1 : j], j + 1
 
@@ -184,7 +191,7 @@ def tokenize(query: str) -> list[Tok]:
             toks.append(Tok(ch, i))
             i += 1
         elif ch in _CLOSE_QUOTES and ch not in _OPEN_QUOTES:
-            raise QueryError("closing quote without an opening one", i, query)
+            raise QueryError(_UNOPENED, i, query)
         elif (end := _negation_end(query, i)) is not None:
             dash = query[i:end]
             if end >= len(query) or query[end].isspace():

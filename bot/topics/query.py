@@ -7,7 +7,8 @@ Syntax
     Words. Adjacent terms must all match (implicit AND).
 ``"chip export"``
     A quoted phrase: the words must appear consecutively, in that order. Curly quotes
-    (“…”), as Slack sometimes inserts them, work too, and so do «…», ‹…›, »…«, „…“, „…” and ‚…’.
+    (“…”), as Slack sometimes inserts them, work too, also mixed with straight ones either way
+    round (``"…”``, ``“…"``), and so do «…», ‹…›, »…«, „…“, „…” and ‚…’.
     「…」 and 『…』 quote a phrase set apart by spaces (``首相 「辞任 表明」``); inside a word
     (``首相「辞任」へ``), or left unclosed, they are part of the word.
 ``ai OR chips``, ``ai AND chips``
