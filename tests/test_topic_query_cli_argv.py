@@ -50,3 +50,26 @@ def test_topics_test_keeps_a_shell_quoted_phrase(env: Path) -> None:
     result = CliRunner().invoke(cli, ["topics", "test", "chip export", "OR", "semiconductor"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith('"chip export" OR semiconductor matches 0 of 0 stories')
+
+
+@pytest.mark.parametrize(
+    ("argv", "query"),
+    [
+        (("source:Harbor Times", "ferry"), 'source:"Harbor Times" ferry'),
+        (("ferry", "-source:Harbor Times"), 'ferry -source:"Harbor Times"'),
+        (("source:Harbor Times",), 'source:"Harbor Times"'),
+        (("SOURCE:Harbor Times", "ferry"), 'SOURCE:"Harbor Times" ferry'),
+        # An expression the shell kept together, and a name with no space, are as typed.
+        (("source:harbor OR source:gazette", "ferry"), "source:harbor OR source:gazette ferry"),
+        (("source:harbor", "ferry"), "source:harbor ferry"),
+    ],
+)
+def test_a_shell_unquoted_source_name_is_quoted_again(argv: tuple[str, ...], query: str) -> None:
+    # The shell turns `source:"Harbor Times"` into the one word `source:Harbor Times`.
+    assert argv_query(argv) == query
+
+
+def test_topics_test_keeps_a_shell_quoted_source_name(env: Path) -> None:
+    result = CliRunner().invoke(cli, ["topics", "test", "source:Harbor Times", "ferry"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith('source:"harbor times" AND ferry matches 0 of 0 stories')

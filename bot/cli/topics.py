@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 from rich.markup import escape
 from rich.table import Table
@@ -31,8 +33,9 @@ the leads (first 60 words) of two of its outlets (of its only one), or 4 mention
 articles; OR'd terms count together. A word also matches its plural or
 singular (chip, chips). A negation leaves out a story only when it holds for the headline or for
 most of its articles, anywhere in them (-source:tabloid: the tabloid's own stories). At most 1,000 characters,
-100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase;
-parentheses are quoted from the shell with what they group ({example}).
+100 terms, 12 words a phrase. Given as several shell words, one with spaces in it is a phrase,
+and source:"Fox News" keeps its name whole; parentheses are quoted from the shell with what they
+group ({example}).
 Example: (chip OR semiconductor) AND export -rumour source:reuters"""
 
 
@@ -271,19 +274,36 @@ def argv_query(words: tuple[str, ...]) -> str:
     was quoted for the shell as a phrase (`topics add chips "chip export" OR semiconductor`):
     joined bare it would be "chip AND export", so it is quoted again. One with its own quotes,
     parentheses or operators is an expression the shell quotes kept together, and is left as
-    it is; a single word is the whole query, typed inside one pair of shell quotes."""
+    it is; a single word is the whole query, typed inside one pair of shell quotes. A word
+    `source:NAME WITH SPACES` (or `-source:`) was the shell's `source:"Fox News"`, and is quoted
+    again after its `source:`, one word or several: bare, it was `source:fox AND news`."""
+    words = tuple(_shell_source(word) for word in words)
     if len(words) < 2:
         return " ".join(words)
     return " ".join(f'"{word}"' if _shell_phrase(word) else word for word in words)
 
 
 def _shell_phrase(word: str) -> bool:
-    parts = word.split()
-    return (
-        len(parts) > 1
-        and not any(ch in _QUOTES_AND_GROUPS for ch in word)
-        and not any(p in ("AND", "OR", "NOT") or p.startswith(("-", "source:")) for p in parts)
+    return len(word.split()) > 1 and _plain_words(word)
+
+
+def _plain_words(text: str) -> bool:
+    """Whether `text` is words alone: no quotes, groups, operators or filters of a query."""
+    return not any(ch in _QUOTES_AND_GROUPS for ch in text) and not any(
+        p in ("AND", "OR", "NOT") or p.startswith(("-", "source:")) for p in text.split()
     )
+
+
+def _shell_source(word: str) -> str:
+    """`word` with the outlet name of a `source:` the shell unquoted quoted again."""
+    match = _SHELL_SOURCE_RE.match(word)
+    if match is None or not _plain_words(match.group(2)):
+        return word
+    return f'{match.group(1)}"{match.group(2)}"'
+
+
+# `source:Fox News` and `-source:Fox News`: a name with a space the shell left no quotes round.
+_SHELL_SOURCE_RE = re.compile(r"^(-?source:)(\S+(?:\s+\S+)+)$", re.IGNORECASE)
 
 
 _QUOTES_AND_GROUPS = frozenset("\"'“”„«»‹›()")
