@@ -15,9 +15,11 @@ from bot.config_entries import RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.text import clean
 from bot.store import articles as article_store
 from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
 from bot.store import topic_matches
 from bot.store.stories import StoryRow
 from bot.textutil import plural
+from bot.topics.outlets import KnownOutlets, check_source_names, source_notes
 from bot.topics.query import QueryError, StoryDoc, TopicQuery, check_typed
 from bot.topics.saved import flagged_topics, operator_note, saved_query_note
 
@@ -77,6 +79,11 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
     if not SLUG_RE.match(slug):
         raise click.ClickException(f"topic slugs use lowercase letters, digits and '-': {slug!r}")
     parsed = _parse(query)
+    outlets = KnownOutlets.of(feed_store.known_outlets(cli.core.db))
+    try:
+        check_source_names(query, outlets)
+    except QueryError as exc:
+        raise click.ClickException(f"invalid query:\n{exc}") from None
     existing = channel_store.get_topic(cli.core.db, slug)
     if existing is None and slug in RESERVED_TOPIC_NAMES:
         # Chat reads `/follow help` as a request for the command's usage.
@@ -106,6 +113,7 @@ def topics_add(cli: CliContext, slug: str, words: tuple[str, ...], title: str | 
     if note := operator_note(query, clean):
         # Saved (it may be a word meant), but said as /follow says it.
         click.echo(f"Note: {note}", err=True)
+    _source_notes(query, outlets)
 
 
 @topics_group.command("list")
@@ -223,8 +231,10 @@ def topics_test(
             parsed = TopicQuery.parse(query)
         except QueryError as exc:
             raise click.ClickException(f"invalid query:\n{exc}") from None
+        outlets = KnownOutlets.of(feed_store.known_outlets(cli.reader.db))
         try:
             check_typed(query)
+            check_source_names(query, outlets)
         except QueryError as exc:
             click.echo(
                 f"Note: topics add and /follow refuse this query as typed ({exc.message}); "
@@ -234,6 +244,7 @@ def topics_test(
         else:
             if note := operator_note(query, clean):
                 click.echo(f"Note: {note}", err=True)
+        _source_notes(query, outlets)
     stories = cli.reader.recent_stories(hours=hours, min_sources=min_sources, limit=2000)
     members = article_store.articles_for_stories(cli.reader.db, [s.id for s in stories])
     # As the digest matches (`pipeline.digest.matching_topics`), saying where each term was found.
@@ -258,6 +269,12 @@ def topics_test(
             f"[dim]({plural(story.source_count, 'source')})[/dim]"
             + (f"  [dim]{escape(clean('; '.join(why)))}[/dim]" if why else "")
         )
+
+
+def _source_notes(query: str, outlets: KnownOutlets) -> None:
+    """Say which `source:` names match no outlet of this database's feeds (a feed may come)."""
+    for note in source_notes(query, outlets, clean):
+        click.echo(f"Note: {note}", err=True)
 
 
 def _kept_reason(kept: list[topic_matches.KeptMatch]) -> str:

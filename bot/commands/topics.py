@@ -22,8 +22,10 @@ from bot.config_entries import MAX_SLUG, RESERVED_TOPIC_NAMES, SLUG_RE
 from bot.render.literal import code, literal, quoted
 from bot.render.text import preformatted
 from bot.store import channels as channel_store
+from bot.store import feeds as feed_store
 from bot.store.channels import ChannelRow
 from bot.textutil import fold, plural
+from bot.topics.outlets import KnownOutlets, check_source_names, source_notes
 from bot.topics.query import QueryError, TopicQuery, check_typed
 from bot.topics.saved import operator_note
 
@@ -103,6 +105,8 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
             # config file spells it, just follows it.
             if changed and (existing is None or ctx.is_admin):
                 check_typed(query)
+                # `source:New York Times` is refused where an outlet of that name is known.
+                check_source_names(query, _outlets(db))
         except QueryError as exc:
             if exc.too_big:
                 # Echoing a pasted thousand-word query back would only bury the reason.
@@ -157,7 +161,7 @@ async def follow(commands: Commands, args: str, ctx: CommandContext, channel: Ch
     paused = f"\n{note}" if (note := paused_note(channel)) else ""
     if not added and not created:
         return Reply(f"This channel already follows {slug}.{paused}")
-    note = _lookalike_note(query) if created else ""
+    note = _lookalike_note(query) + _source_note(query, db) if created else ""
     return Reply(f"This channel now follows {slug}{created}.{note}{paused}", ephemeral=False)
 
 
@@ -177,6 +181,15 @@ def _lookalike_note(query: str) -> str:
     (`bot.topics.saved.operator_note`: `topics add` says the same)."""
     note = operator_note(query, literal)
     return f" Note: {note}" if note else ""
+
+
+def _outlets(db: sqlite_utils.Database) -> KnownOutlets:
+    return KnownOutlets.of(feed_store.known_outlets(db))
+
+
+def _source_note(query: str, db: sqlite_utils.Database) -> str:
+    """A `source:` naming no outlet of the feeds here, with the closest (a feed may come)."""
+    return "".join(f" Note: {n}." for n in source_notes(query, _outlets(db), literal))
 
 
 def _reserved(platform: str, slug: str, joined: str | None) -> str:

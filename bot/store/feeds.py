@@ -12,6 +12,7 @@ import sqlite_utils
 
 from bot.feedurls import normalize_feed_url
 from bot.ingest.errors import retried_daily
+from bot.redact import hidden_in_text
 from bot.store.database import iso, parse_iso, transaction, utcnow
 from bot.store.feed_outlets import outlet_key
 
@@ -169,6 +170,16 @@ def get_feed_by_url(db: sqlite_utils.Database, url: str) -> FeedRow | None:
 
 def list_feeds(db: sqlite_utils.Database) -> list[FeedRow]:
     return [FeedRow.from_row(r) for r in db["feeds"].rows_where(order_by="id")]
+
+
+def known_outlets(db: sqlite_utils.Database) -> list[str]:
+    """Every name and site a query's `source:` may match (`bot.topics.outlets`): the names
+    articles came under, and each feed's name, title and site, for a feed no poll has read yet."""
+    # The unique (source, title_key) index answers this without reading the articles.
+    names = [r["source"] for r in db.query("SELECT DISTINCT source FROM articles")]
+    for feed in list_feeds(db):
+        names += [feed.name or "", feed.title or "", feed.outlet_key or ""]
+    return [hidden_in_text(n) for n in names if n]
 
 
 def remove_feed(db: sqlite_utils.Database, ref: str | int) -> FeedRow | None:
