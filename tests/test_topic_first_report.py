@@ -68,7 +68,9 @@ def test_the_first_reports_lead_counts_alone_only_while_it_is_the_only_outlet() 
         seen=T0 + timedelta(hours=4),
         published=T0 + timedelta(hours=4),
     )
-    assert why("electric", [OPENING, SECOND, echoed]) == ["electric: headline"]
+    assert why("electric", [OPENING, SECOND, echoed]) == [
+        "electric: a report's title (Late Gazette)"
+    ]
     assert why("funding", [OPENING, SECOND]) is None
 
 

@@ -67,7 +67,7 @@ def test_a_passing_mention_in_one_article_does_not_match() -> None:
     assert why("kestovia", CHARGED) is None
     assert why("navy", CHARGED) is None  # in the first report's lead, but one outlet's aside
     # What it is about still matches, from a title or from two leads.
-    assert why("indictment", CHARGED) == ["indictment: headline"]
+    assert why("indictment", CHARGED) == ["indictment: a report's title (Coast Courier)"]
     assert why("campaign", CHARGED) == ["campaign: headline"]
 
 
@@ -208,7 +208,7 @@ def test_topics_test_says_where_each_term_was_found(
     found = runner.invoke(cli, ["topics", "test", '"chip export" OR semiconductor'])
     assert found.exit_code == 0, found.output
     assert found.output.startswith('"chip export" OR semiconductor matches 1 of ')
-    assert '"chip export": headline' in found.output
+    assert '"chip export": a report\'s title (Tech Current)' in found.output
     # One of the chip story's three outlets says "semiconductors", once, in its lead.
     alone = runner.invoke(cli, ["topics", "test", "semiconductor"])
     assert alone.exit_code == 0, alone.output

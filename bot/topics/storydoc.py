@@ -237,7 +237,7 @@ class StoryDoc:
     def why(self, phrases: Sequence[Sequence[frozenset[str]]]) -> tuple[str, list[int]] | None:
         """Why the story is about one of `phrases` (alternatives, each position of each any of its
         forms), and which of them made it, or None when it only mentions them in passing:
-        "headline" (the story's or a report's title), "leads of N outlets" (`LEAD_OUTLETS` or
+        "headline" (the story's), "a report's title (Outlet)", "leads of N outlets" (`LEAD_OUTLETS` or
         more; "lead" of a story's only outlet: a report's first `LEAD_WORDS` words) or
         "N mentions" (`BODY_MENTIONS` or more in all its reports). Alternatives are weighed
         together: one outlet's lead saying "covid" and another's "vaccine" are two leads on the
@@ -260,7 +260,8 @@ class StoryDoc:
         ]
         for i, m, starts in found:
             if starts[0] + len(phrases[i]) <= m.title_end:
-                return "headline", [i]
+                # Not "headline": one of nine reports' titles is not what the story is called.
+                return m.title_label, [i]
         in_leads = [
             (i, m.outlet) for i, m, starts in found if starts[0] + len(phrases[i]) <= m.lead_end
         ]
@@ -273,6 +274,12 @@ class StoryDoc:
         if said >= BODY_MENTIONS:
             return f"{said} mentions", sorted({i for i, *_ in found})
         return None
+
+    @property
+    def title_label(self) -> str:
+        """Where a member's title is, as `why` says it: "a report's title (Reuters)"."""
+        name = (self.sources or self.sites or ("",))[0]
+        return f"a report's title ({name})" if name else "a report's title"
 
     @cached_property
     def outlet(self) -> tuple[str, ...] | int:
