@@ -45,7 +45,7 @@ def test_a_symbol_operator_on_a_word_is_refused_when_typed(
     assert meant in info.value.message
 
 
-@pytest.mark.parametrize("query", ["AT&T earnings", "hey!", "wow! chips", "R&D"])
+@pytest.mark.parametrize("query", ["AT&T earnings", "hey!", "wow! chips", "R&D", "||spoiler||"])
 def test_words_with_the_marks_in_them_are_words(query: str) -> None:
     TopicQuery.parse_typed(query)
 

@@ -49,8 +49,9 @@ def check_lookalikes(query: str, toks: list[Tok]) -> None:
                 f"! {SYMBOL_PROBLEM}: use -word or NOT word to leave a word out", tok.pos, query
             )
         for mark, meant in (("&&", "AND"), ("||", "OR")):
-            # `ukraine&&russia` was the phrase "ukraine russia".
-            if (at := tok.value.find(mark)) >= 0:
+            # `ukraine&&russia` was the phrase "ukraine russia"; marks round a word (Discord's
+            # spoiler `||x||`) join nothing.
+            if (at := _joining(tok.value, mark)) is not None:
                 raise QueryError(
                     f"{mark} {SYMBOL_PROBLEM}: use {meant}, with spaces round it",
                     tok.pos + at,
@@ -77,6 +78,17 @@ def check_lookalikes(query: str, toks: list[Tok]) -> None:
                 tok.pos + star,
                 query,
             )
+
+
+def _joining(value: str, mark: str) -> int | None:
+    """Where `mark` stands between two words of a term (`a&&b`), or None."""
+    at = value.find(mark)
+    while at >= 0:
+        before, after = value[:at], value[at + len(mark) :]
+        if any(ch.isalnum() for ch in before) and any(ch.isalnum() for ch in after):
+            return at
+        at = value.find(mark, at + 1)
+    return None
 
 
 def _wildcard_at(value: str) -> int | None:
