@@ -62,6 +62,10 @@ def test_topics_test_keeps_a_shell_quoted_phrase(env: Path) -> None:
         # An expression the shell kept together, and a name with no space, are as typed.
         (("source:harbor OR source:gazette", "ferry"), "source:harbor OR source:gazette ferry"),
         (("source:harbor", "ferry"), "source:harbor ferry"),
+        # The whole query in one pair of shell quotes: its words after the name are the query's.
+        (("source:reuters chips",), "source:reuters chips"),
+        (("source:Reuters chip exports",), "source:Reuters chip exports"),
+        (("source:Times of India", "monsoon"), 'source:"Times of India" monsoon'),
     ],
 )
 def test_a_shell_unquoted_source_name_is_quoted_again(argv: tuple[str, ...], query: str) -> None:

@@ -312,11 +312,28 @@ def _plain_words(text: str) -> bool:
 
 
 def _shell_source(word: str) -> str:
-    """`word` with the outlet name of a `source:` the shell unquoted quoted again."""
+    """`word` with the outlet name of a `source:` the shell unquoted quoted again: a name as
+    outlets write theirs, each word capitalised but the small ones between ("Fox News", "Times
+    of India"). Lowercase words after it are the query's own, the whole query typed in one pair
+    of shell quotes (`'source:reuters chips'`); a lowercase name the shell unquoted reads as
+    words, which the typed check then points at (`bot.topics.outlets`)."""
     match = _SHELL_SOURCE_RE.match(word)
-    if match is None or not _plain_words(match.group(2)):
+    if match is None or not _plain_words(match.group(2)) or not _named(match.group(2)):
         return word
     return f'{match.group(1)}"{match.group(2)}"'
+
+
+def _named(name: str) -> bool:
+    first, *rest = name.split()
+    return (
+        not first[:1].islower()
+        and all(not w[:1].islower() or w in _NAME_SMALL_WORDS for w in rest[:-1])
+        and not rest[-1][:1].islower()
+    )
+
+
+# Small words a name written in Title Case leaves lowercase between its words.
+_NAME_SMALL_WORDS = frozenset("of the and for on in at de la le du von van".split())
 
 
 # `source:Fox News` and `-source:Fox News`: a name with a space the shell left no quotes round.
