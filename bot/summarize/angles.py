@@ -33,7 +33,7 @@ from bot.summarize.angle_picks import (
     pick_for_outlet,
 )
 from bot.summarize.angle_quotes import CardSubjects, common_stem, quote_pool
-from bot.summarize.angle_retold import mostly_told, retells_card
+from bot.summarize.angle_retold import mostly_told, retells_act, retells_card
 from bot.summarize.angle_subjects import StorySubjects, texts_of
 from bot.summarize.developments import credited_changes, developed_articles
 from bot.summarize.grounding import figures
@@ -256,6 +256,14 @@ def _angle(
                 # A detail going on past a bullet keeps the bullet's fact as its setting.
                 retold = retells_card(line, told, not (candidate.restates or candidate.develops))
                 retold = retold or (rescue and mostly_told(line, told))
+                # Its act told in other verbs, with no name or figure of its own: the card
+                # again. A development is the story's change, told as such; a detail going on
+                # past a bullet was picked for what it adds (`angle_beyond.goes_on_past`).
+                retold = retold or (
+                    bool(line)
+                    and not (candidate.develops or candidate.restates)
+                    and retells_act(line, told, candidate.names, candidate.numbers)
+                )
                 if line and not repeats_bullet(line, told.texts) and not retold:
                     # The quote backs the line the reader sees, not the words cut from it.
                     pool = quote_pool(
